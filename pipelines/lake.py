@@ -1,0 +1,206 @@
+"""The lake on disk, and the one place that opens the published warehouse.
+
+    lake/landing/<bron>/<sha256><ext>        files exactly as received (audit; beheerder only)
+    lake/raw/<bron>/<load_id>-<n>.parquet    typed, pseudonymised rows of one file (immutable)
+    lake/raw/_quarantaine/<load_id>-<n>.parquet  rows that failed a check, with line and reason
+    lake/raw/_loads/<load_id>.json           the commit record of a load (written last)
+    lake/warehouse/<build_id>.duckdb         a complete warehouse, never written after publish
+    lake/CURRENT                             name of the published warehouse (atomic rename)
+
+Why this shape (pitfalls 1, 2, 6): DuckDB allows one writer *or* many readers on a file. Loads
+therefore never write a file anyone reads: they add immutable Parquet files, build a *new*
+warehouse file, and switch `CURRENT` with an atomic rename. A load killed at any point leaves
+files without a commit record, which the next load ignores and removes; readers keep the
+previous `CURRENT` until the switch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import Settings
+
+# Every connection to a published warehouse uses exactly this configuration: DuckDB refuses a
+# second connection to the same file with a different one in the same process (pitfall 6).
+# The reader is also the analysts' sandbox: no file or network access, no extension loading,
+# no configuration changes (pitfall 3; `lock_configuration` must come last).
+READER_CONFIG = {
+    "access_mode": "READ_ONLY",
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "max_temp_directory_size": "0B",
+    "lock_configuration": True,
+}
+
+
+@dataclass(frozen=True)
+class LakePaths:
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+    @property
+    def loads(self) -> Path:
+        return self.raw / "_loads"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.raw / "_quarantaine"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def current(self) -> Path:
+        return self.root / "CURRENT"
+
+    @property
+    def tmp(self) -> Path:
+        return self.root / ".tmp"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".lock"
+
+    def ensure(self) -> None:
+        for path in (self.landing, self.raw, self.loads, self.quarantine, self.warehouse, self.tmp):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def exclusive_lock(paths: LakePaths) -> Iterator[None]:
+    """One load at a time. flock is released by the kernel when a process dies, even on SIGKILL,
+    so a killed load never leaves a stale lock behind."""
+    paths.root.mkdir(parents=True, exist_ok=True)
+    with open(paths.lock, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("Er loopt al een andere lading; wachten tot die klaar is ...", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def committed_loads(paths: LakePaths) -> list[dict]:
+    """The commit records, oldest first. A load without one did not happen."""
+    if not paths.loads.exists():
+        return []
+    return [json.loads(p.read_text()) for p in sorted(paths.loads.glob("L*.json"))]
+
+
+def published_warehouse(paths: LakePaths) -> Path | None:
+    try:
+        name = paths.current.read_text().strip()
+    except FileNotFoundError:
+        return None
+    return paths.warehouse / name if name else None
+
+
+def publish(paths: LakePaths, warehouse_file: Path, keep: int = 2) -> None:
+    """Make `warehouse_file` the published warehouse and remove builds no longer needed.
+
+    The previous build is kept (`keep`=2) so a reader that read CURRENT just before the switch
+    can still open the file it was pointed at; a reader that has a file open keeps reading it
+    even after removal (POSIX semantics)."""
+    write_atomic(paths.current, warehouse_file.name.encode())
+    builds = sorted(paths.warehouse.glob("*.duckdb"), key=lambda p: p.name, reverse=True)
+    for old in builds[keep:]:
+        with contextlib.suppress(FileNotFoundError):
+            old.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            old.with_name(old.name + ".wal").unlink()
+
+
+def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
+    """The one connection factory for published warehouses (app, `vthmonitor sql`, tests)."""
+    return duckdb.connect(str(path), read_only=True, config=dict(READER_CONFIG))
+
+
+class NoLake(Exception):
+    """Nothing has been published yet."""
+
+
+class PublishedLake:
+    """A reader that follows `CURRENT`: after a load publishes, the next query sees the new build.
+
+    One database handle per process, a cursor per query (pitfall 1: a connection shared by
+    Streamlit's session threads fails with "connection is busy"). The old handle is closed
+    when the pointer moves, so the process does not keep reading an old build (pitfall 2).
+    """
+
+    def __init__(self, settings: Settings):
+        self.paths = LakePaths(settings.lake_dir)
+        self._lock = threading.Lock()
+        self._path: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            for _attempt in range(5):
+                path = published_warehouse(self.paths)
+                if path is None:
+                    raise NoLake(
+                        "Er is nog geen gepubliceerde datalake. Laad eerst gegevens met "
+                        "'vthmonitor load' (of start de demo met 'make run')."
+                    )
+                if path == self._path and self._con is not None:
+                    return self._con.cursor()
+                try:
+                    con = connect_reader(path)
+                except duckdb.IOException:
+                    continue  # removed between reading CURRENT and opening it: read CURRENT again
+                if self._con is not None:
+                    self._con.close()
+                self._con, self._path = con, path
+                return con.cursor()
+            raise NoLake("De gepubliceerde datalake kon niet worden geopend; probeer het opnieuw.")
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+            self._con, self._path = None, None

@@ -1,0 +1,303 @@
+"""Reading an export file into a table of strings with canonical column names.
+
+A file is either read whole (every data row comes out, as text, with its line number) or it is
+rejected as a whole with a Dutch message that names the file and what to do (`FileRejected`).
+Rows whose *structure* is broken (wrong number of fields, a truncated last line) are not a
+reason to reject the file: they come back as `structure_errors` and go to quarantine.
+
+CSV is read by DuckDB's reader in strict mode (fast, native); only when that reader refuses a
+file do we re-read it with Python's csv module, which is slower but tells exactly which lines
+are broken. Line numbers are physical lines in the file (header = line 1), also when a quoted
+field contains a line break.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.contract import Source
+from pipelines.parse import ERROR_SCHEMA, normalise_name
+
+DELIMITER = ";"
+
+
+class FileRejected(Exception):
+    """The whole file is refused; nothing of it is published. The message is for the user."""
+
+
+@dataclass(frozen=True)
+class RawTable:
+    table: pl.DataFrame  # strings, canonical column names, plus `_regel`
+    encoding: str  # "utf-8", "utf-8-sig", "cp1252" or "xlsx"
+    data_rows: int  # data rows in the file, the broken ones included
+    structure_errors: pl.DataFrame  # ERROR_SCHEMA rows for lines that could not be split
+    extra_columns: tuple[str, ...]
+
+
+def detect_encoding(data: bytes) -> str:
+    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1252.
+
+    Valid UTF-8 is a strong signal: Windows-1252 text with accents is almost never valid UTF-8.
+    Bytes that are neither (0x81, 0x8D, 0x8F, 0x90, 0x9D are undefined in Windows-1252) are
+    refused rather than guessed.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            data[3:].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(
+                f"het bestand begint als UTF-8 maar bevat ongeldige tekens (byte {exc.start + 3}); "
+                "sla het opnieuw op als 'CSV UTF-8'."
+            ) from exc
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise FileRejected(
+            "het bestand is UTF-16 (Unicode-tekst); sla het op als 'CSV UTF-8' "
+            "of 'CSV (puntkomma)'."
+        )
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError as exc:
+        raise FileRejected(
+            f"de tekencodering is niet te herkennen (geen UTF-8 en geen Windows-1252, byte "
+            f"{exc.start}); sla het bestand opnieuw op als 'CSV UTF-8'."
+        ) from exc
+
+
+def looks_binary(data: bytes) -> str | None:
+    head = data[:8192]
+    if head.startswith(b"PK\x03\x04"):
+        return "het is een zip- of Excel-bestand, geen CSV"
+    if head.startswith(b"%PDF"):
+        return "het is een PDF-bestand"
+    if b"\x00" in head:
+        return "het is geen tekstbestand (het bevat binaire gegevens)"
+    return None
+
+
+def map_header(
+    names: list[str], source: Source, aliases: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """Canonical name for each header cell, and the extra (unknown) ones.
+
+    Matching ignores case and surrounding spaces; spaces and hyphens count as `_`. `aliases`
+    (normalised export name -> canonical name) comes from the organisation's mapping file.
+    Raises FileRejected for an empty or duplicated header name and for missing required columns.
+    """
+    known = {c.name for c in source.columns}
+    canonical, seen = [], {}
+    for position, name in enumerate(names, start=1):
+        norm = normalise_name(name)
+        if not norm:
+            raise FileRejected(
+                f"kolom {position} van de kopregel heeft geen naam; geef elke kolom een naam."
+            )
+        norm = aliases.get(norm, norm)
+        if norm in seen:
+            raise FileRejected(
+                f"de kolom '{norm}' komt twee keer voor in de kopregel (kolom {seen[norm]} en "
+                f"{position}); laat één van beide weg."
+            )
+        seen[norm] = position
+        canonical.append(norm)
+    missing = [c for c in source.required_columns if c not in seen]
+    if missing:
+        plural = (
+            "verplichte kolommen ontbreken" if len(missing) > 1 else "verplichte kolom ontbreekt"
+        )
+        raise FileRejected(
+            f"{plural}: {', '.join(missing)}. Voeg de kolom toe aan de export, of leg de "
+            "afwijkende kolomnaam vast in het koppelbestand (VTHMONITOR_KOPPELINGEN)."
+        )
+    extras = [c for c in canonical if c not in known]
+    return canonical, extras
+
+
+def _check_delimiter(header_line: str) -> None:
+    if DELIMITER in header_line:
+        return
+    for other, label in ((",", "komma"), ("\t", "tab"), ("|", "verticale streep")):
+        if header_line.count(other) >= 1:
+            raise FileRejected(
+                f"het scheidingsteken is een {label}, verwacht wordt een puntkomma (;). Sla het "
+                "bestand op als 'CSV (gescheiden door lijstscheidingsteken)' met ; als scheiding."
+            )
+
+
+def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip():
+        raise FileRejected("het bestand is leeg; exporteer opnieuw.")
+    binary = looks_binary(data)
+    if binary:
+        raise FileRejected(f"{binary}; lever een CSV-bestand met ; als scheidingsteken.")
+    encoding = detect_encoding(data)
+    text = data.decode(encoding)
+
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    _check_delimiter(first_line)
+    header = next(csv.reader([first_line], delimiter=DELIMITER))
+    canonical, extras = map_header(header, source, aliases)
+
+    body_start = len(first_line) + 1
+    has_rows = bool(text[body_start:].strip())
+    if not has_rows:
+        empty = pl.DataFrame(schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64})
+        return RawTable(empty, encoding, 0, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
+
+    table = None
+    # Blank lines in the middle would shift DuckDB's row numbers: such files take the exact path.
+    if "\n\n" not in text and "\n\r\n" not in text.rstrip():
+        table = _read_fast(path, text, encoding, len(canonical))
+    if table is not None:
+        table.columns = [*canonical, "_regel"]
+        return RawTable(
+            table, encoding, table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras)
+        )
+    rows, lines, errors, data_rows = _read_exact(text, len(canonical))
+    table = pl.DataFrame(
+        {name: [r[i] for r in rows] for i, name in enumerate(canonical)} | {"_regel": lines},
+        schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64},
+    )
+    return RawTable(table, encoding, data_rows, errors, tuple(extras))
+
+
+def _read_fast(path: Path, text: str, encoding: str, width: int) -> pl.DataFrame | None:
+    """DuckDB's strict CSV reader; None when it finds a structural problem anywhere."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    con = duckdb.connect(config={"threads": 2})
+    try:
+        with tempfile.TemporaryDirectory(prefix="vthmonitor-") as tmp:
+            target = path
+            if encoding != "utf-8":  # DuckDB reads UTF-8 only (no Windows-1252, BOM-less)
+                target = Path(tmp) / "utf8.csv"
+                target.write_text(text, encoding="utf-8")
+            literal = str(target).replace("'", "''")
+            query = (
+                f"select * from read_csv('{literal}', delim=';', quote='\"', escape='\"', "
+                f"header=false, skip=1, auto_detect=false, columns={{{columns}}}, "
+                "strict_mode=true, null_padding=false, all_varchar=true)"
+            )
+            try:
+                table = con.sql(query).pl()
+            except duckdb.Error:
+                return None
+    finally:
+        con.close()
+    # Line of row i = 2 + i + line breaks inside the quoted fields of the rows before it.
+    breaks = pl.sum_horizontal(
+        pl.col(c).str.count_matches("\n").fill_null(0) for c in table.columns
+    )
+    return table.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + 2 + breaks.cum_sum().shift(1, fill_value=0))
+        .cast(pl.Int64)
+        .alias("_regel")
+    )
+
+
+def _read_exact(text: str, width: int) -> tuple[list[list], list[int], pl.DataFrame, int]:
+    """Python's csv reader, record by record, with the first line of each record."""
+    stream = io.StringIO(text, newline="")
+    stream.readline()  # header
+    reader = csv.reader(stream, delimiter=DELIMITER, quotechar='"', strict=True)
+    rows: list[list] = []
+    lines: list[int] = []
+    errors: list[dict] = []
+    data_rows = 0
+    previous_end = 1
+    while True:
+        start = previous_end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            data_rows += 1
+            previous_end = reader.line_num + 1
+            reason = (
+                "de regel is afgebroken (een aanhalingsteken wordt niet gesloten)"
+                if "end of data" in str(exc)
+                else "de regel is niet te lezen: aanhalingstekens staan verkeerd"
+            )
+            errors.append(_structure_error(start, reason + "; corrigeer of exporteer opnieuw"))
+            continue
+        previous_end = reader.line_num + 1  # line_num counts lines read after the header
+        if not record or all(not f for f in record) and len(record) <= 1:
+            continue  # a blank line is not a row
+        data_rows += 1
+        if len(record) != width:
+            reason = f"de regel heeft {len(record)} velden, verwacht {width}" + (
+                " (de regel is afgebroken)"
+                if len(record) < width
+                else " (staat er een ; in een veld zonder aanhalingstekens?)"
+            )
+            errors.append(_structure_error(start, reason))
+            continue
+        rows.append([f if f != "" else None for f in record])
+        lines.append(start)
+    return rows, lines, pl.DataFrame(errors, schema=ERROR_SCHEMA), data_rows
+
+
+def _structure_error(line: int, reason: str) -> dict:
+    return {"regel": line, "kolom": "(hele regel)", "reden": reason, "waarde": None}
+
+
+def read_xlsx(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+    """First sheet of an Excel file; typed cells are turned into text the parser accepts."""
+    try:
+        frame = pl.read_excel(path, sheet_id=1)
+    except Exception as exc:  # fastexcel raises its own types; any failure means unreadable
+        raise FileRejected(
+            "het Excel-bestand kan niet worden gelezen; sla het opnieuw op als .xlsx."
+        ) from exc
+    canonical, extras = map_header(list(frame.columns), source, aliases)
+    as_text = []
+    for name in frame.columns:
+        dtype = frame.schema[name]
+        col = pl.col(name)
+        if dtype == pl.Date:
+            col = col.dt.strftime("%Y-%m-%d")
+        elif dtype == pl.Datetime:
+            col = col.dt.strftime("%Y-%m-%d %H:%M:%S")
+        elif dtype.is_float():
+            # 2025.0 from a cell formatted as number must still read as the whole number 2025
+            col = pl.when(col == col.round()).then(col.cast(pl.Int64)).otherwise(col)
+        col = col.cast(pl.String)
+        as_text.append(col)
+    table = frame.select(as_text)
+    table.columns = canonical
+    # Excel row numbers: the header is row 1, so data row i (0-based) is row i + 2.
+    table = table.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_regel"))
+    return RawTable(table, "xlsx", table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
+
+
+def read_file(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        if "xlsx" not in source.formats:
+            raise FileRejected(
+                f"{source.title} wordt als CSV aangeleverd, niet als Excel; exporteer als CSV."
+            )
+        return read_xlsx(path, source, aliases)
+    if suffix in (".csv", ".txt"):
+        return read_csv(path, source, aliases)
+    raise FileRejected(
+        f"onbekend bestandstype '{suffix or '(geen extensie)'}'; lever .csv"
+        + (" of .xlsx" if "xlsx" in source.formats else "")
+        + " aan."
+    )

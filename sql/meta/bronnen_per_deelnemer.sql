@@ -1,0 +1,49 @@
+-- Bronnen per deelnemer: per deelnemer en bron het aantal actuele rijen en wanneer de nieuwste lading met rijen voor die deelnemer klaar was. deelnemer_code leeg = hele organisatie (HR, indirecte uren, organisatiebrede begroting).
+with rijen as (
+    select 'inrichtingen' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.inrichtingen
+    union all
+    select 'zaken' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.zaken
+    union all
+    select 'controles' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.controles
+    union all
+    select 'klachten' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.klachten
+    union all
+    select 'handhaving' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.handhaving
+    union all
+    select 'uren' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.uren
+    union all
+    select 'medewerkers' as bron, null as deelnemer_code, load_id from staging.medewerkers
+    union all
+    select 'formatie' as bron, null as deelnemer_code, load_id from staging.formatie
+    union all
+    select 'opleidingen' as bron, null as deelnemer_code, load_id from staging.opleidingen
+    union all
+    select 'begroting' as bron, deelnemer as deelnemer_code, load_id from staging.begroting
+    union all
+    select 'realisatie' as bron, deelnemer as deelnemer_code, load_id from staging.realisatie
+    union all
+    select 'programma' as bron, deelnemer as deelnemer_code, load_id from staging.programma
+),
+
+loads as (
+    select distinct load_id, klaar from raw.loads
+),
+
+deelnemers as (
+    select code, naam from staging.deelnemers
+),
+
+final as (
+    select
+        rijen.deelnemer_code,
+        coalesce(deelnemers.naam, 'Hele organisatie') as deelnemer,
+        rijen.bron,
+        count(*) as rijen,
+        max(loads.klaar) as laatste_lading
+    from rijen
+    left join loads using (load_id)
+    left join deelnemers on deelnemers.code = rijen.deelnemer_code
+    group by all
+)
+
+select * from final
