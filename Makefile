@@ -1,0 +1,41 @@
+# The public interface of the project: `make run`, `make test`, `make bench`.
+# Everything a command needs is installed by that command (uv from PyPI, then the locked
+# environment from uv.lock), so both work on a fresh clone with only Python 3.11 present.
+
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+LAKE ?= lake
+SAMPLE := $(LAKE)/sample
+SCALE ?= 1
+SEED ?= 2026
+
+.PHONY: install run lake test lint bench clean
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
+	@$(UV) sync --frozen --quiet
+
+# The demo lake: the bundled sample generator's exports, loaded like real ones. The sample is
+# written once (deterministic per seed); loading it again is a no-op that says so.
+$(SAMPLE)/.klaar:
+	$(UV) run vthmonitor sample --out $(SAMPLE) --scale $(SCALE) --seed $(SEED)
+	@touch $@
+
+lake: install $(SAMPLE)/.klaar
+	$(UV) run vthmonitor load $(SAMPLE) --lake $(LAKE)
+
+run: lake
+	$(UV) run vthmonitor serve --lake $(LAKE) --port 8501
+
+lint: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+
+test: lint
+	$(UV) run pytest
+
+bench: install
+	$(UV) run python tests/bench.py
+
+clean:
+	rm -rf $(LAKE)/landing $(LAKE)/raw $(LAKE)/warehouse $(LAKE)/CURRENT $(LAKE)/.tmp $(SAMPLE)

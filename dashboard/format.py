@@ -1,0 +1,20 @@
+"""Dutch formatting for display: 1.234,5 and 31-12-2025 (not the browser's locale)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def getal(value: float | int | None, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def datum(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
+    if value is None:
+        return "–"
+    if with_time and isinstance(value, dt.datetime):
+        return value.strftime("%d-%m-%Y %H:%M")
+    return value.strftime("%d-%m-%Y")
