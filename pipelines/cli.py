@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.settings import PROJECT_DIR, Settings
 
@@ -79,30 +80,29 @@ def cmd_sql(args: argparse.Namespace) -> int:
     lake = PublishedLake(_settings(args))
     try:
         cursor = lake.cursor()
-        result = cursor.sql(args.query)
+        if args.format == "csv":
+            cursor.execute(args.query)
+            if cursor.description is None:
+                raise duckdb.InvalidInputException("de opdracht gaf geen resultaat")
+            writer = csv.writer(sys.stdout, lineterminator="\n")
+            writer.writerow([d[0] for d in cursor.description])
+            while batch := cursor.fetchmany(10_000):
+                writer.writerows(batch)
+        else:
+            frame = cursor.sql(args.query).pl()
+            with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
+                print(frame)
     except NoLake as exc:
         print(f"vthmonitor sql: {exc}", file=sys.stderr)
         return 1
-    except duckdb.Error as exc:
+    except (duckdb.Error, AttributeError) as exc:
+        # AttributeError: a statement without a result (e.g. a failed DDL) has no .pl()
         print(
             "vthmonitor sql: de query kon niet worden uitgevoerd. Controleer de SQL.\n"
             f"DuckDB meldt: {exc}",
             file=sys.stderr,
         )
         return 1
-    if result is None:
-        print(
-            "vthmonitor sql: de opdracht gaf geen resultaat (alleen SELECT-queries).",
-            file=sys.stderr,
-        )
-        return 1
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(result.columns)
-        while batch := result.fetchmany(10_000):
-            writer.writerows(batch)
-    else:
-        result.show(max_rows=args.max_rows, max_width=200)
     return 0
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import xlsxwriter
 
 from pipelines.settings import REFERENCE_DIR
 
@@ -257,9 +258,10 @@ class Generator:
 
     # --- sources -------------------------------------------------------------------------------
     def inrichtingen(self) -> pl.DataFrame:
-        n = self.n(11_000)
+        n = max(self.n(11_000), 3 * self.codes.size)
         rng = self.rng
         codes = self.pick_deelnemers(n)
+        codes[: 3 * self.codes.size] = np.repeat(self.codes, 3)  # every deelnemer has companies
         branch = rng.integers(0, len(BRANCHES), n)
         family = rng.integers(0, len(FAMILY), n)
         x, y = self.near(codes, 3500)
@@ -352,7 +354,7 @@ class Generator:
 
     def controles(self, inrichtingen: pl.DataFrame) -> pl.DataFrame:
         rng = self.rng
-        by_code = inrichtingen.group_by("_code").agg("inrichting_id")
+        by_code = inrichtingen.group_by("_code", maintain_order=True).agg("inrichting_id")
         pools = {
             c: ids.to_list()
             for c, ids in zip(by_code["_code"], by_code["inrichting_id"], strict=True)
@@ -412,7 +414,7 @@ class Generator:
 
     def klachten(self, inrichtingen: pl.DataFrame) -> pl.DataFrame:
         rng = self.rng
-        by_code = inrichtingen.group_by("_code").agg("inrichting_id", "x", "y")
+        by_code = inrichtingen.group_by("_code", maintain_order=True).agg("inrichting_id", "x", "y")
         pools = {r["_code"]: r for r in by_code.iter_rows(named=True)}
         index_pools = {c: list(range(len(r["inrichting_id"]))) for c, r in pools.items()}
         # a pool of complainants; a few repeat complainants file ~4% of all complaints
@@ -478,7 +480,7 @@ class Generator:
 
     def handhaving(self, inrichtingen: pl.DataFrame) -> pl.DataFrame:
         rng = self.rng
-        by_code = inrichtingen.group_by("_code").agg("inrichting_id")
+        by_code = inrichtingen.group_by("_code", maintain_order=True).agg("inrichting_id")
         pools = {
             c: ids.to_list()
             for c, ids in zip(by_code["_code"], by_code["inrichting_id"], strict=True)
@@ -688,7 +690,11 @@ class Generator:
         )
 
     def formatie(self, staff: pl.DataFrame) -> pl.DataFrame:
-        base = staff.group_by("team", "functie").agg(pl.col("fte").sum().alias("f"))
+        base = (
+            staff.group_by("team", "functie")
+            .agg(pl.col("fte").sum().alias("f"))
+            .sort("team", "functie")
+        )
         rows = []
         for year in YEARS:
             for team, functie, f in base.iter_rows():
@@ -721,6 +727,14 @@ def as_text(frame: pl.DataFrame, thousands: tuple[str, ...] = ()) -> pl.DataFram
             col = col.cast(pl.String)
         exprs.append(col.alias(name))
     return frame.select(exprs)
+
+
+def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str) -> None:
+    # A fixed creation time keeps the bytes identical per seed (xlsx stores it in docProps),
+    # so loading a regenerated sample again is a no-op.
+    with xlsxwriter.Workbook(path) as workbook:
+        workbook.set_properties({"created": dt.datetime(2026, 1, 1)})
+        frame.write_excel(workbook, worksheet=sheet)
 
 
 def _thousands(value: float) -> str:
@@ -847,11 +861,11 @@ def write_sample(out: Path, scale: float = 1.0, seed: int = 2026) -> dict[str, i
     for year, frame in g.medewerkers(staff).items():
         path = hr / f"medewerkers_{year}{EXPORT_DAY}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
-        frame.write_excel(path, worksheet="medewerkers")
+        write_xlsx(frame, path, "medewerkers")
         add("medewerkers", frame.height)
     formatie = g.formatie(staff)
     path = hr / "formatie_2021_2025.xlsx"
-    formatie.write_excel(path, worksheet="formatie")
+    write_xlsx(formatie, path, "formatie")
     add("formatie", formatie.height)
     add("opleidingen", write_csv(as_text(g.opleidingen(staff)), hr / "opleidingen_20251231.csv"))
 
