@@ -35,7 +35,7 @@ test: lint
 	$(UV) run pytest
 
 bench: install
-	$(UV) run python tests/bench.py
+	$(UV) run python -m tests.bench
 
 clean:
 	rm -rf $(LAKE)/landing $(LAKE)/raw $(LAKE)/warehouse $(LAKE)/CURRENT $(LAKE)/.tmp $(SAMPLE)

@@ -623,7 +623,10 @@ def test_lhso_must_match_aantal_overtredingen():
         ("C1", "B", "3"),
         ("C4", None, None),
     ]
-    matrix = "LHSO-score (gevolgen én gedrag) hoort ingevuld te zijn precies als aantal_overtredingen > 0"
+    matrix = (
+        "LHSO-score (gevolgen én gedrag) hoort ingevuld te zijn precies als "
+        "aantal_overtredingen > 0"
+    )
     assert errors_of(parsed) == [
         (3, "lhso_gevolgen", matrix),
         (4, "lhso_gevolgen", matrix),

@@ -1,0 +1,170 @@
+"""`make bench`: load throughput, files-to-published time and peak memory at scales 1 and 10,
+against the floor of DuckDB's own read_csv of the same CSV files without any checks.
+
+Each measured load runs in a fresh process (peak RSS of that process = the load's peak memory)
+on a fresh lake. Medians over BENCH_RUNS runs at scale 1 (default 3) and one run at scale 10;
+this machine is shared and noisy, so compare medians, not single runs.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines.sample import as_text, write_csv, write_sample
+
+WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "vthmonitor-bench"))
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SCALES = [float(s) for s in os.environ.get("BENCH_SCALES", "1,10").split(",")]
+ENV = {**os.environ, "VTHMONITOR_PSEUDONYM_KEY": "bench"}
+
+
+def sample(scale: float) -> Path:
+    out = WORK / f"sample-{scale:g}"
+    marker = out / ".klaar"
+    if not marker.exists():
+        started = time.perf_counter()
+        write_sample(out, scale=scale, seed=2026)
+        marker.touch()
+        print(f"  sample scale {scale:g} written in {time.perf_counter() - started:.1f} s")
+    return out
+
+
+def rows_in(folder: Path) -> int:
+    con = duckdb.connect()
+    total = 0
+    for f in sorted(folder.rglob("*.csv")):
+        total += con.execute(
+            f"select count(*) from read_csv('{f}', delim=';', header=true, "
+            "all_varchar=true, encoding='latin-1')"
+        ).fetchone()[0]
+    for f in sorted(folder.rglob("*.xlsx")):
+        total += pl.read_excel(f).height
+    return total
+
+
+def timed_load(paths: list[Path], lake: Path) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one `vthmonitor load` in its own process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "load", *map(str, paths), "--lake", str(lake)],
+        env=ENV,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"load failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, max(peak, before) / 1024
+
+
+def floor(folder: Path) -> float:
+    """DuckDB read_csv of the same CSV files into tables, no checks, no types (the floor)."""
+    con = duckdb.connect()
+    started = time.perf_counter()
+    for i, f in enumerate(sorted(folder.rglob("*.csv"))):
+        con.execute(
+            f"create table t{i} as select * from read_csv('{f}', delim=';', "
+            "header=true, all_varchar=true, encoding='latin-1')"
+        )
+    elapsed = time.perf_counter() - started
+    con.close()
+    return elapsed
+
+
+def monthly_export(folder: Path) -> Path:
+    """One extra month of hours (the largest monthly export), as a later file would bring."""
+    target = WORK / "maand" / "uren_20260228.csv"
+    if not target.exists():
+        december = pl.read_csv(
+            folder / "powerbrowser" / "uren_20251231.csv",
+            separator=";",
+            infer_schema=False,
+            encoding="utf8-lossy",
+        ).filter(pl.col("datum").str.contains("-12-2025"))
+        shifted = december.with_columns(
+            pl.col("regel_id").str.replace("U2025-", "U2026-"),
+            pl.col("datum").str.replace("-12-2025", "-01-2026"),
+        )
+        write_csv(as_text(shifted), target)
+    return target
+
+
+def main() -> None:
+    WORK.mkdir(parents=True, exist_ok=True)
+    print(f"Benchmark in {WORK} (runs at scale 1: {RUNS}); machine: {os.cpu_count()} cores")
+    results = []
+    for scale in SCALES:
+        folder = sample(scale)
+        rows = rows_in(folder)
+        runs = RUNS if scale <= 1 else 1
+        times, peaks = [], []
+        for run in range(runs):
+            lake = WORK / f"lake-{scale:g}-{run}"
+            subprocess.run(["rm", "-rf", str(lake)], check=True)
+            elapsed, peak = timed_load([folder], lake)
+            times.append(elapsed)
+            peaks.append(peak)
+        floors = [floor(folder) for _ in range(runs)]
+        median, floor_median = statistics.median(times), statistics.median(floors)
+        line = {
+            "scale": scale,
+            "rows": rows,
+            "files_to_published_s": median,
+            "rows_per_s": rows / median,
+            "peak_rss_mb": max(peaks),
+            "duckdb_read_csv_floor_s": floor_median,
+            "ratio": median / floor_median,
+        }
+        if scale == 1:
+            extra = monthly_export(folder)
+            lake = WORK / f"lake-{scale:g}-0"
+            extra_times = []
+            for _ in range(runs):
+                # the same bytes would be a no-op: load a fresh copy under a new name each time
+                copy = extra.with_name(f"uren_2026022{len(extra_times)}.csv")
+                copy.write_bytes(extra.read_bytes() + b"\n" * (len(extra_times) + 1))
+                extra_times.append(timed_load([copy], lake)[0])
+            line["extra_month_s"] = statistics.median(extra_times)
+        results.append(line)
+        print(f"  scale {scale:g}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in line.items()))
+
+    print("\nResults (medians):")
+    print(
+        "| scale | rows | files->published (s) | rows/s | peak RSS (MB) | read_csv floor (s) "
+        "| ratio | extra month (s) |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['scale']:g} | {r['rows']:,} | {r['files_to_published_s']:.1f} | "
+            f"{r['rows_per_s']:,.0f} | {r['peak_rss_mb']:.0f} | {r['duckdb_read_csv_floor_s']:.2f} "
+            f"| {r['ratio']:.1f}x | {_fmt(r.get('extra_month_s'))} |"
+        )
+    print(
+        "Targets (quality.md): scale 1 <= 20 s; scale 10 <= 150 s and <= 2 GB; extra month "
+        "<= 5 s; ratio to the read_csv floor: goal <= 3x."
+    )
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+if __name__ == "__main__":
+    main()
