@@ -137,8 +137,10 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
         normalised = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
         ok = dutch
         if ctx.dot_decimals:
+            # a typed Excel cell comes out as "0.125": the dot is a decimal point, never a
+            # thousands separator, so it wins over the Dutch reading
             dotted = text.str.contains(DOT_DECIMAL)
-            normalised = pl.when(dutch).then(normalised).otherwise(text)
+            normalised = pl.when(dotted).then(text).otherwise(normalised)
             ok = dutch | dotted
         value = pl.when(ok).then(normalised).cast(pl.Float64, strict=False)
         error = pl.when(present & ~ok).then(
@@ -279,15 +281,16 @@ def parse_rows(table: pl.DataFrame, source: Source, ctx: ParseContext) -> Parsed
     )
 
     # Cross-field checks only where both values parsed: a bad date is reported once, as a date.
+    error_cols = [c for c in typed.columns if c.startswith("_fout_")]
+    clean = ~pl.any_horizontal(pl.col(error_cols).is_not_null())
     for name in source.checks:
         column, reason, bad = CROSS_CHECKS[name]
         typed = typed.with_columns(
-            pl.coalesce([pl.col(f"_fout_{column}"), pl.when(bad()).then(pl.lit(reason))]).alias(
-                f"_fout_{column}"
-            )
+            pl.coalesce(
+                [pl.col(f"_fout_{column}"), pl.when(clean & bad()).then(pl.lit(reason))]
+            ).alias(f"_fout_{column}")
         )
 
-    error_cols = [c for c in typed.columns if c.startswith("_fout_")]
     typed = typed.with_columns(pl.any_horizontal(pl.col(error_cols).is_not_null()).alias("_fout"))
 
     # A key that occurs twice in one file is ambiguous: the first valid occurrence loads, later
@@ -328,7 +331,9 @@ def _collect_errors(typed: pl.DataFrame, source: Source, error_cols: list[str]) 
     for err_col in [*error_cols, "_fout_dubbel"]:
         column = err_col.removeprefix("_fout_")
         shown = key_col if column == "dubbel" else column
-        pii = source.column(shown).pii is not None
+        column_def = source.column(shown)
+        # a postcode is personal data too: only its 4 digits may be kept, so never show it
+        pii = column_def.pii is not None or column_def.type == "postcode4"
         frames.append(
             bad.filter(pl.col(err_col).is_not_null()).select(
                 pl.col("_regel").alias("regel"),

@@ -143,6 +143,8 @@ def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable
     data = path.read_bytes()
     if not data.strip():
         raise FileRejected("het bestand is leeg; exporteer opnieuw.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        detect_encoding(data)  # raises the UTF-16 message, which says how to save it instead
     binary = looks_binary(data)
     if binary:
         raise FileRejected(f"{binary}; lever een CSV-bestand met ; als scheidingsteken.")
