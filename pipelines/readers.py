@@ -139,47 +139,127 @@ def _check_delimiter(header_line: str) -> None:
             )
 
 
-def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
-    data = path.read_bytes()
-    if not data.strip():
-        raise FileRejected("het bestand is leeg; exporteer opnieuw.")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        detect_encoding(data)  # raises the UTF-16 message, which says how to save it instead
-    binary = looks_binary(data)
+CHUNK = 1 << 20  # files are scanned and transcoded in 1 MB pieces, never held whole in memory
+
+
+@dataclass(frozen=True)
+class _Scan:
+    encoding: str
+    has_rows: bool  # anything but white space after the header line
+    blank_line_inside: bool  # an empty line before the last content line
+
+
+def _scan(path: Path) -> _Scan:
+    """One streaming pass: refuse empty/binary/UTF-16 files, detect the encoding, and note the
+    things that decide between the fast and the exact reader."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head.strip():
+        with open(path, "rb") as fh:
+            if not fh.read().strip():
+                raise FileRejected("het bestand is leeg; exporteer opnieuw.")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        detect_encoding(head)  # raises the UTF-16 message, which says how to save it instead
+    binary = looks_binary(head)
     if binary:
         raise FileRejected(f"{binary}; lever een CSV-bestand met ; als scheidingsteken.")
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
 
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8, offset, first_newline = True, 0, -1
+    first_blank, last_content, previous = None, -1, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if first_newline < 0 and (pos := chunk.find(b"\n")) >= 0:
+                first_newline = offset + pos
+            window = previous + chunk
+            for blank in (b"\n\n", b"\n\r\n"):
+                pos = window.find(blank)
+                if pos >= 0:
+                    at = offset - len(previous) + pos
+                    first_blank = at if first_blank is None else min(first_blank, at)
+            stripped = chunk.rstrip()
+            if stripped:
+                last_content = offset + len(stripped) - 1
+            previous, offset = chunk[-2:], offset + len(chunk)
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    if is_utf8:
+        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    else:
+        encoding = _check_cp1252(path, head)
+    has_rows = 0 <= first_newline < last_content
+    inside = first_blank is not None and first_blank < last_content
+    return _Scan(encoding, has_rows, inside)
+
+
+def _check_cp1252(path: Path, head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        raise FileRejected(
+            "het bestand begint als UTF-8 maar bevat ongeldige tekens; sla het opnieuw op als "
+            "'CSV UTF-8'."
+        )
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise FileRejected(
+                    "de tekencodering is niet te herkennen (geen UTF-8 en geen Windows-1252); "
+                    "sla het bestand opnieuw op als 'CSV UTF-8'."
+                ) from exc
+    return "cp1252"
+
+
+def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+    scan = _scan(path)
+    with open(path, encoding=scan.encoding, newline="") as fh:
+        first_line = fh.readline().rstrip("\r\n")
     _check_delimiter(first_line)
     header = next(csv.reader([first_line], delimiter=DELIMITER))
     canonical, extras = map_header(header, source, aliases)
 
-    body_start = len(first_line) + 1
-    has_rows = bool(text[body_start:].strip())
-    if not has_rows:
+    if not scan.has_rows:
         empty = pl.DataFrame(schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64})
-        return RawTable(empty, encoding, 0, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
+        return RawTable(empty, scan.encoding, 0, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
 
     table = None
     # Blank lines in the middle would shift DuckDB's row numbers: such files take the exact path.
-    if "\n\n" not in text and "\n\r\n" not in text.rstrip():
-        table = _read_fast(path, text, encoding, len(canonical))
+    if not scan.blank_line_inside:
+        table = _read_fast(path, scan.encoding, len(canonical))
     if table is not None:
         table.columns = [*canonical, "_regel"]
         return RawTable(
-            table, encoding, table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras)
+            table, scan.encoding, table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras)
         )
+    text = path.read_bytes().decode(scan.encoding)
     rows, lines, errors, data_rows = _read_exact(text, len(canonical))
     table = pl.DataFrame(
         {name: [r[i] for r in rows] for i, name in enumerate(canonical)} | {"_regel": lines},
         schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64},
     )
-    return RawTable(table, encoding, data_rows, errors, tuple(extras))
+    return RawTable(table, scan.encoding, data_rows, errors, tuple(extras))
 
 
-def _read_fast(path: Path, text: str, encoding: str, width: int) -> pl.DataFrame | None:
+def _transcode(path: Path, encoding: str, target: Path) -> None:
+    """Stream a Windows-1252 or BOM-prefixed file into plain UTF-8 (what DuckDB reads)."""
+    with (
+        open(path, encoding=encoding, newline="") as src,
+        open(target, "w", encoding="utf-8", newline="") as dst,
+    ):
+        while chunk := src.read(CHUNK):
+            dst.write(chunk)
+
+
+def _read_fast(path: Path, encoding: str, width: int) -> pl.DataFrame | None:
     """DuckDB's strict CSV reader; None when it finds a structural problem anywhere."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     con = duckdb.connect(config={"threads": 2})
@@ -188,7 +268,7 @@ def _read_fast(path: Path, text: str, encoding: str, width: int) -> pl.DataFrame
             target = path
             if encoding != "utf-8":  # DuckDB reads UTF-8 only (no Windows-1252, BOM-less)
                 target = Path(tmp) / "utf8.csv"
-                target.write_text(text, encoding="utf-8")
+                _transcode(path, encoding, target)
             literal = str(target).replace("'", "''")
             query = (
                 f"select * from read_csv('{literal}', delim=';', quote='\"', escape='\"', "
