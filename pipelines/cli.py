@@ -66,7 +66,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     settings = _settings(args)
     try:
         with exclusive_lock(LakePaths(settings.lake_dir)):
-            built = build_and_publish(settings)
+            built = build_and_publish(settings, incremental=False)
     except BuildError as exc:
         print(f"vthmonitor rebuild: {exc}", file=sys.stderr)
         return 1

@@ -108,6 +108,27 @@ def test_rebuild_from_raw_gives_identical_tables(settings, small_sample):
     assert snapshot(rebuilt) == before
 
 
+def test_incremental_build_equals_full_rebuild(settings, small_sample, tmp_path):
+    # first the HR and finance files, then PowerBrowser in a second load (incremental build)
+    first, second = tmp_path / "eerst", tmp_path / "daarna"
+    for folder, parts in ((first, ("hr", "financien")), (second, ("powerbrowser",))):
+        folder.mkdir()
+        for part in parts:
+            for f in (small_sample / part).iterdir():
+                (folder / f.name).write_bytes(f.read_bytes())
+    load(settings, [first], today=TODAY)
+    report = load(settings, [second], today=TODAY)
+    paths = LakePaths(settings.lake_dir)
+    incremental = published_warehouse(paths)
+    assert incremental.name == report.published
+    con = connect_reader(incremental)
+    held = con.execute("select laadids from meta.build").fetchone()[0]
+    con.close()
+    assert held == ["L000001", "L000002"]
+    full = build_and_publish(settings, incremental=False)
+    assert snapshot(full) == snapshot(incremental)
+
+
 def _load_process(sample: Path, lake: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "pipelines.cli", "load", str(sample), "--lake", str(lake)],
