@@ -27,7 +27,7 @@ from pipelines.lake import (
     publish,
     published_warehouse,
 )
-from pipelines.parse import ParseContext, deelnemer_lookup, parse_rows
+from pipelines.parse import ParseContext, ReferenceError_, deelnemer_lookup, parse_rows
 from pipelines.readers import FileRejected, read_csv
 from pipelines.settings import SQL_DIR, Settings
 
@@ -86,7 +86,10 @@ def _no_pii(column: str, values: pl.Series) -> pl.Series:  # reference data hold
 def deelnemer_lookup_from_reference(settings: Settings) -> dict[str, str]:
     # deelnemers.csv itself has no deelnemer-typed column, so it needs no lookup to be parsed.
     rows = read_reference(settings, "deelnemers", {})
-    return deelnemer_lookup(rows.iter_rows(named=True))
+    try:
+        return deelnemer_lookup(rows.iter_rows(named=True))
+    except ReferenceError_ as exc:
+        raise BuildError(f"Referentiebestand deelnemers.csv: {exc}") from exc
 
 
 def empty_raw_ddl(source: Source, table: str) -> str:

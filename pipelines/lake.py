@@ -22,6 +22,7 @@ import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -173,6 +174,21 @@ class PublishedLake:
         self._lock = threading.Lock()
         self._path: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
+        self._retired: list[tuple[float, duckdb.DuckDBPyConnection]] = []
+
+    # Longer than any dashboard query runs (the workbench's statement limit is 10 s).
+    RETIRE_AFTER_S = 120.0
+
+    def _close_retired(self) -> None:
+        now = time.monotonic()
+        keep = []
+        for since, con in self._retired:
+            if now - since > self.RETIRE_AFTER_S:
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+            else:
+                keep.append((since, con))
+        self._retired = keep
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -190,8 +206,12 @@ class PublishedLake:
                 except duckdb.IOException:
                     continue  # removed between reading CURRENT and opening it: read CURRENT again
                 if self._con is not None:
-                    self._con.close()
+                    # Other sessions may still be running a query on a cursor of the old
+                    # connection; closing it would close their cursors too. Retire it and
+                    # close it only once no query can still be running on it.
+                    self._retired.append((time.monotonic(), self._con))
                 self._con, self._path = con, path
+                self._close_retired()
                 return con.cursor()
             raise NoLake("De gepubliceerde datalake kon niet worden geopend; probeer het opnieuw.")
 
@@ -201,6 +221,7 @@ class PublishedLake:
 
     def close(self) -> None:
         with self._lock:
-            if self._con is not None:
-                self._con.close()
-            self._con, self._path = None, None
+            for con in [c for _, c in self._retired] + ([self._con] if self._con else []):
+                with contextlib.suppress(duckdb.Error):
+                    con.close()
+            self._con, self._path, self._retired = None, None, []

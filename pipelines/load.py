@@ -79,10 +79,13 @@ def expand(inputs: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in inputs:
         if path.is_dir():
+            # hidden files and folders below the given folder (".klaar", ".git") are skipped;
+            # the given folder itself may live anywhere, also under a hidden folder
             files.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and not any(part.startswith(".") for part in p.parts)
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         elif path.is_file():
             files.append(path)
@@ -203,11 +206,12 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
         landing.parent.mkdir(parents=True, exist_ok=True)
         tmp = paths.tmp / f"{sha}.landing"
         shutil.copyfile(path, tmp)
+        _fsync(tmp)
         os.replace(tmp, landing)
 
     source = SOURCES[bron]
     try:
-        raw = read_file(path, source, aliases.get(bron, {}))
+        raw = read_file(path, source, aliases.get(bron, {}), workdir=paths.tmp)
         parse_ctx = ctx
         if raw.encoding == "xlsx":
             parse_ctx = ParseContext(ctx.deelnemers, ctx.pseudonymise, ctx.today, dot_decimals=True)
@@ -254,10 +258,19 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
     return result
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _write_parquet(frame: pl.DataFrame, target: Path, paths: LakePaths) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.tmp / target.name
     frame.write_parquet(tmp, compression="zstd", statistics=True)
+    _fsync(tmp)  # on disk before the commit record can point at it (power loss, not only kill)
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
     os.replace(tmp, target)

@@ -250,6 +250,33 @@ class Parsed:
         return self.errors["regel"].n_unique() if self.errors.height else 0
 
 
+# Unknown export columns are kept in raw (data contract), except those whose name suggests
+# personal data or free text: those stay in the landing zone only (AVG), so an export that
+# adds "Naam melder 2" or "Opmerking" never puts clear personal data in the lake.
+PERSONAL_NAME_PARTS = (
+    "naam",
+    "mail",
+    "telefoon",
+    "tel_",
+    "mobiel",
+    "geboorte",
+    "omschrijving",
+    "opmerking",
+    "toelichting",
+    "notitie",
+    "memo",
+    "adres",
+    "bsn",
+    "iban",
+    "melder",
+)
+
+
+def looks_personal(column: str) -> bool:
+    name = normalise_name(column)
+    return name == "tel" or any(part in name for part in PERSONAL_NAME_PARTS)
+
+
 # Rows are typed in slices: evaluating every expression on 1.6 M rows at once costs ~1 GB of
 # intermediate strings; slices keep the peak low at the same speed.
 SLICE_ROWS = 200_000
@@ -264,7 +291,9 @@ def parse_rows(
     contract does not know are kept as text (`extra_<name>`) for the raw layer.
     """
     known = {c.name for c in source.columns}
-    extras = [c for c in table.columns if c not in known and c != "_regel"]
+    extras = [
+        c for c in table.columns if c not in known and c != "_regel" and not looks_personal(c)
+    ]
     table = table.with_columns(
         pl.lit(None, dtype=pl.String).alias(c.name)
         for c in source.columns

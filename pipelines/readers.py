@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -191,6 +192,11 @@ def _scan(path: Path) -> _Scan:
             utf8.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False
+    if first_newline < 0 and b"\r" in head:
+        raise FileRejected(
+            "de regels eindigen alleen op CR (oude Macintosh-indeling); sla het bestand op als "
+            "'CSV UTF-8' of 'CSV (puntkomma)'."
+        )
     if is_utf8:
         encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     else:
@@ -219,7 +225,9 @@ def _check_cp1252(path: Path, head: bytes) -> str:
     return "cp1252"
 
 
-def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+def read_csv(
+    path: Path, source: Source, aliases: Mapping[str, str], workdir: Path | None = None
+) -> RawTable:
     scan = _scan(path)
     with open(path, encoding=scan.encoding, newline="") as fh:
         first_line = fh.readline().rstrip("\r\n")
@@ -234,7 +242,7 @@ def read_csv(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable
     table = None
     # Blank lines in the middle would shift DuckDB's row numbers: such files take the exact path.
     if not scan.blank_line_inside:
-        table = _read_fast(path, scan.encoding, len(canonical))
+        table = _read_fast(path, scan.encoding, len(canonical), workdir)
     if table is not None:
         table.columns = [*canonical, "_regel"]
         return RawTable(
@@ -259,12 +267,14 @@ def _transcode(path: Path, encoding: str, target: Path) -> None:
             dst.write(chunk)
 
 
-def _read_fast(path: Path, encoding: str, width: int) -> pl.DataFrame | None:
+def _read_fast(path: Path, encoding: str, width: int, workdir: Path | None) -> pl.DataFrame | None:
     """DuckDB's strict CSV reader; None when it finds a structural problem anywhere."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
     con = duckdb.connect(config={"threads": 2})
     try:
-        with tempfile.TemporaryDirectory(prefix="vthmonitor-") as tmp:
+        # The transcoded copy holds personal data in clear: it goes in the lake's own .tmp
+        # (removed by the next load even after a kill), not in the system's temp folder.
+        with tempfile.TemporaryDirectory(prefix="transcode-", dir=workdir) as tmp:
             target = path
             if encoding != "utf-8":  # DuckDB reads UTF-8 only (no Windows-1252, BOM-less)
                 target = Path(tmp) / "utf8.csv"
@@ -293,45 +303,60 @@ def _read_fast(path: Path, encoding: str, width: int) -> pl.DataFrame | None:
 
 
 def _read_exact(text: str, width: int) -> tuple[list[list], list[int], pl.DataFrame, int]:
-    """Python's csv reader, record by record, with the first line of each record."""
-    stream = io.StringIO(text, newline="")
-    stream.readline()  # header
-    reader = csv.reader(stream, delimiter=DELIMITER, quotechar='"', strict=True)
+    """Python's csv reader, record by record, with the first line of each record.
+
+    A quote that is never closed would make the reader swallow the rest of the file as one
+    field: that line alone is quarantined and reading resumes on the line after it."""
+    lines_of_text = [line for line in re.split(r"(?<=\n)", text) if line]
     rows: list[list] = []
     lines: list[int] = []
     errors: list[dict] = []
     data_rows = 0
-    previous_end = 1
-    while True:
-        start = previous_end + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
+    resume = 1  # 0-based index into lines_of_text; line 0 is the header
+    while resume < len(lines_of_text):
+        reader = csv.reader(
+            io.StringIO("".join(lines_of_text[resume:]), newline=""),
+            delimiter=DELIMITER,
+            quotechar='"',
+            strict=True,
+        )
+        previous_end = resume  # file line number (1-based) of the last line consumed
+        restart = None
+        while True:
+            start = previous_end + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                # Only this line is quarantined; reading resumes on the next line, so a stray
+                # quote cannot take the rows after it along.
+                data_rows += 1
+                reason = (
+                    "de regel is afgebroken (een aanhalingsteken wordt niet gesloten)"
+                    if "end of data" in str(exc)
+                    else "de regel is niet te lezen: aanhalingstekens staan verkeerd"
+                )
+                errors.append(_structure_error(start, reason + "; corrigeer of exporteer opnieuw"))
+                restart = start  # 0-based index of the next line == this line's number
+                break
+            previous_end = resume + reader.line_num
+            if not record or all(not f for f in record) and len(record) <= 1:
+                continue  # a blank line is not a row
             data_rows += 1
-            previous_end = reader.line_num + 1
-            reason = (
-                "de regel is afgebroken (een aanhalingsteken wordt niet gesloten)"
-                if "end of data" in str(exc)
-                else "de regel is niet te lezen: aanhalingstekens staan verkeerd"
-            )
-            errors.append(_structure_error(start, reason + "; corrigeer of exporteer opnieuw"))
-            continue
-        previous_end = reader.line_num + 1  # line_num counts lines read after the header
-        if not record or all(not f for f in record) and len(record) <= 1:
-            continue  # a blank line is not a row
-        data_rows += 1
-        if len(record) != width:
-            reason = f"de regel heeft {len(record)} velden, verwacht {width}" + (
-                " (de regel is afgebroken)"
-                if len(record) < width
-                else " (staat er een ; in een veld zonder aanhalingstekens?)"
-            )
-            errors.append(_structure_error(start, reason))
-            continue
-        rows.append([f if f != "" else None for f in record])
-        lines.append(start)
+            if len(record) != width:
+                reason = f"de regel heeft {len(record)} velden, verwacht {width}" + (
+                    " (de regel is afgebroken)"
+                    if len(record) < width
+                    else " (staat er een ; in een veld zonder aanhalingstekens?)"
+                )
+                errors.append(_structure_error(start, reason))
+                continue
+            rows.append([f if f != "" else None for f in record])
+            lines.append(start)
+        if restart is None:
+            break
+        resume = restart
     return rows, lines, pl.DataFrame(errors, schema=ERROR_SCHEMA), data_rows
 
 
@@ -340,35 +365,26 @@ def _structure_error(line: int, reason: str) -> dict:
 
 
 def read_xlsx(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
-    """First sheet of an Excel file; typed cells are turned into text the parser accepts."""
+    """First sheet of an Excel file, every cell as text (no type guessing, which would empty a
+    text cell in a column that looks numeric), with the sheet's own row numbers."""
     try:
-        frame = pl.read_excel(path, sheet_id=1)
+        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0, drop_empty_rows=False)
     except Exception as exc:  # fastexcel raises its own types; any failure means unreadable
         raise FileRejected(
             "het Excel-bestand kan niet worden gelezen; sla het opnieuw op als .xlsx."
         ) from exc
     canonical, extras = map_header(list(frame.columns), source, aliases)
-    as_text = []
-    for name in frame.columns:
-        dtype = frame.schema[name]
-        col = pl.col(name)
-        if dtype == pl.Date:
-            col = col.dt.strftime("%Y-%m-%d")
-        elif dtype == pl.Datetime:
-            col = col.dt.strftime("%Y-%m-%d %H:%M:%S")
-        elif dtype.is_float():
-            # 2025.0 from a cell formatted as number must still read as the whole number 2025
-            col = pl.when(col == col.round()).then(col.cast(pl.Int64)).otherwise(col)
-        col = col.cast(pl.String)
-        as_text.append(col)
-    table = frame.select(as_text)
-    table.columns = canonical
-    # Excel row numbers: the header is row 1, so data row i (0-based) is row i + 2.
-    table = table.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_regel"))
+    frame.columns = canonical
+    # The header is row 1, so data row i (0-based) is row i + 2; empty rows are no data rows.
+    table = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_regel")).filter(
+        ~pl.all_horizontal(pl.col(canonical).is_null() | (pl.col(canonical) == ""))
+    )
     return RawTable(table, "xlsx", table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
 
 
-def read_file(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
+def read_file(
+    path: Path, source: Source, aliases: Mapping[str, str], workdir: Path | None = None
+) -> RawTable:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         if "xlsx" not in source.formats:
@@ -377,7 +393,7 @@ def read_file(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTabl
             )
         return read_xlsx(path, source, aliases)
     if suffix in (".csv", ".txt"):
-        return read_csv(path, source, aliases)
+        return read_csv(path, source, aliases, workdir)
     raise FileRejected(
         f"onbekend bestandstype '{suffix or '(geen extensie)'}'; lever .csv"
         + (" of .xlsx" if "xlsx" in source.formats else "")
