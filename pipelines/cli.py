@@ -119,6 +119,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         str(args.port),
         "--server.headless",
         "true",
+        "--client.toolbarMode",
+        "minimal",
         "--browser.gatherUsageStats",
         "false",
     ]
