@@ -24,6 +24,7 @@ from pipelines.lake import (
     LakePaths,
     committed_loads,
     connect_reader,
+    fsync_path,
     publish,
     published_warehouse,
 )
@@ -235,11 +236,7 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
         con.execute("checkpoint")
     finally:
         con.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(tmp)
     target = paths.warehouse / name
     os.replace(tmp, target)
     return target

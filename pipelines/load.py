@@ -22,7 +22,7 @@ import polars as pl
 
 from pipelines import build
 from pipelines.contract import SOURCES, kind_from_filename
-from pipelines.lake import LakePaths, committed_loads, exclusive_lock, write_atomic
+from pipelines.lake import LakePaths, committed_loads, exclusive_lock, fsync_path, write_atomic
 from pipelines.parse import ParseContext, parse_rows
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.readers import FileRejected, read_file
@@ -206,7 +206,7 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
         landing.parent.mkdir(parents=True, exist_ok=True)
         tmp = paths.tmp / f"{sha}.landing"
         shutil.copyfile(path, tmp)
-        _fsync(tmp)
+        fsync_path(tmp)
         os.replace(tmp, landing)
 
     source = SOURCES[bron]
@@ -258,19 +258,11 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
     return result
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_parquet(frame: pl.DataFrame, target: Path, paths: LakePaths) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = paths.tmp / target.name
     frame.write_parquet(tmp, compression="zstd", statistics=True)
-    _fsync(tmp)  # on disk before the commit record can point at it (power loss, not only kill)
+    fsync_path(tmp)  # on disk before the commit record can point at it (power loss, not only kill)
     with contextlib.suppress(FileNotFoundError):
         target.unlink()
     os.replace(tmp, target)
