@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import models
 from pipelines.contract import DUCKDB_TYPES, REFERENCE, SOURCES, Source
 from pipelines.lake import (
     LakePaths,
@@ -31,10 +32,6 @@ from pipelines.lake import (
 from pipelines.parse import ParseContext, ReferenceError_, deelnemer_lookup, parse_rows
 from pipelines.readers import FileRejected, read_csv
 from pipelines.settings import SQL_DIR, Settings
-
-# Layer -> how each of its SQL files is materialised. Staging is a table: it is read by every
-# KPI and page, and deduplicating 10 M hour lines once per build beats doing it per query.
-LAYERS = {"staging": "table", "meta": "view"}
 
 RAW_META_COLUMNS = {
     "_regel": "BIGINT",
@@ -97,20 +94,6 @@ def empty_raw_ddl(source: Source, table: str) -> str:
     cols = [f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in source.stored_columns]
     cols += [f'"{name}" {kind}' for name, kind in RAW_META_COLUMNS.items()]
     return f"create table {table} ({', '.join(cols)})"
-
-
-def sql_files(layer: str) -> list[Path]:
-    return sorted((SQL_DIR / layer).glob("*.sql"))
-
-
-def description(sql: str) -> str:
-    """The leading `--` comment block of a SQL file: the relation's description."""
-    lines = []
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return " ".join(t for t in lines if t)
 
 
 def build_and_publish(settings: Settings, incremental: bool = True) -> Path:
@@ -208,20 +191,18 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
             con.execute(f"create or replace table raw.{ref} as select * from _ref")
             con.unregister("_ref")
         _build_load_log(con, paths, loads)
-        for layer, kind in LAYERS.items():
-            for path in sql_files(layer):
-                stem = path.stem
-                if base is not None and (
-                    kind == "view" or (stem in SOURCES and stem not in touched)
-                ):
-                    continue  # unchanged: views follow their tables, untouched sources stay
-                sql = path.read_text()
-                relation = f"{layer}.{stem}"
-                con.execute(f"create or replace {kind} {relation} as\n{sql}")
-                text = description(sql).replace("'", "''")
-                con.execute(
-                    f"comment on {'view' if kind == 'view' else 'table'} {relation} is '{text}'"
+        # After an incremental append: views follow their tables by themselves, staging tables
+        # of untouched sources are unchanged; everything derived (marts, kpi) is recomputed.
+        models.apply_layers(
+            con,
+            skip=lambda m: (
+                base is not None
+                and (
+                    m.kind == "view"
+                    or (m.layer == "staging" and m.name in SOURCES and m.name not in touched)
                 )
+            ),
+        )
         con.execute(
             "create or replace table meta.build as select ? as build_id, ? as gebouwd_op, "
             "? as laatste_load, ?::varchar[] as laadids, ? as definitie",

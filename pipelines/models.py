@@ -1,0 +1,101 @@
+"""The SQL models: one file per relation in sql/<layer>/<name>.sql, applied in layer order.
+
+A file holds one SELECT (import CTEs first, `select * from final` last). Its leading comment
+block documents it, and that documentation is what the analysts' schema browser shows:
+
+    -- Naleefpercentage per deelnemer en periode ...        <- the relation's description
+    -- kolom deelnemer_code: CBS-code of TOTAAL             <- one line per column
+
+Within a layer, a model may read another model of the same layer: models are applied in name
+order and a model whose input does not exist yet is retried after the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.settings import SQL_DIR
+
+# Layer -> how its models are materialised, in the order they are applied. Staging and kpi are
+# tables: every page and KPI reads them, and computing them once per build beats once per query.
+LAYERS: dict[str, str] = {"staging": "table", "meta": "view", "marts": "view", "kpi": "table"}
+
+_COLUMN_DOC = re.compile(r"^kolom\s+([a-z_][a-z0-9_]*)\s*:\s*(.+)$")
+
+
+class ModelError(Exception):
+    """A SQL model could not be applied; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Model:
+    layer: str
+    name: str
+    kind: str  # "table" or "view"
+    sql: str
+    description: str
+    column_docs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def relation(self) -> str:
+        return f"{self.layer}.{self.name}"
+
+
+def parse_model(layer: str, path: Path) -> Model:
+    sql = path.read_text(encoding="utf-8")
+    description, columns = [], {}
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        text = line[2:].strip()
+        match = _COLUMN_DOC.match(text)
+        if match:
+            columns[match.group(1)] = match.group(2).strip()
+        elif text:
+            description.append(text)
+    return Model(layer, path.stem, LAYERS[layer], sql, " ".join(description), columns)
+
+
+def models(layer: str) -> list[Model]:
+    return [parse_model(layer, p) for p in sorted((SQL_DIR / layer).glob("*.sql"))]
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    con.execute(f"create or replace {model.kind} {model.relation} as\n{model.sql}")
+    con.execute(f"comment on {model.kind} {model.relation} is {_literal(model.description)}")
+    columns = {r[0] for r in con.execute(f"select * from {model.relation} limit 0").description}
+    for column, doc in model.column_docs.items():
+        if column not in columns:
+            raise ModelError(
+                f"sql/{model.layer}/{model.name}.sql beschrijft kolom '{column}', die de "
+                "relatie niet heeft"
+            )
+        con.execute(f'comment on column {model.relation}."{column}" is {_literal(doc)}')
+
+
+def apply_layers(
+    con: duckdb.DuckDBPyConnection, skip: Callable[[Model], bool] = lambda m: False
+) -> None:
+    """Create every model of every layer, in layer order; `skip` leaves a model as it is."""
+    for layer in LAYERS:
+        pending = [m for m in models(layer) if not skip(m)]
+        while pending:
+            failed: list[tuple[Model, duckdb.Error]] = []
+            for model in pending:
+                try:
+                    apply(con, model)
+                except duckdb.CatalogException as exc:  # reads a model not created yet
+                    failed.append((model, exc))
+            if len(failed) == len(pending):
+                model, exc = failed[0]
+                raise ModelError(f"sql/{layer}/{model.name}.sql: {exc}") from exc
+            pending = [m for m, _ in failed]
