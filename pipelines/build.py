@@ -177,7 +177,7 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
     )
     try:
         if base is None:
-            con.execute("create schema raw; create schema staging; create schema meta")
+            con.execute("create schema raw")
             for source in SOURCES.values():
                 con.execute(empty_raw_ddl(source, f"raw.{source.name}"))
         touched = set()

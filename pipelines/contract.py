@@ -488,6 +488,33 @@ REFERENCE: dict[str, Source] = {
                 Column("bron"),
             ),
         ),
+        Source(
+            name="kpi_catalogus",
+            title="KPI-catalogus",
+            group="referentie",
+            key=("kpi_id",),
+            columns=(
+                Column("kpi_id", required=True),
+                Column("naam", required=True, not_null=True),
+                Column("definitie", required=True, not_null=True),
+                Column("eenheid", required=True, not_null=True),
+                Column(
+                    "richting",
+                    "enum",
+                    required=True,
+                    not_null=True,
+                    values=("hoger_is_beter", "lager_is_beter", "neutraal"),
+                ),
+                Column("bron", required=True, not_null=True),
+                Column(
+                    "groep",
+                    "enum",
+                    required=True,
+                    not_null=True,
+                    values=("robuustheid", "output", "naleving", "klachten", "hr", "financien"),
+                ),
+            ),
+        ),
     )
 }
 

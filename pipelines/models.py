@@ -87,6 +87,7 @@ def apply_layers(
 ) -> None:
     """Create every model of every layer, in layer order; `skip` leaves a model as it is."""
     for layer in LAYERS:
+        con.execute(f"create schema if not exists {layer}")
         pending = [m for m in models(layer) if not skip(m)]
         while pending:
             failed: list[tuple[Model, duckdb.Error]] = []

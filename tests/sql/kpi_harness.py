@@ -1,0 +1,62 @@
+"""Build a real warehouse from a handful of hand-made rows, for KPI unit tests.
+
+The rows go through the whole pipeline (CSV in the contract's layout -> load -> build), so a KPI
+test proves the number an analyst will see. Each export is its own load, in the order given,
+so a later export re-delivers rows exactly as in production.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from pipelines.lake import PublishedLake
+from pipelines.load import GELADEN, load
+from pipelines.settings import Settings
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def write_export(folder: Path, name: str, rows: list[dict]) -> Path:
+    """A `;`-separated UTF-8 CSV with the union of the rows' keys as header."""
+    header: list[str] = []
+    for row in rows:
+        header += [k for k in row if k not in header]
+    path = folder / name
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header, delimiter=";")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def build_lake(tmp_path: Path, *exports: tuple[str, list[dict]], today: dt.date = TODAY):
+    """Load each (file name, rows) export in turn; return a cursor on the published warehouse.
+
+    Every row must be accepted: a test row that lands in quarantine is a mistake in the test.
+    """
+    settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value="kpi-test")
+    folder = tmp_path / "exports"
+    folder.mkdir(exist_ok=True)
+    for name, rows in exports:
+        path = write_export(folder, name, rows)
+        report = load(settings, [path], today=today)
+        result = report.files[0]
+        assert result.status == GELADEN, result.melding
+        assert result.quarantaine == 0, result.melding
+    return PublishedLake(settings).cursor()
+
+
+def kpi(cur, kpi_id: str, deelnemer: str, periode: str) -> dict | None:
+    """The kpi.waarden row of one KPI, deelnemer and periode, as a dict (None when absent)."""
+    result = cur.execute(
+        "select waarde, waarde_tekst, teller, noemer, norm, status from kpi.waarden "
+        "where kpi_id = ? and deelnemer_code = ? and periode = ?",
+        [kpi_id, deelnemer, periode],
+    )
+    row = result.fetchone()
+    if row is None:
+        return None
+    names = [d[0] for d in result.description]
+    return dict(zip(names, row, strict=True))

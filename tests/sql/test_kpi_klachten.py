@@ -1,0 +1,121 @@
+"""Klachten KPIs: hand-made complaints in, hand-computed values out."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sql.kpi_harness import build_lake, kpi
+
+
+def klacht(klacht_id, datum, deelnemer="GM0164", gegrond="", afgehandeld="", **extra):
+    return {
+        "klacht_id": klacht_id,
+        "datum_melding": datum,
+        "bevoegd_gezag": deelnemer,
+        "aard": extra.pop("aard", "geur"),
+        "gegrond": gegrond,
+        "datum_afgehandeld": afgehandeld,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def cur(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("klachten")
+    first = [
+        # Hengelo, 2024-Q3: four complaints, one on New Year's Eve 23:30 of 2023 (not 2024)
+        klacht(
+            "K1",
+            "01-07-2024 10:00",
+            gegrond="Ja",
+            afgehandeld="11-07-2024 09:00",
+            melder_email="a@x.nl",
+        ),
+        klacht(
+            "K2",
+            "15-08-2024",
+            gegrond="Nee",
+            afgehandeld="16-08-2024 17:00",
+            melder_email="A@X.nl ",
+        ),  # same melder as K1 (normalised e-mail)
+        klacht(
+            "K3",
+            "20-09-2024",
+            gegrond="Onbekend",
+            melder_telefoon="06-12345678",
+            melder_email="a@x.nl",
+        ),
+        klacht(
+            "K4",
+            "30-09-2024",
+            gegrond="Ja",
+            afgehandeld="30-09-2024 23:59",
+            melder_telefoon="06-99999999",
+        ),
+        klacht("K5", "31-12-2023 23:30", gegrond="Ja", afgehandeld="02-01-2024"),
+        # Enschede, 2024-Q3: one complaint of the same melder (three in the region in total)
+        klacht("K6", "05-07-2024", deelnemer="Enschede", melder_email="a@x.nl"),
+    ]
+    # a later export re-delivers K4 as not well-founded: counted once, latest version
+    later = [
+        klacht(
+            "K4",
+            "30-09-2024",
+            gegrond="Nee",
+            afgehandeld="30-09-2024 23:59",
+            melder_telefoon="06-99999999",
+        )
+    ]
+    return build_lake(tmp, ("klachten_2024.csv", first), ("klachten_2025.csv", later))
+
+
+def test_klachten_aantal_by_the_complaints_own_date(cur):
+    assert kpi(cur, "klachten_aantal", "GM0164", "2024-Q3")["waarde"] == 4
+    assert kpi(cur, "klachten_aantal", "GM0164", "2024")["waarde"] == 4
+    assert kpi(cur, "klachten_aantal", "GM0164", "2023")["waarde"] == 1  # 31-12-2023 23:30
+    assert kpi(cur, "klachten_aantal", "GM0164", "2024-07")["waarde"] == 1
+    assert kpi(cur, "klachten_aantal", "TOTAAL", "2024-Q3")["waarde"] == 5
+    # a deelnemer without complaints in a covered period: 0, not missing
+    assert kpi(cur, "klachten_aantal", "GM0141", "2024-Q3")["waarde"] == 0
+
+
+def test_klachten_per_1000_inwoners(cur):
+    row = kpi(cur, "klachten_per_1000_inwoners", "GM0164", "2024")
+    assert (row["teller"], row["noemer"]) == (4, 82_100)  # Hengelo's inwoners (reference)
+    assert row["waarde"] == pytest.approx(4 / 82_100 * 1000)
+    totaal = kpi(cur, "klachten_per_1000_inwoners", "TOTAAL", "2024")
+    assert totaal["noemer"] == 640_100  # the 14 gemeenten; the province's people live there
+
+
+def test_klachten_gegrond_pct_counts_latest_version_and_ignores_onbekend(cur):
+    row = kpi(cur, "klachten_gegrond_pct", "GM0164", "2024-Q3")
+    # K1 Ja, K2 Nee, K3 Onbekend (out), K4 re-delivered as Nee: 1 of 3
+    assert (row["teller"], row["noemer"]) == (1, 3)
+    assert row["waarde"] == pytest.approx(100 / 3)
+    # Enschede's only complaint has no gegrond: empty denominator gives NULL, not 0
+    assert kpi(cur, "klachten_gegrond_pct", "GM0153", "2024-Q3")["waarde"] is None
+
+
+def test_klachten_afhandelduur_mediaan_in_whole_days_by_closing_date(cur):
+    # closed in 2024: K1 10 days, K2 1 day, K4 0 days (times ignored), K5 2 days -> median 1.5
+    assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2024")["waarde"] == 1.5
+    # K5 was reported in 2023 but closed in January 2024
+    assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2024-01")["waarde"] == 2
+    assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2023")["waarde"] is None
+
+
+def test_klachten_herhaalmelders_pct_per_scope(cur):
+    # Hengelo 2024-Q3: a@x.nl filed K1, K2, K3 (K3 also has a phone: the e-mail wins) -> 3 of 4
+    row = kpi(cur, "klachten_herhaalmelders_pct", "GM0164", "2024-Q3")
+    assert (row["teller"], row["noemer"]) == (3, 4)
+    # Enschede: one complaint of that melder there -> not a repeat complainant in that scope
+    assert kpi(cur, "klachten_herhaalmelders_pct", "GM0153", "2024-Q3")["teller"] == 0
+    # TOTAAL: the same melder filed 4 in the region -> 4 of 5
+    assert kpi(cur, "klachten_herhaalmelders_pct", "TOTAAL", "2024-Q3")["teller"] == 4
+    # per month nobody reaches 3
+    assert kpi(cur, "klachten_herhaalmelders_pct", "GM0164", "2024-07")["teller"] == 0
+
+
+def test_klachten_have_no_norm(cur):
+    row = kpi(cur, "klachten_aantal", "GM0164", "2024")
+    assert (row["norm"], row["status"]) == (None, "geen_norm")
