@@ -100,3 +100,30 @@ def apply_layers(
                 model, exc = failed[0]
                 raise ModelError(f"sql/{layer}/{model.name}.sql: {exc}") from exc
             pending = [m for m, _ in failed]
+        if layer == "marts":
+            _union_kpi_families(con)
+
+
+# Every marts model named kpi_<family> returns rows in the shape of kpi.waarden (kpi_id,
+# deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer). Their union is
+# marts.kpi_families, which kpi.waarden reads: a new family of KPIs is one new file.
+FAMILY_PREFIX = "kpi_"
+FAMILY_COLUMNS = (
+    "kpi_id, deelnemer_code, periode_type, periode, waarde::double as waarde, "
+    "waarde_tekst::varchar as waarde_tekst, teller::double as teller, noemer::double as noemer"
+)
+
+
+def _union_kpi_families(con: duckdb.DuckDBPyConnection) -> None:
+    families = [m for m in models("marts") if m.name.startswith(FAMILY_PREFIX)]
+    if not families:
+        return
+    union = "\nunion all\n".join(f"select {FAMILY_COLUMNS} from {m.relation}" for m in families)
+    con.execute(f"create or replace view marts.kpi_families as\n{union}")
+    con.execute(
+        "comment on view marts.kpi_families is "
+        + _literal(
+            "Alle KPI-families (marts.kpi_*) onder elkaar, in de vorm van kpi.waarden zonder "
+            "norm en status: " + ", ".join(m.relation for m in families) + "."
+        )
+    )

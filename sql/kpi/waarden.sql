@@ -10,7 +10,8 @@
 -- kolom norm: de norm die geldt aan het einde van de periode (referentiedata normen), anders NULL
 -- kolom status: groen, oranje (binnen 10% van de norm), rood, geen_norm; NULL als er geen waarde is
 with families as (
-    select * from marts.kpi_klachten
+    -- every marts.kpi_<family> model, unioned by pipelines/models.py
+    select * from marts.kpi_families
 ),
 
 normen as (
