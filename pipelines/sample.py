@@ -420,16 +420,24 @@ class Generator:
         # a pool of complainants; a few repeat complainants file ~4% of all complaints
         people = self.n(30_000)
         repeaters = 25
+        home = self.pick_deelnemers(repeaters)  # a repeat complainant complains at home
+        # ~3% of the establishments in each municipality draw half of the complaints with a
+        # known source (a TOP-X list with something to show)
+        hotspots = {c: idx[: max(1, len(idx) // 33)] for c, idx in index_pools.items()}
         frames = []
         for year in YEARS:
             n = self.n(4_000 * (1 + 0.04 * (year - 2021)))
-            codes = self.pick_deelnemers(n)
             repeat = rng.random(n) < 0.04
             person = np.where(
                 repeat, rng.integers(0, repeaters, n), rng.integers(repeaters, people, n)
             )
+            codes = np.where(
+                repeat, home[np.minimum(person, repeaters - 1)], self.pick_deelnemers(n)
+            )
             with_source = rng.random(n) < 0.6
-            idx = self.pick(index_pools, codes)
+            idx = np.where(
+                rng.random(n) < 0.5, self.pick(hotspots, codes), self.pick(index_pools, codes)
+            ).tolist()
             src = [pools[c]["inrichting_id"][i] for c, i in zip(codes, idx, strict=True)]
             sx = np.array([pools[c]["x"][i] for c, i in zip(codes, idx, strict=True)])
             sy = np.array([pools[c]["y"][i] for c, i in zip(codes, idx, strict=True)])
