@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.sql.kpi_harness import build_lake, kpi
@@ -119,3 +121,93 @@ def test_klachten_herhaalmelders_pct_per_scope(cur):
 def test_klachten_have_no_norm(cur):
     row = kpi(cur, "klachten_aantal", "GM0164", "2024")
     assert (row["norm"], row["status"]) == (None, "geen_norm")
+
+
+@pytest.fixture(scope="module")
+def breakdown(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("klachten_breakdown")
+    inrichtingen = [
+        {
+            "inrichting_id": "I1",
+            "naam": "Bakkerij Oost",
+            "bevoegd_gezag": "GM0164",
+            "branche": "Voedingsmiddelenindustrie",
+        },
+        {"inrichting_id": "I2", "naam": "Garage West", "bevoegd_gezag": "GM0164"},
+    ]
+    rows = [
+        # within the 12 months up to the newest complaint (01-06-2025): I1 three, I2 one
+        klacht(
+            "K1",
+            "02-06-2024",
+            inrichting_id="I1",
+            aard="geur",
+            x="250100",
+            y="475100",
+            melder_postcode="7551 AB",
+        ),
+        klacht(
+            "K2",
+            "01-01-2025",
+            inrichting_id="I1",
+            aard="geur",
+            gegrond="Ja",
+            melder_postcode="7551 CD",
+        ),
+        klacht("K3", "01-06-2025", inrichting_id="I1", aard="geluid", melder_postcode="7551"),
+        klacht("K4", "01-05-2025", inrichting_id="I2", aard="geluid", melder_postcode="7552 XY"),
+        # older than 12 months: not in the TOP-X
+        klacht("K5", "01-06-2024", inrichting_id="I2", aard="geluid"),
+        klacht("K6", "01-03-2025", deelnemer="GM0153", aard="stof"),
+        klacht("K7", "01-02-2025", aard="geur", melder_postcode="7551EF"),  # no source
+    ]
+    return build_lake(tmp, ("inrichtingen_2025.csv", inrichtingen), ("klachten_2025.csv", rows))
+
+
+def test_top_inrichtingen_over_the_last_12_months(breakdown):
+    rows = breakdown.execute(
+        "select rang, inrichting_id, naam, aantal_klachten, aantal_gegrond, meest_gemelde_aard, "
+        "periode_van from kpi.klachten_top_inrichtingen where deelnemer_code = 'GM0164' "
+        "order by rang"
+    ).fetchall()
+    assert rows == [
+        (1, "I1", "Bakkerij Oost", 3, 1, "geur", dt.date(2024, 6, 2)),
+        (2, "I2", "Garage West", 1, 0, "geluid", dt.date(2024, 6, 2)),
+    ]
+
+
+def test_klachten_per_aard_counts_and_shares(breakdown):
+    rows = breakdown.execute(
+        "select aard, aantal, aandeel_pct from kpi.klachten_per_aard "
+        "where deelnemer_code = 'GM0164' and periode = '2025' order by aard"
+    ).fetchall()
+    # 2025 in Hengelo: K2 geur, K3 geluid, K4 geluid, K7 geur
+    assert rows == [("geluid", 2, 50.0), ("geur", 2, 50.0)]
+    totaal = breakdown.execute(
+        "select sum(aantal) from kpi.klachten_per_aard where deelnemer_code = 'TOTAAL' "
+        "and periode = '2025'"
+    ).fetchone()
+    assert totaal == (5,)
+
+
+def test_klachten_per_postcode_merges_small_areas(breakdown):
+    rows = breakdown.execute(
+        "select jaar, postcode4, aard, aantal from kpi.klachten_per_postcode "
+        "where deelnemer_code = 'GM0164' order by jaar, postcode4, aard"
+    ).fetchall()
+    # 2025: 7551 three times (K2, K3, K7: kept), 7552 once (K4: merged into 'overig');
+    # 2024: K1 in 7551 alone (merged) and K5 without postcode ('onbekend')
+    assert rows == [
+        (2024, "onbekend", "geluid", 1),
+        (2024, "overig", "geur", 1),
+        (2025, "7551", "geluid", 1),
+        (2025, "7551", "geur", 2),
+        (2025, "overig", "geluid", 1),
+    ]
+
+
+def test_klachten_locaties_are_points_of_the_nuisance(breakdown):
+    row = breakdown.execute(
+        "select deelnemer_code, jaar, maand, x, y from kpi.klachten_locaties where klacht_id = 'K1'"
+    ).fetchone()
+    assert row == ("GM0164", 2024, "2024-06", 250100.0, 475100.0)
