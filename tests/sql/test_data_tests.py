@@ -1,0 +1,43 @@
+"""Data tests: every sql/tests/*.sql returns the failing rows; zero rows is a pass.
+
+They run on a lake built from the sample generator, so they check the KPI layer on realistic
+data, including its defects and re-deliveries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.lake import PublishedLake
+from pipelines.load import load
+from pipelines.sample import write_sample
+from pipelines.settings import SQL_DIR, Settings
+from tests.conftest import TEST_KEY, TODAY
+
+DATA_TESTS = sorted((SQL_DIR / "tests").glob("*.sql"))
+
+
+@pytest.fixture(scope="module")
+def sample_lake(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("data_tests")
+    write_sample(tmp / "sample", scale=0.02, seed=5)
+    settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
+    load(settings, [tmp / "sample"], today=TODAY)
+    lake = PublishedLake(settings)
+    yield lake
+    lake.close()
+
+
+def test_there_are_data_tests():
+    assert len(DATA_TESTS) >= 5
+
+
+@pytest.mark.parametrize("path", DATA_TESTS, ids=lambda p: p.stem)
+def test_data_test_returns_no_rows(sample_lake, path: Path):
+    cur = sample_lake.cursor()
+    result = cur.execute(path.read_text(encoding="utf-8"))
+    failing = result.fetchmany(10)
+    names = [d[0] for d in result.description]
+    assert failing == [], f"{path.name}: {names} {failing}"
