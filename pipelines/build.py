@@ -193,6 +193,17 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
         _build_load_log(con, paths, loads)
         # After an incremental append: views follow their tables by themselves, staging tables
         # of untouched sources are unchanged; everything derived (marts, kpi) is recomputed.
+        con.execute(
+            "create or replace table raw.build as select ? as build_id, ? as gebouwd_op, "
+            "? as laatste_load, ?::varchar[] as laadids, ? as definitie",
+            [
+                name.removesuffix(".duckdb"),
+                dt.datetime.now(),
+                _last_load_id(paths),
+                [m["load_id"] for m in loads],
+                definition,
+            ],
+        )
         models.apply_layers(
             con,
             skip=lambda m: (
@@ -202,17 +213,6 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
                     or (m.layer == "staging" and m.name in SOURCES and m.name not in touched)
                 )
             ),
-        )
-        con.execute(
-            "create or replace table meta.build as select ? as build_id, ? as gebouwd_op, "
-            "? as laatste_load, ?::varchar[] as laadids, ? as definitie",
-            [
-                name.removesuffix(".duckdb"),
-                dt.datetime.now(),
-                _last_load_id(paths),
-                [m["load_id"] for m in loads],
-                definition,
-            ],
         )
         con.execute("checkpoint")
     finally:

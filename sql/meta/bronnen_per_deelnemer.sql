@@ -1,4 +1,9 @@
 -- Bronnen per deelnemer: per deelnemer en bron het aantal actuele rijen en wanneer de nieuwste lading met rijen voor die deelnemer klaar was. deelnemer_code leeg = hele organisatie (HR, indirecte uren, organisatiebrede begroting).
+-- kolom deelnemer_code: CBS-code van de deelnemer (bijv. GM0153); leeg = hele organisatie
+-- kolom deelnemer: naam van de deelnemer; 'Hele organisatie' als deelnemer_code leeg is
+-- kolom bron: bron (naam van de staging-tabel), bijv. zaken, uren of begroting
+-- kolom rijen: aantal actuele rijen van deze bron voor deze deelnemer
+-- kolom laatste_lading: tijdstip waarop de nieuwste lading met rijen voor deze deelnemer en bron klaar was
 with rijen as (
     select 'inrichtingen' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.inrichtingen
     union all

@@ -1,4 +1,18 @@
 -- Ladingen: elk aangeboden bestand per lading, met status (geladen, al_geladen, geweigerd), aantallen regels, geladen en in quarantaine, en de melding.
+-- kolom load_id: id van de lading (bijv. L000012), oplopend; een lading kan meer bestanden bevatten
+-- kolom gestart: tijdstip waarop de lading begon
+-- kolom klaar: tijdstip waarop de lading werd vastgelegd
+-- kolom volgnummer: volgnummer van het bestand binnen de lading
+-- kolom bestand: bestandsnaam zoals aangeleverd
+-- kolom bron: soort bestand (bijv. zaken, uren); leeg = soort niet herkend
+-- kolom sha256: SHA-256 van de bestandsinhoud (hex); dezelfde inhoud opnieuw = al_geladen
+-- kolom grootte_bytes: bestandsgrootte in bytes
+-- kolom codering: utf-8, utf-8-sig (met BOM), cp1252 (Windows-1252) of xlsx; leeg = niet geladen
+-- kolom status: geladen, al_geladen (zelfde inhoud al eerder geladen) of geweigerd (niets gepubliceerd)
+-- kolom regels: aantal dataregels in het bestand (zonder kopregel)
+-- kolom geladen: aantal geladen regels; geladen + quarantaine = regels
+-- kolom quarantaine: aantal regels in quarantaine (zie meta.quarantaine)
+-- kolom melding: toelichting: 'geen fouten', de eerste fout, of de reden van weigering
 with loads as (
     select * from raw.loads
 ),

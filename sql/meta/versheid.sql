@@ -1,4 +1,9 @@
 -- Versheid per bron: aantal actuele rijen, de datum van de nieuwste gebeurtenis (bijv. datum_melding) en wanneer de bron voor het laatst is geladen, zodat gebruikers zien hoe actueel de cijfers zijn.
+-- kolom bron: bron (naam van de staging-tabel), bijv. zaken
+-- kolom titel: naam van de bron zoals de app die toont, bijv. Urenregistratie
+-- kolom rijen: aantal actuele rijen in de staging-tabel
+-- kolom nieuwste_gebeurtenis: datum van de nieuwste gebeurtenis, bijv. datum_melding; leeg = bron zonder datum
+-- kolom laatst_geladen: tijdstip waarop de laatste geslaagde lading voor deze bron klaar was; leeg = nooit
 with bronnen as (
     select 'inrichtingen' as bron, 'Inrichtingen' as titel, count(*) as rijen, max(datum_start)::date as nieuwste_gebeurtenis from staging.inrichtingen
     union all

@@ -1,5 +1,13 @@
 -- Uitvoeringsprogramma: gepland aantal producten en uren per jaar, deelnemer en product.
 -- Een later aangeleverde regel met dezelfde sleutel vervangt de eerdere; alle versies staan in raw.programma.
+-- kolom jaar: programmajaar (2000-2100)
+-- kolom deelnemer: CBS-code van de deelnemer (bijv. GM0153, PV23)
+-- kolom product: productnaam (PDC), zoals in staging.zaken.product
+-- kolom gepland_aantal: gepland aantal producten (geheel getal >= 0)
+-- kolom geplande_uren: geplande uren (>= 0); leeg = niet opgegeven
+-- kolom load_id: id van de lading (bijv. L000012) die de actuele versie van deze regel leverde; zie meta.loads
+-- kolom bestand: naam van het bestand waaruit de actuele versie komt, zoals aangeleverd
+-- kolom regel: regelnummer van deze regel in dat bestand (kopregel = 1; bij Excel de rij in het eerste blad)
 with versies as (
     select * from raw.programma
 ),
