@@ -26,6 +26,9 @@ import xlsxwriter
 from pipelines.settings import REFERENCE_DIR
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
+# EUR of contribution per budgeted hour: chosen so the budgeted hours (~330 000 a year at
+# scale 1) match the direct hours the generator books, as an uitvoeringsprogramma would.
+HOURLY_RATE = 55
 EXPORT_DAY = "1231"
 LATE_EXPORT = dt.date(2026, 1, 31)  # the extra export that re-delivers rows of 2025
 
@@ -657,11 +660,27 @@ class Generator:
                 for pakket, share in (("basistaken", 0.52), ("plustaken", 0.48)):
                     amount = round(standard * w * share, 2)
                     begroting.append(
-                        (year, None, code, pakket, "bijdrage", amount, round(amount / 95))
+                        (
+                            year,
+                            None,
+                            code,
+                            pakket,
+                            "bijdrage",
+                            amount,
+                            round(amount / HOURLY_RATE * self.scale),
+                        )
                     )
                 fac = round(1_450_000 * w * growth, 2)
                 begroting.append(
-                    (year, None, code, "facultatief", "bijdrage", fac, round(fac / 95))
+                    (
+                        year,
+                        None,
+                        code,
+                        "facultatief",
+                        "bijdrage",
+                        fac,
+                        round(fac / HOURLY_RATE * self.scale),
+                    )
                 )
                 for prod, s in zip(products, shares, strict=True):
                     planned = int(round(18_000 * w * s * (1 + 0.03 * (year - 2021)) * self.scale))

@@ -11,7 +11,7 @@ where waarde < 0
         )
         and waarde > 100
     )
-    or (kpi_id = 'lhso_zwaarste' and (waarde not between 1 and 16 or waarde_tekst is null))
+    or (kpi_id = 'lhso_zwaarste' and (waarde not between 1 and 16 or (waarde is null) <> (waarde_tekst is null)))
     or (kpi_id like 'rob_mijlpaal_%' and waarde not in (0, 1))
     or isnan(waarde)
     or isinf(waarde)
