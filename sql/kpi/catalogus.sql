@@ -14,7 +14,7 @@ mijlpalen as (
     select
         'rob_mijlpaal_' || mijlpaal_id as kpi_id,
         'Mijlpaal: ' || titel as naam,
-        '1 als de status van de mijlpaal gereed is (volgens de laatste update vóór het einde van de periode), anders 0. Gepland: '
+        '1 als de status van de mijlpaal gereed is en de laatste update (zonder update: de deadline) op of vóór het einde van de periode ligt, anders 0. Gepland: '
         || gepland || '; deadline ' || strftime(deadline, '%d-%m-%Y') || '.' as definitie,
         'ja/nee (1/0)' as eenheid,
         'hoger_is_beter' as richting,
