@@ -24,10 +24,13 @@ with zaken as (
 
 uren as (
     -- indirect hours (no bevoegd_gezag) are nobody's; TOTAAL is the sum over the deelnemers,
-    -- so they are left out here and count in no row of this family (see kpi.uren_per_product)
-    select bevoegd_gezag as deelnemer_code, datum, uren
+    -- so they are left out here and count in no row of this family (see kpi.uren_per_product).
+    -- Summed per day first: every hour KPI works on days, and the period join then handles
+    -- ~30 000 day rows instead of millions of hour lines.
+    select bevoegd_gezag as deelnemer_code, datum, sum(uren) as uren
     from staging.uren
     where bevoegd_gezag is not null
+    group by all
 ),
 
 begroting as (
