@@ -19,8 +19,13 @@ with klachten as (
     from staging.klachten
 ),
 
+-- the range covers closing dates too: a complaint closed after the last report still counts
+-- for the handling time of the period in which it was closed
 bereik as (
-    select min(datum_melding) as van, max(datum_melding) as tot from klachten
+    select
+        min(datum_melding) as van,
+        greatest(max(datum_melding), max(datum_afgehandeld)) as tot
+    from klachten
 ),
 
 raster as (

@@ -1,4 +1,4 @@
--- KPI-waarden naleving (controles_aantal, naleefpercentage, hercontrole_ratio, overtredingen_aantal, lhso_zwaarste, strafrecht_per_inrichting_pct, strafrecht_per_boa_fte, dwangsom_invordering_pct, energiebesparing_kwh, energiebesparing_m3_gas) per deelnemer en TOTAAL, per jaar en kwartaal; definities in kpi.catalogus. Perioden van het eerste tot het laatste kwartaal waarin controles of handhavingsbesluiten voorkomen; een KPI uit een bron die de periode niet dekt (bijv. handhaving bij alleen controles) is NULL. Aantallen en sommen (ook de energiebesparing) zijn 0 in een gedekte periode zonder controles of besluiten, niet NULL. strafrecht_per_boa_fte alleen voor TOTAAL.
+-- KPI-waarden naleving (controles_aantal, naleefpercentage, hercontrole_ratio, overtredingen_aantal, lhso_zwaarste, strafrecht_per_inrichting_pct, strafrecht_per_boa_fte, dwangsom_invordering_pct, energiebesparing_kwh, energiebesparing_m3_gas) per deelnemer en TOTAAL, per jaar en kwartaal; definities in kpi.catalogus. Perioden van het eerste tot het laatste kwartaal waarin controles of handhavingsbesluiten voorkomen; een KPI uit een bron die de periode niet dekt (bijv. handhaving bij alleen controles) is NULL. Aantallen zijn 0 in een gedekte periode zonder controles of besluiten, niet NULL; de energiebesparing is NULL als geen controle in de periode een besparing heeft ingevuld. strafrecht_per_boa_fte alleen voor TOTAAL.
 -- kolom kpi_id: id uit kpi.catalogus
 -- kolom deelnemer_code: CBS-code of TOTAAL
 -- kolom periode_type: jaar of kwartaal
@@ -140,11 +140,10 @@ boa as (
     group by lp.periode_type, lp.periode
 ),
 
--- Counts and sums are 0 inside a source's range and NULL outside it. Energy savings
--- (energiebesparing_kwh, energiebesparing_m3_gas) are sums over controles like
--- overtredingen_aantal: a period inside the controles' range without controles (or without a
--- saving filled in) gives 0, not NULL: nothing was found to save, and the deelnemers add up to
--- TOTAAL. They are NULL only outside the range of the controles data.
+-- Counts are 0 inside a source's range and NULL outside it. Energy savings
+-- (energiebesparing_kwh, energiebesparing_m3_gas) are NULL when no controle of the period has
+-- a saving filled in: an empty field is missing data (data contract), and kpis.md asks for
+-- NULL, never 0 by default, when there is no data. TOTAAL still adds up (sum ignores NULL).
 per_cel as (
     select
         r.deelnemer_code,
@@ -157,8 +156,8 @@ per_cel as (
         case when r.controles_gedekt then coalesce(c.her_handhaving, 0) end as her_handhaving,
         case when r.controles_gedekt then coalesce(c.overtredingen, 0) end as overtredingen,
         c.lhso_score,
-        case when r.controles_gedekt then coalesce(c.kwh, 0) end as kwh,
-        case when r.controles_gedekt then coalesce(c.m3_gas, 0) end as m3_gas,
+        c.kwh,
+        c.m3_gas,
         case when r.handhaving_gedekt then coalesce(h.strafrechtelijk, 0) end as strafrechtelijk,
         case when r.handhaving_gedekt then coalesce(h.verbeurd, 0) end as verbeurd,
         case when r.handhaving_gedekt then coalesce(h.ingevorderd, 0) end as ingevorderd,

@@ -9,6 +9,7 @@ with datums as (
     union all select datum_besluit::date from staging.zaken
     union all select datum_controle::date from staging.controles
     union all select datum_melding::date from staging.klachten
+    union all select datum_afgehandeld::date from staging.klachten
     union all select datum_besluit::date from staging.handhaving
     union all select datum from staging.uren
     union all select peildatum from staging.medewerkers

@@ -1,22 +1,34 @@
--- TOTAAL numerator = sum of the deelnemers' numerators, for every KPI that has deelnemer rows, except those whose TOTAAL is defined otherwise in the catalogue (medians, the worst LHSO cell, repeat complainants counted over all deelnemers, projections).
+-- TOTAAL numerator and denominator = the sums of the deelnemers' numerators and denominators, for every KPI that has deelnemer rows, except those whose TOTAAL is defined otherwise in the catalogue (medians, the worst LHSO cell, repeat complainants counted over all deelnemers, the projection whose denominator is a share).
 with deelnemers as (
-    select kpi_id, periode_type, periode, sum(teller) as som
+    select kpi_id, periode_type, periode, sum(teller) as teller, sum(noemer) as noemer
     from kpi.waarden
     where deelnemer_code <> 'TOTAAL'
     group by all
 ),
 
 totaal as (
-    select kpi_id, periode_type, periode, teller
+    select kpi_id, periode_type, periode, teller, noemer
     from kpi.waarden
     where deelnemer_code = 'TOTAAL'
-)
+),
 
-select totaal.kpi_id, totaal.periode, totaal.teller, deelnemers.som
-from totaal
-join deelnemers using (kpi_id, periode_type, periode)
-where totaal.kpi_id not in (
+vergelijk as (
+    select
+        totaal.kpi_id,
+        totaal.periode,
+        totaal.teller,
+        deelnemers.teller as som_teller,
+        totaal.noemer,
+        deelnemers.noemer as som_noemer
+    from totaal
+    join deelnemers using (kpi_id, periode_type, periode)
+    where totaal.kpi_id not in (
         'klachten_herhaalmelders_pct', 'lhso_zwaarste', 'uren_prognose_jaareinde',
         'doorlooptijd_mediaan_dagen', 'klachten_afhandelduur_mediaan_dagen'
     )
-    and abs(coalesce(totaal.teller, 0) - coalesce(deelnemers.som, 0)) > 1e-6 * greatest(1, abs(deelnemers.som))
+)
+
+select *
+from vergelijk
+where abs(coalesce(teller, 0) - coalesce(som_teller, 0)) > 1e-6 * greatest(1, abs(som_teller))
+    or abs(coalesce(noemer, 0) - coalesce(som_noemer, 0)) > 1e-6 * greatest(1, abs(som_noemer))

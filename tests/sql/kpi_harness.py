@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import shutil
 from pathlib import Path
 
 from pipelines.lake import PublishedLake
 from pipelines.load import GELADEN, load
-from pipelines.settings import Settings
+from pipelines.settings import REFERENCE_DIR, Settings
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -31,12 +32,27 @@ def write_export(folder: Path, name: str, rows: list[dict]) -> Path:
     return path
 
 
-def build_lake(tmp_path: Path, *exports: tuple[str, list[dict]], today: dt.date = TODAY):
+def build_lake(
+    tmp_path: Path,
+    *exports: tuple[str, list[dict]],
+    today: dt.date = TODAY,
+    extra_reference: dict[str, list[str]] | None = None,
+):
     """Load each (file name, rows) export in turn; return a cursor on the published warehouse.
 
     Every row must be accepted: a test row that lands in quarantine is a mistake in the test.
+    `extra_reference` adds lines to a copy of the reference files (e.g. a norm for a test).
     """
-    settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value="kpi-test")
+    reference = REFERENCE_DIR
+    if extra_reference:
+        reference = tmp_path / "reference"
+        shutil.copytree(REFERENCE_DIR, reference)
+        for name, lines in extra_reference.items():
+            with open(reference / f"{name}.csv", "a", encoding="utf-8") as fh:
+                fh.writelines(line + "\n" for line in lines)
+    settings = Settings(
+        lake_dir=tmp_path / "lake", pseudonym_key_value="kpi-test", reference_dir=reference
+    )
     folder = tmp_path / "exports"
     folder.mkdir(exist_ok=True)
     for name, rows in exports:

@@ -86,7 +86,10 @@ def test_klachten_per_1000_inwoners(cur):
     assert (row["teller"], row["noemer"]) == (4, 82_100)  # Hengelo's inwoners (reference)
     assert row["waarde"] == pytest.approx(4 / 82_100 * 1000)
     totaal = kpi(cur, "klachten_per_1000_inwoners", "TOTAAL", "2024")
-    assert totaal["noemer"] == 640_100  # the 14 gemeenten; the province's people live there
+    # sum of numerators over sum of denominators: all 15 deelnemers' inwoners (reference data:
+    # 640 100 in the 14 gemeenten + 1 184 000 in the province); 2024: K1-K4 in Hengelo, K6
+    assert (totaal["teller"], totaal["noemer"]) == (5, 1_824_100)
+    assert totaal["waarde"] == pytest.approx(5 / 1_824_100 * 1000)
 
 
 def test_klachten_gegrond_pct_counts_latest_version_and_ignores_onbekend(cur):
@@ -104,6 +107,18 @@ def test_klachten_afhandelduur_mediaan_in_whole_days_by_closing_date(cur):
     # K5 was reported in 2023 but closed in January 2024
     assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2024-01")["waarde"] == 2
     assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2023")["waarde"] is None
+    # TOTAAL: the same four (Enschede's K6 is not closed) -> median 1.5
+    assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "TOTAAL", "2024")["waarde"] == 1.5
+
+
+def test_afhandelduur_counts_in_the_period_of_closing_even_after_the_last_report(tmp_path):
+    cur = build_lake(
+        tmp_path,
+        ("klachten_2024.csv", [klacht("K1", "01-03-2024", afgehandeld="05-01-2025")]),
+    )
+    # 01-03-2024 to 05-01-2025 = 310 days, in January 2025 although nothing was reported then
+    assert kpi(cur, "klachten_afhandelduur_mediaan_dagen", "GM0164", "2025-01")["waarde"] == 310
+    assert kpi(cur, "klachten_aantal", "GM0164", "2025-01")["waarde"] == 0
 
 
 def test_klachten_herhaalmelders_pct_per_scope(cur):

@@ -294,20 +294,21 @@ def test_dwangsom_invordering_pct(cur):
     assert kpi(cur, "dwangsom_invordering_pct", HENGELO, "2023")["waarde"] is None
 
 
-def test_energiebesparing_sums_zero_without_controles(cur):
+def test_energiebesparing_sums_and_null_without_data(cur):
     # Hengelo 2024-Q3: C1 1.234,5 + C4 10 = 1.244,5 kWh (C3's 999 was in its old version)
     assert kpi(cur, "energiebesparing_kwh", HENGELO, "2024-Q3")["waarde"] == pytest.approx(1244.5)
     assert kpi(cur, "energiebesparing_kwh", HENGELO, "2023")["waarde"] == 500  # C6, 23:30
-    # Enschede had controles but no kWh filled in, Almelo no controles: 0 (documented choice)
-    assert kpi(cur, "energiebesparing_kwh", ENSCHEDE, "2024-Q3")["waarde"] == 0
-    assert kpi(cur, "energiebesparing_kwh", ALMELO, "2024-Q3")["waarde"] == 0
+    # Enschede had controles but no kWh filled in, Almelo no controles: no data, so NULL
+    # (kpis.md: never 0 by default)
+    assert kpi(cur, "energiebesparing_kwh", ENSCHEDE, "2024-Q3")["waarde"] is None
+    assert kpi(cur, "energiebesparing_kwh", ALMELO, "2024-Q3")["waarde"] is None
     assert kpi(cur, "energiebesparing_kwh", "TOTAAL", "2024-Q3")["waarde"] == pytest.approx(1244.5)
     # gas: Hengelo C1 100 + Enschede C7 50,5 = 150,5 in TOTAAL
     assert kpi(cur, "energiebesparing_m3_gas", HENGELO, "2024-Q3")["waarde"] == 100
     assert kpi(cur, "energiebesparing_m3_gas", ENSCHEDE, "2024-Q3")["waarde"] == 50.5
     row = kpi(cur, "energiebesparing_m3_gas", "TOTAAL", "2024-Q3")
     assert (row["waarde"], row["teller"], row["noemer"]) == (150.5, 150.5, None)
-    assert kpi(cur, "energiebesparing_m3_gas", ALMELO, "2024-Q3")["waarde"] == 0
+    assert kpi(cur, "energiebesparing_m3_gas", ALMELO, "2024-Q3")["waarde"] is None
 
 
 def test_naleving_kpis_have_no_norm(cur):
