@@ -1,4 +1,5 @@
-"""VTH-monitor, the Streamlit app. Navigation only; pages live in dashboard/app_pages/."""
+"""VTH-monitor, the Streamlit app: the viewer (demo mode) and the navigation; pages live in
+dashboard/app_pages/ and get the viewer through dashboard.components.viewer()."""
 
 from __future__ import annotations
 
@@ -10,13 +11,29 @@ import streamlit as st
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from dashboard import components  # noqa: E402 - needs the path above
+from pipelines.lake import NoLake  # noqa: E402
+
+ALL_ROLES = ("mt", "accounthouder", "analist", "beheerder")
+
 st.set_page_config(page_title="VTH-monitor", layout="wide")
 
+try:
+    viewer = components.start()
+except NoLake as exc:
+    st.title("VTH-monitor")
+    st.warning(str(exc))
+    st.stop()
+
+# (url, file relative to this file as st.Page requires, title, roles that see it); the first
+# page a role may see is its start page. The TOP-X list of complaints is internal (MT,
+# analysts), so the Klachten page is not offered to accounthouders.
+PAGES = [
+    ("datakwaliteit", "app_pages/datakwaliteit.py", "Datakwaliteit", ALL_ROLES),
+]
+allowed = [(name, path, title) for name, path, title, roles in PAGES if viewer.role in roles]
 pages = [
-    st.Page(
-        "app_pages/bronnen.py",  # relative to this file, as st.Page requires
-        title="Bronnen per deelnemer",
-        default=True,
-    ),
+    st.Page(path, title=title, url_path=name, default=index == 0)
+    for index, (name, path, title) in enumerate(allowed)
 ]
 st.navigation(pages).run()

@@ -1,8 +1,13 @@
 """Data access for the dashboard: the only module that runs queries; pages call these functions.
 
-Queries go to the published warehouse through pipelines.lake.PublishedLake, which follows
-CURRENT, so the app shows a new load without a restart. One PublishedLake per process
-(st.cache_resource), a cursor per query (pitfall 1).
+- Every function that returns deelnemer data takes the Viewer and restricts the query to the
+  viewer's deelnemers *here*, with bound parameters (never string formatting): a page cannot
+  forget it, and a URL parameter or widget cannot widen it. Asking for another deelnemer raises
+  ScopeError.
+- Queries go to the published warehouse through PublishedLake, which follows CURRENT, so the
+  app shows a new load without a restart; one handle per process, a cursor per query (pitfall 1).
+- Results are cached per (build, query, bound parameters): the scope is part of the parameters,
+  so one viewer's rows are never served to another (pitfall 5), and a new build is a new key.
 """
 
 from __future__ import annotations
@@ -10,8 +15,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
+from dashboard.viewer import ScopeError, Viewer
 from pipelines.lake import PublishedLake
 from pipelines.settings import Settings
+
+TOTAAL = "TOTAAL"
 
 
 @st.cache_resource
@@ -19,27 +27,128 @@ def lake() -> PublishedLake:
     return PublishedLake(Settings.from_env())
 
 
-def _query(sql: str, params: list | None = None) -> pl.DataFrame:
+def build() -> dict:
+    """The published build (id, time, last load): also the cache key of every query."""
     cursor = lake().cursor()
-    return cursor.sql(sql, params=params or None).pl()
+    row = cursor.execute("select build_id, gebouwd_op, laatste_load from meta.build").fetchone()
+    return {"build_id": row[0], "gebouwd_op": row[1], "laatste_load": row[2]}
 
 
-def bronnen_per_deelnemer() -> pl.DataFrame:
-    """Per deelnemer and source: current rows and when the newest load with rows for it ended."""
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _cached(build_id: str, sql: str, params: tuple) -> pl.DataFrame:
+    cursor = lake().cursor()
+    return cursor.sql(sql, params=list(params) or None).pl()
+
+
+def _query(sql: str, params: list | tuple = ()) -> pl.DataFrame:
+    return _cached(build()["build_id"], sql, tuple(params))
+
+
+# --- scope ------------------------------------------------------------------------------------
+def deelnemers() -> pl.DataFrame:
+    """All deelnemers (code, naam, soort, inwoners): reference data, not scoped."""
+    return _query("select code, naam, soort, inwoners from staging.deelnemers order by naam")
+
+
+def names() -> dict[str, str]:
+    frame = deelnemers()
+    return dict(zip(frame["code"], frame["naam"], strict=True)) | {TOTAAL: "Alle deelnemers"}
+
+
+def allowed(viewer: Viewer, requested: list[str] | None = None, totaal: bool = True) -> list[str]:
+    """The deelnemer codes a query may return for this viewer.
+
+    MT, analysts and beheerders see every deelnemer; an accounthouder only their own
+    deelnemer(s). Everyone may see TOTAAL (the whole organisation): it holds no other
+    deelnemer's rows, and organisation-level KPIs (robustness, HR) exist only there.
+    Requesting a code outside the scope raises."""
+    own = deelnemers()["code"].to_list() if viewer.sees_all else list(viewer.deelnemers)
+    scope = own + ([TOTAAL] if totaal else [])
+    if requested is None:
+        return scope
+    outside = [c for c in requested if c not in scope]
+    if outside:
+        raise ScopeError(f"Geen toegang tot deelnemer(s) {', '.join(outside)}.")
+    return list(requested)
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+def catalogus() -> pl.DataFrame:
     return _query(
-        "select deelnemer_code, deelnemer, bron, rijen, laatste_lading "
-        "from meta.bronnen_per_deelnemer order by deelnemer_code nulls last, bron"
+        "select kpi_id, naam, definitie, eenheid, richting, bron, groep from kpi.catalogus "
+        "order by groep, kpi_id"
     )
 
 
+def kpi_waarden(
+    viewer: Viewer,
+    kpi_ids: list[str],
+    deelnemer_codes: list[str] | None = None,
+    periode_type: str | None = None,
+    periodes: list[str] | None = None,
+) -> pl.DataFrame:
+    """Rows of kpi.waarden for these KPIs, within the viewer's scope."""
+    codes = allowed(viewer, deelnemer_codes)
+    sql = (
+        "select kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, "
+        "noemer, norm, status from kpi.waarden "
+        "where kpi_id in (select unnest(?::varchar[])) "
+        "and deelnemer_code in (select unnest(?::varchar[]))"
+    )
+    params: list = [kpi_ids, codes]
+    if periode_type is not None:
+        sql += " and periode_type = ?"
+        params.append(periode_type)
+    if periodes is not None:
+        sql += " and periode in (select unnest(?::varchar[]))"
+        params.append(periodes)
+    return _query(sql + " order by kpi_id, deelnemer_code, periode", params)
+
+
+def perioden(periode_type: str) -> list[str]:
+    """Periods of this type that have KPI values, newest first."""
+    frame = _query(
+        "select distinct periode from kpi.waarden where periode_type = ? order by periode desc",
+        [periode_type],
+    )
+    return frame["periode"].to_list()
+
+
+# --- data quality -----------------------------------------------------------------------------
 def versheid() -> pl.DataFrame:
-    """Per source: rows, the newest event date and when it was last loaded."""
+    """Per source: rows, the newest event date and when it was last loaded (not scoped: it
+    says how current the numbers are, not what they are)."""
     return _query(
         "select bron, titel, rijen, nieuwste_gebeurtenis, laatst_geladen "
         "from meta.versheid order by bron"
     )
 
 
-def laatste_build() -> dict:
-    row = _query("select build_id, gebouwd_op, laatste_load from meta.build").row(0, named=True)
-    return row
+def bronnen_per_deelnemer(viewer: Viewer) -> pl.DataFrame:
+    """Per deelnemer and source: current rows and when the newest load with rows for it ended.
+    Organisation-wide rows (no deelnemer) are shown to viewers who see everything."""
+    codes = allowed(viewer, totaal=False)
+    sql = (
+        "select deelnemer_code, deelnemer, bron, rijen, laatste_lading "
+        "from meta.bronnen_per_deelnemer where deelnemer_code in (select unnest(?::varchar[]))"
+    )
+    if viewer.sees_all:
+        sql += " or deelnemer_code is null"
+    return _query(sql + " order by deelnemer_code nulls last, bron", [codes])
+
+
+def ladingen() -> pl.DataFrame:
+    """Every offered file per load: status, rows, loaded, quarantined, message (not scoped: it
+    describes files, not a deelnemer's figures)."""
+    return _query(
+        "select load_id, klaar, bestand, bron, status, regels, geladen, quarantaine, melding "
+        "from meta.loads order by load_id desc, volgnummer"
+    )
+
+
+def quarantaine_per_reden() -> pl.DataFrame:
+    """Quarantined rows counted by source, column and reason: no values, so no one's data."""
+    return _query(
+        "select bron, kolom, reden, count(distinct (load_id, bestand, regel)) as regels "
+        "from meta.quarantaine group by all order by regels desc, bron, kolom"
+    )

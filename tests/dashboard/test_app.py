@@ -1,47 +1,48 @@
-"""The first dashboard page renders on a loaded lake and shows the warehouse's numbers."""
+"""The app shell and the Datakwaliteit page, for every role."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.format import getal
-from pipelines.lake import PublishedLake
-from pipelines.load import load
-from tests.conftest import TODAY
+from tests.dashboard.conftest import APP, open_page
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    st.cache_resource.clear()  # pitfall 9: cached resources leak between AppTests
-    yield
-    st.cache_resource.clear()
-
-
-def test_bronnen_page_shows_row_counts(settings, small_sample, monkeypatch):
-    load(settings, [small_sample], today=TODAY)
-    monkeypatch.setenv("VTHMONITOR_LAKE", str(settings.lake_dir))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+@pytest.mark.parametrize(("role", "deelnemer"), ROLES)
+def test_datakwaliteit_renders_for_every_role(lake_env, role, deelnemer):
+    at = open_page("datakwaliteit", role, deelnemer)
     assert not at.exception
-    assert at.title[0].value == "Bronnen per deelnemer"
+    assert at.title[0].value == "Datakwaliteit"
+    # freshness is shown on every page
+    assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
 
-    expected = (
-        PublishedLake(settings)
-        .cursor()
-        .execute(
-            "select rijen from meta.bronnen_per_deelnemer "
-            "where deelnemer_code = 'GM0164' and bron = 'zaken'"
-        )
-        .fetchone()[0]
-    )
-    table = at.dataframe[1].value
+
+def test_datakwaliteit_shows_the_warehouse_row_counts(lake_env, warehouse):
+    at = open_page("datakwaliteit", "mt")
+    expected = warehouse.execute(
+        "select rijen from meta.bronnen_per_deelnemer "
+        "where deelnemer_code = 'GM0164' and bron = 'zaken'"
+    ).fetchone()[0]
+    table = at.dataframe[-1].value
     hengelo = table[table["Deelnemer"] == "Hengelo"]
     assert hengelo["zaken"].iloc[0] == getal(expected)
+
+
+def test_accounthouder_sees_only_own_deelnemer_rows(lake_env):
+    at = open_page("datakwaliteit", "accounthouder", "GM0164")
+    table = at.dataframe[-1].value
+    assert set(table["Deelnemer"]) == {"Hengelo"}
+
+
+def test_query_parameters_do_not_change_the_viewer(lake_env):
+    at = open_page(
+        "datakwaliteit", "accounthouder", "GM0164", query={"deelnemer": "GM0153", "rol": "mt"}
+    )
+    table = at.dataframe[-1].value
+    assert set(table["Deelnemer"]) == {"Hengelo"}
 
 
 def test_page_without_lake_says_what_to_do(tmp_path, monkeypatch):

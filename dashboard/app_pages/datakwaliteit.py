@@ -1,0 +1,88 @@
+"""Datakwaliteit: every load, quarantine by source and reason, freshness per source, and rows
+per deelnemer, so users know how current and complete the numbers are."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import components, data
+from dashboard.format import datum, getal
+
+viewer = components.viewer()
+st.title("Datakwaliteit")
+
+st.subheader("Versheid per bron")
+versheid = data.versheid()
+st.dataframe(
+    versheid.select(
+        pl.col("titel").alias("Bron"),
+        pl.col("rijen").map_elements(getal, return_dtype=pl.String).alias("Actuele rijen"),
+        pl.col("nieuwste_gebeurtenis")
+        .map_elements(datum, return_dtype=pl.String)
+        .fill_null("–")
+        .alias("Nieuwste gebeurtenis"),
+        pl.col("laatst_geladen")
+        .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
+        .fill_null("–")
+        .alias("Laatst geladen"),
+    ),
+    hide_index=True,
+)
+
+st.subheader("Ladingen")
+ladingen = data.ladingen()
+st.dataframe(
+    ladingen.select(
+        pl.col("load_id").alias("Lading"),
+        pl.col("klaar")
+        .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
+        .alias("Klaar op"),
+        pl.col("bestand").alias("Bestand"),
+        pl.col("bron").alias("Bron"),
+        pl.col("status").alias("Status"),
+        pl.col("regels").alias("Regels"),
+        pl.col("geladen").alias("Geladen"),
+        pl.col("quarantaine").alias("Quarantaine"),
+        pl.col("melding").alias("Melding"),
+    ),
+    hide_index=True,
+    column_config={
+        c: st.column_config.NumberColumn(format="localized")
+        for c in ("Regels", "Geladen", "Quarantaine")
+    },
+)
+components.downloads(ladingen, "ladingen", key="ladingen")
+
+st.subheader("Quarantaine per bron en reden")
+quarantaine = data.quarantaine_per_reden()
+if quarantaine.height == 0:
+    st.success("Er staan geen regels in quarantaine.")
+else:
+    st.dataframe(
+        quarantaine.rename(
+            {"bron": "Bron", "kolom": "Kolom", "reden": "Reden", "regels": "Regels"}
+        ),
+        hide_index=True,
+        column_config={"Regels": st.column_config.NumberColumn(format="localized")},
+    )
+    components.downloads(quarantaine, "quarantaine", key="quarantaine")
+
+st.subheader("Actuele rijen per deelnemer en bron")
+per_deelnemer = data.bronnen_per_deelnemer(viewer)
+tabel = per_deelnemer.pivot(
+    on="bron", index=["deelnemer"], values="rijen", aggregate_function="sum"
+).fill_null(0)
+laatste = per_deelnemer.group_by("deelnemer").agg(pl.col("laatste_lading").max())
+tabel = tabel.join(laatste, on="deelnemer", how="left")
+bronnen = sorted(c for c in tabel.columns if c not in ("deelnemer", "laatste_lading"))
+tonen = tabel.select(
+    pl.col("deelnemer").alias("Deelnemer"),
+    *(pl.col(b).map_elements(getal, return_dtype=pl.String).alias(b) for b in bronnen),
+    pl.col("laatste_lading")
+    .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
+    .fill_null("–")
+    .alias("Laatste lading"),
+)
+st.dataframe(tonen, hide_index=True)
+components.downloads(tabel, "rijen_per_deelnemer", key="rijen")

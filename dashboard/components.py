@@ -1,0 +1,102 @@
+"""Building blocks every page uses: the viewer (demo mode), freshness, definitions, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+import streamlit as st
+
+from dashboard import data
+from dashboard.format import datum
+from dashboard.viewer import ROLES, Viewer
+
+DEMO_NOTICE = (
+    "**Demomodus** — er is nog geen inlog. Kies hieronder een rol; de rechten van die rol "
+    "(welke deelnemers u ziet) worden door de app afgedwongen."
+)
+
+
+def current_viewer() -> Viewer:
+    """The viewer of this session, chosen in the sidebar (demo mode). Query parameters are
+    deliberately not read: they must not change who you are or what you may see."""
+    codes = data.deelnemers()
+    names = dict(zip(codes["code"], codes["naam"], strict=True))
+    with st.sidebar:
+        st.info(DEMO_NOTICE)
+        role = st.selectbox("Rol", list(ROLES), format_func=ROLES.get, key="viewer_role")
+        deelnemers: tuple[str, ...] = ()
+        if role == "accounthouder":
+            code = st.selectbox(
+                "Deelnemer", list(names), format_func=names.get, key="viewer_deelnemer"
+            )
+            deelnemers = (code,)
+    return Viewer(role=role, deelnemers=deelnemers)
+
+
+def freshness() -> None:
+    """How current the numbers are, on every page: build time and the newest event per source."""
+    build = data.build()
+    versheid = data.versheid().filter(pl.col("nieuwste_gebeurtenis").is_not_null())
+    newest = versheid.sort("nieuwste_gebeurtenis").row(-1, named=True) if versheid.height else None
+    oldest = versheid.sort("nieuwste_gebeurtenis").row(0, named=True) if versheid.height else None
+    text = f"Gegevens bijgewerkt op {datum(build['gebouwd_op'], with_time=True)}"
+    if newest and oldest:
+        text += (
+            f" · nieuwste gebeurtenis {datum(newest['nieuwste_gebeurtenis'])} "
+            f"({newest['titel']}); minst actueel: {oldest['titel']} "
+            f"(t/m {datum(oldest['nieuwste_gebeurtenis'])})"
+        )
+    st.caption(text)
+
+
+def start() -> Viewer:
+    """Run by app.py before any page: pick the viewer (sidebar), show freshness, remember the
+    viewer for the page of this run. Raises NoLake when nothing is published yet."""
+    chosen = current_viewer()
+    st.session_state["_viewer"] = chosen
+    freshness()
+    return chosen
+
+
+def viewer() -> Viewer:
+    """The viewer app.py chose in this run (pages are only reachable through app.py)."""
+    return st.session_state["_viewer"]
+
+
+def definition(kpi_id: str) -> None:
+    """The KPI's definition from the catalogue, in an expander."""
+    catalogus = data.catalogus().filter(pl.col("kpi_id") == kpi_id)
+    if catalogus.height == 0:
+        return
+    row = catalogus.row(0, named=True)
+    with st.expander(f"Definitie: {row['naam']}"):
+        st.markdown(
+            f"{row['definitie']}\n\n*Eenheid:* {row['eenheid']} · *Bron:* {row['bron']} · "
+            f"*KPI-id:* `{row['kpi_id']}`"
+        )
+
+
+def excel_bytes(frame: pl.DataFrame, sheet: str = "gegevens") -> bytes:
+    buffer = io.BytesIO()
+    frame.write_excel(buffer, worksheet=sheet[:31])
+    return buffer.getvalue()
+
+
+def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel downloads of exactly the frame shown (so with the same scope)."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        frame.write_csv(separator=";").encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+    )
+    right.download_button(
+        "Download Excel",
+        excel_bytes(frame, name),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}-xlsx",
+    )

@@ -1,0 +1,44 @@
+"""Who is looking: role and deelnemers. Scoping is enforced in dashboard/data.py, not in widgets.
+
+Until login exists (st.login, OIDC: a later issue) the app runs in a clearly marked demo mode in
+which one picks a role and, for an accounthouder, a deelnemer. The choice lives in the session
+only: URL query parameters never change who you are or what you may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["accounthouder", "mt", "analist", "beheerder"]
+
+ROLES: dict[str, str] = {
+    "mt": "MT (management)",
+    "accounthouder": "Accounthouder",
+    "analist": "Analist",
+    "beheerder": "Beheerder",
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: Role
+    deelnemers: tuple[str, ...] = ()  # CBS codes an accounthouder may see; others see all
+
+    @property
+    def sees_all(self) -> bool:
+        return self.role != "accounthouder"
+
+    @property
+    def sees_internal(self) -> bool:
+        """The TOP-X list of establishments with most complaints is internal (seed 002)."""
+        return self.role in ("mt", "analist")
+
+    def label(self, names: dict[str, str]) -> str:
+        if self.sees_all:
+            return ROLES[self.role]
+        return f"{ROLES[self.role]} {', '.join(names.get(c, c) for c in self.deelnemers)}"
+
+
+class ScopeError(PermissionError):
+    """A viewer asked for a deelnemer outside their scope."""

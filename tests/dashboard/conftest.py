@@ -1,0 +1,70 @@
+"""AppTest helpers: one sample lake for all dashboard tests, and a way to open a page as a
+given viewer (demo mode: role and deelnemer are widget values in the session)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from pipelines.lake import PublishedLake
+from pipelines.load import load
+from pipelines.sample import write_sample
+from pipelines.settings import Settings
+from tests.conftest import TEST_KEY, TODAY
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="session")
+def dashboard_lake(tmp_path_factory) -> Settings:
+    tmp = tmp_path_factory.mktemp("dashboard")
+    write_sample(tmp / "sample", scale=0.02, seed=3)
+    settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
+    load(settings, [tmp / "sample"], today=TODAY)
+    return settings
+
+
+@pytest.fixture
+def lake_env(dashboard_lake, monkeypatch) -> Settings:
+    monkeypatch.setenv("VTHMONITOR_LAKE", str(dashboard_lake.lake_dir))
+    st.cache_resource.clear()  # pitfall 9: cached resources leak between AppTests
+    st.cache_data.clear()
+    yield dashboard_lake
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def warehouse(lake_env):
+    """A cursor on the same published warehouse the app reads, to compare with."""
+    lake = PublishedLake(lake_env)
+    yield lake.cursor()
+    lake.close()
+
+
+def open_page(
+    page: str | None, role: str, deelnemer: str | None = None, query: dict | None = None
+) -> AppTest:
+    """Run the app as this viewer on this page (None = the role's start page)."""
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["viewer_role"] = role
+    if deelnemer:
+        at.session_state["viewer_deelnemer"] = deelnemer
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(f"app_pages/{page}.py")
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as text (markdown, captions, metrics, titles)."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    parts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)
