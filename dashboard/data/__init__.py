@@ -1,4 +1,7 @@
-"""Data access for the dashboard: the only module that runs queries; pages call these functions.
+"""Data access for the dashboard: the only layer that runs queries; pages call its functions.
+
+This package is that layer: the core (scope, cache, KPIs, data quality) is here, and one
+submodule per subject (dashboard/data/<onderwerp>.py) builds on `query` and `allowed`.
 
 - Every function that returns deelnemer data takes the Viewer and restricts the query to the
   viewer's deelnemers *here*, with bound parameters (never string formatting): a page cannot
@@ -40,14 +43,14 @@ def _cached(build_id: str, sql: str, params: tuple) -> pl.DataFrame:
     return cursor.sql(sql, params=list(params) or None).pl()
 
 
-def _query(sql: str, params: list | tuple = ()) -> pl.DataFrame:
+def query(sql: str, params: list | tuple = ()) -> pl.DataFrame:
     return _cached(build()["build_id"], sql, tuple(params))
 
 
 # --- scope ------------------------------------------------------------------------------------
 def deelnemers() -> pl.DataFrame:
     """All deelnemers (code, naam, soort, inwoners): reference data, not scoped."""
-    return _query("select code, naam, soort, inwoners from staging.deelnemers order by naam")
+    return query("select code, naam, soort, inwoners from staging.deelnemers order by naam")
 
 
 def names() -> dict[str, str]:
@@ -74,7 +77,7 @@ def allowed(viewer: Viewer, requested: list[str] | None = None, totaal: bool = T
 
 # --- KPIs -------------------------------------------------------------------------------------
 def catalogus() -> pl.DataFrame:
-    return _query(
+    return query(
         "select kpi_id, naam, definitie, eenheid, richting, bron, groep from kpi.catalogus "
         "order by groep, kpi_id"
     )
@@ -102,12 +105,12 @@ def kpi_waarden(
     if periodes is not None:
         sql += " and periode in (select unnest(?::varchar[]))"
         params.append(periodes)
-    return _query(sql + " order by kpi_id, deelnemer_code, periode", params)
+    return query(sql + " order by kpi_id, deelnemer_code, periode", params)
 
 
 def perioden(periode_type: str) -> list[str]:
     """Periods of this type that have KPI values, newest first."""
-    frame = _query(
+    frame = query(
         "select distinct periode from kpi.waarden where periode_type = ? order by periode desc",
         [periode_type],
     )
@@ -118,7 +121,7 @@ def perioden(periode_type: str) -> list[str]:
 def versheid() -> pl.DataFrame:
     """Per source: rows, the newest event date and when it was last loaded (not scoped: it
     says how current the numbers are, not what they are)."""
-    return _query(
+    return query(
         "select bron, titel, rijen, nieuwste_gebeurtenis, laatst_geladen "
         "from meta.versheid order by bron"
     )
@@ -134,13 +137,13 @@ def bronnen_per_deelnemer(viewer: Viewer) -> pl.DataFrame:
     )
     if viewer.sees_all:
         sql += " or deelnemer_code is null"
-    return _query(sql + " order by deelnemer_code nulls last, bron", [codes])
+    return query(sql + " order by deelnemer_code nulls last, bron", [codes])
 
 
 def ladingen() -> pl.DataFrame:
     """Every offered file per load: status, rows, loaded, quarantined, message (not scoped: it
     describes files, not a deelnemer's figures)."""
-    return _query(
+    return query(
         "select load_id, klaar, bestand, bron, status, regels, geladen, quarantaine, melding "
         "from meta.loads order by load_id desc, volgnummer"
     )
@@ -148,7 +151,7 @@ def ladingen() -> pl.DataFrame:
 
 def quarantaine_per_reden() -> pl.DataFrame:
     """Quarantined rows counted by source, column and reason: no values, so no one's data."""
-    return _query(
+    return query(
         "select bron, kolom, reden, count(distinct (load_id, bestand, regel)) as regels "
         "from meta.quarantaine group by all order by regels desc, bron, kolom"
     )
