@@ -9,11 +9,17 @@ SAMPLE := $(LAKE)/sample
 SCALE ?= 1
 SEED ?= 2026
 
-.PHONY: install run lake test lint bench clean
+.PHONY: install browser run lake test lint bench clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	@$(UV) sync --frozen --quiet
+
+# The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "chromium installeren (Debian-pakket) voor de browsertests ..."; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }
 
 # The demo lake: the bundled sample generator's exports, loaded like real ones. The sample is
 # written once (deterministic per seed); loading it again is a no-op that says so.
@@ -31,7 +37,7 @@ lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 
-test: lint
+test: lint browser
 	$(UV) run pytest
 
 bench: install

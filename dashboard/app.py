@@ -12,9 +12,8 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import components  # noqa: E402 - needs the path above
+from dashboard.navigation import PAGES  # noqa: E402
 from pipelines.lake import NoLake  # noqa: E402
-
-ALL_ROLES = ("mt", "accounthouder", "analist", "beheerder")
 
 st.set_page_config(page_title="VTH-monitor", layout="wide")
 
@@ -25,12 +24,6 @@ except NoLake as exc:
     st.warning(str(exc))
     st.stop()
 
-# (url, file relative to this file as st.Page requires, title, roles that see it); the first
-# page a role may see is its start page. The TOP-X list of complaints is internal (MT,
-# analysts), so the Klachten page is not offered to accounthouders.
-PAGES = [
-    ("datakwaliteit", "app_pages/datakwaliteit.py", "Datakwaliteit", ALL_ROLES),
-]
 allowed = [(name, path, title) for name, path, title, roles in PAGES if viewer.role in roles]
 pages = [
     st.Page(path, title=title, url_path=name, default=index == 0)

@@ -137,8 +137,61 @@ def query_latency(lake: Path) -> list[tuple[str, float, float]]:
     return results
 
 
+def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, float]]:
+    """(page, queries per run, median ms, p95 ms) of each page's queries, uncached.
+
+    Every page is run under AppTest as the MT (who sees every page and deelnemer) with the
+    data layer's cache replaced by a timed direct query, so each run pays for every query."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data as data
+
+    os.environ["VTHMONITOR_LAKE"] = str(lake)
+    timings: list[float] = []
+
+    def timed(build_id: str, sql: str, params: tuple):
+        started = time.perf_counter()
+        frame = data.lake().cursor().sql(sql, params=list(params) or None).pl()
+        timings.append((time.perf_counter() - started) * 1000)
+        return frame
+
+    data._cached = timed
+    app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+    from dashboard.navigation import PAGES
+
+    results = []
+    for name, path, _title, roles in PAGES:
+        if "mt" not in roles:
+            continue
+        totals, counts = [], []
+        for _ in range(runs):
+            st.cache_resource.clear()
+            at = AppTest.from_file(app, default_timeout=120)
+            at.session_state["viewer_role"] = "mt"
+            at.run()
+            at.switch_page(path)
+            timings.clear()
+            at.run()
+            if at.exception:
+                raise SystemExit(f"page {name} failed: {at.exception[0].message}")
+            totals.append(sum(timings))
+            counts.append(len(timings))
+        totals.sort()
+        results.append(
+            (
+                name,
+                max(counts),
+                statistics.median(totals),
+                totals[max(0, int(len(totals) * 0.95) - 1)],
+            )
+        )
+    return results
+
+
 def main() -> None:
     latencies: list[tuple[str, float, float]] = []
+    pages: list[tuple[str, int, float, float]] = []
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Benchmark in {WORK} (runs at scale 1: {RUNS}); machine: {os.cpu_count()} cores")
     results = []
@@ -178,6 +231,7 @@ def main() -> None:
         print(f"  scale {scale:g}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in line.items()))
         if scale == max(SCALES):
             latencies = query_latency(WORK / f"lake-{scale:g}-0")
+            pages = page_latency(WORK / f"lake-{scale:g}-0")
 
     print("\nResults (medians):")
     print(
@@ -196,6 +250,11 @@ def main() -> None:
     print("|---|---|---|")
     for label, median_ms, p95_ms in latencies:
         print(f"| {label} | {median_ms:.1f} | {p95_ms:.1f} |")
+    print(f"\nPage queries at scale {max(SCALES):g} (uncached, all queries of one page run, MT):")
+    print("| page | queries | median (ms) | p95 (ms) |")
+    print("|---|---|---|---|")
+    for name, count, median_ms, p95_ms in pages:
+        print(f"| {name} | {count} | {median_ms:.0f} | {p95_ms:.0f} |")
     print(
         "Targets (quality.md): scale 1 <= 20 s; scale 10 <= 150 s and <= 2 GB; extra month "
         "<= 5 s; ratio to the read_csv floor: goal <= 3x; KPI lookup for one deelnemer "

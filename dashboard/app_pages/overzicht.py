@@ -1,0 +1,177 @@
+"""Overzicht (MT): all deelnemers side by side for one period: the headline KPIs with their
+status, the change against the previous period and against the same period last year, and
+TOTAAL. The table sorts by any column; selecting a row opens that deelnemer's page (the code is
+handed over in session_state, never in the URL)."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboard import components, data
+from dashboard.charts import STATUS_LABELS
+from dashboard.data import TOTAAL
+from dashboard.data import overzicht as ov
+
+DEELNEMER_PAGE = "app_pages/deelnemer.py"
+OPEN_KEY = "open_deelnemer"  # read (and removed) by the Deelnemer page
+# status as colour + symbol + text (STATUS_LABELS), never colour alone
+STATUS_KLEUR = {"groen": "🟢", "oranje": "🟠", "rood": "🔴", "geen_norm": "⚪"}
+STATUS_TEKST = {s: f"{STATUS_KLEUR[s]} {label}" for s, label in STATUS_LABELS.items()}
+TYPE_LABELS = {"jaar": "Jaar", "kwartaal": "Kwartaal", "maand": "Maand"}
+
+
+def open_deelnemer(code: str) -> None:
+    st.session_state[OPEN_KEY] = code
+    st.switch_page(DEELNEMER_PAGE)
+
+
+viewer = components.viewer()
+st.title("Overzicht")
+st.caption(
+    "Alle deelnemers naast elkaar voor één periode: de belangrijkste kengetallen, hun status "
+    "ten opzichte van de norm en wat er veranderde. Klik op een kolomkop om te sorteren; kies "
+    "een rij om naar de pagina van die deelnemer te gaan."
+)
+
+catalogus = {row["kpi_id"]: row for row in data.catalogus().iter_rows(named=True)}
+
+links, rechts = st.columns([1, 1])
+periode_type = links.radio(
+    "Soort periode",
+    list(ov.PERIODE_TYPES),
+    index=1,
+    format_func=TYPE_LABELS.get,
+    horizontal=True,
+    key="overzicht_periode_type",
+)
+perioden = data.perioden(periode_type)
+if not perioden:
+    st.info("Er zijn nog geen kengetallen voor deze soort periode.")
+    st.stop()
+standaard = ov.standaard_periode(periode_type, ov.HEADLINE)
+periode = rechts.selectbox(
+    "Periode",
+    perioden,
+    index=perioden.index(standaard) if standaard in perioden else 0,
+    key=f"overzicht_periode_{periode_type}",
+)
+vorige = ov.vorige_periode(periode_type, periode)
+vorig_jaar = ov.zelfde_periode_vorig_jaar(periode_type, periode)
+# for years the previous period is the same period last year: show that comparison once
+toon_vorig_jaar_apart = periode_type != "jaar"
+
+opties = st.columns([1, 1])
+toon_vorige = opties[0].checkbox(
+    f"Toon verschil met de vorige periode ({vorige})", value=True, key="overzicht_toon_vorige"
+)
+toon_vorig_jaar = toon_vorig_jaar_apart and opties[1].checkbox(
+    f"Toon verschil met dezelfde periode vorig jaar ({vorig_jaar})",
+    value=True,
+    key="overzicht_toon_vorig_jaar",
+)
+
+breed = ov.overzicht(viewer, periode_type, periode)
+# A status column only for KPIs that have a norm in this period: a column saying "geen norm"
+# in every row tells the MT nothing; the caption names the KPIs without a norm instead.
+met_norm = [
+    k for k in ov.HEADLINE if breed[f"{k}__status"].is_in(["groen", "oranje", "rood"]).any()
+]
+
+# The shown table: readable, unique column names (also the download's headers); values rounded
+# as displayed, sortable as numbers; status as symbol text.
+kolommen = [pl.col("deelnemer").alias("Deelnemer"), pl.col("deelnemer_code").alias("Code")]
+column_config: dict = {
+    "Deelnemer": st.column_config.TextColumn("Deelnemer", pinned=True, width="medium"),
+    "Code": st.column_config.TextColumn("Code", width="small"),
+}
+volgorde = ["Deelnemer"]
+for kpi_id in ov.HEADLINE:
+    info = catalogus.get(kpi_id, {"naam": kpi_id, "eenheid": "", "definitie": ""})
+    decimalen = ov.DECIMALEN.get(info["eenheid"], 1)
+    naam = info["naam"]
+    eenheid = " (%)" if info["eenheid"] == "procent" else ""
+    waarde_kolom = f"{naam}{eenheid}"
+    status_kolom = f"{naam}: status"
+    vorige_kolom = f"{naam}: verschil t.o.v. {vorige}"
+    jaar_kolom = f"{naam}: verschil t.o.v. {vorig_jaar}"
+    kolommen += [
+        pl.col(kpi_id).round(decimalen).alias(waarde_kolom),
+        pl.col(f"{kpi_id}__status").replace_strict(STATUS_TEKST, default="").alias(status_kolom),
+        pl.col(f"{kpi_id}__vorige").round(decimalen).alias(vorige_kolom),
+    ]
+    if toon_vorig_jaar_apart:
+        kolommen.append(pl.col(f"{kpi_id}__vorig_jaar").round(decimalen).alias(jaar_kolom))
+    column_config[waarde_kolom] = st.column_config.NumberColumn(
+        waarde_kolom, help=info["definitie"], format="localized"
+    )
+    column_config[status_kolom] = st.column_config.TextColumn(
+        "Status", help=f"Status van {naam} ten opzichte van de norm"
+    )
+    column_config[vorige_kolom] = st.column_config.NumberColumn(
+        "Δ vorige", help=f"{naam}: verschil met {vorige}", format="localized"
+    )
+    if toon_vorig_jaar_apart:
+        column_config[jaar_kolom] = st.column_config.NumberColumn(
+            "Δ vorig jaar", help=f"{naam}: verschil met {vorig_jaar}", format="localized"
+        )
+    volgorde.append(waarde_kolom)
+    if kpi_id in met_norm:
+        volgorde.append(status_kolom)
+    if toon_vorige:
+        volgorde.append(vorige_kolom)
+    if toon_vorig_jaar:
+        volgorde.append(jaar_kolom)
+tabel = breed.select(kolommen)
+
+st.subheader(f"Kengetallen per deelnemer, {periode}")
+event = st.dataframe(
+    tabel,
+    hide_index=True,
+    column_config=column_config,
+    column_order=volgorde,
+    key="overzicht_tabel",
+    placeholder="–",
+    height=35 * (tabel.height + 1) + 3,
+    on_select="rerun",
+    selection_mode="single-row",
+)
+zonder_norm = [catalogus[k]["naam"] for k in ov.HEADLINE if k not in met_norm and k in catalogus]
+st.caption(
+    "Status: "
+    + " · ".join(STATUS_TEKST.values())
+    + " · leeg = geen waarde."
+    + (
+        f" Zonder norm in de referentiedata (dus zonder status): {', '.join(zonder_norm)}."
+        if zonder_norm
+        else ""
+    )
+    + " Δ = verschil in de eenheid van het kengetal (bij percentages in procentpunten). "
+    "Naleving wordt niet per maand berekend. De laatste rij is TOTAAL: alle deelnemers samen "
+    "(som van tellers en noemers, geen gemiddelde)."
+)
+components.downloads(tabel, f"overzicht_{periode}", key="overzicht")
+
+gekozen = event.selection.rows if event is not None else []
+if gekozen:
+    code = tabel["Code"][gekozen[0]]
+    if code == TOTAAL:
+        st.info("TOTAAL is de hele organisatie; kies een deelnemer voor een deelnemerpagina.")
+    else:
+        open_deelnemer(code)
+
+st.subheader("Naar een deelnemer")
+codes = [c for c in tabel["Code"].to_list() if c != TOTAAL]
+namen = data.names()
+keuze_kolom, knop_kolom = st.columns([2, 1], vertical_alignment="bottom")
+keuze = keuze_kolom.selectbox(
+    "Deelnemer", codes, format_func=lambda c: namen.get(c, c), key="overzicht_naar"
+)
+if knop_kolom.button("Open de deelnemerpagina", key="overzicht_open") and keuze:
+    open_deelnemer(keuze)
+
+st.subheader("Definities")
+definitie_kolommen = st.columns(2)
+for index, kpi_id in enumerate(ov.HEADLINE):
+    with definitie_kolommen[index % 2]:
+        components.definition(kpi_id)

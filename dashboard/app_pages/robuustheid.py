@@ -1,0 +1,291 @@
+"""Robuustheid: every robustness criterion as a card (latest value, norm, status, deadline, trend
+with the norm line) and the milestones of the plan with their status and deadline.
+
+Organisation-level figures (TOTAAL): the same for every viewer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components
+from dashboard.data import robuustheid as rob
+from dashboard.format import datum, getal
+
+viewer = components.viewer()
+st.title("Robuustheid")
+st.caption(
+    "De landelijke robuustheidscriteria voor omgevingsdiensten (seed 001) voor de organisatie "
+    "als geheel (alle deelnemers samen), per jaar. Normen en deadlines komen uit de "
+    "referentiedata (normen en mijlpalen)."
+)
+
+OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
+BADGE = {"groen": "green", "oranje": "orange", "rood": "red", "geen_norm": "gray"}
+DELTA_COLOUR = {"hoger_is_beter": "normal", "lager_is_beter": "inverse"}
+
+
+def toon(value: float | None, eenheid: str) -> str:
+    """A KPI value in Dutch notation with its unit (EUR in millions: EUR 16,8 mln)."""
+    if value is None:
+        return "–"
+    if eenheid == "EUR":
+        return f"EUR {getal(value / 1_000_000, 1)} mln"
+    if eenheid == "procent":
+        return f"{getal(value, 1)}%"
+    if eenheid == "aantal":
+        return getal(value)
+    return f"{getal(value, 1)} {eenheid}"
+
+
+def verschil(delta: float, eenheid: str) -> str:
+    """The change against the previous year; '±' when it rounds to nothing."""
+    schaal = 1_000_000 if eenheid == "EUR" else 1
+    grootte = getal(abs(delta) / schaal, 1)
+    teken = "±" if grootte == "0,0" else "-" if delta < 0 else "+"
+    if eenheid == "EUR":
+        return f"{teken}EUR {grootte} mln"
+    if eenheid == "procent":
+        return f"{teken}{grootte} procentpunt"
+    return f"{teken}{grootte}"
+
+
+def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
+    if norm is None:
+        return "geen norm"
+    return f"{OPERATOR.get(operator or '', operator or '')} {toon(norm, eenheid)}"
+
+
+def status_badge(status: str | None) -> str:
+    if status is None:
+        return ":gray-badge[– nog geen waarde]"
+    return f":{BADGE.get(status, 'gray')}-badge[{charts.STATUS_LABELS.get(status, status)}]"
+
+
+def voorbij(deadline: dt.date, peildatum: dt.date) -> str:
+    return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"
+
+
+def gepland_tekst(van: dt.date | None, tot: dt.date | None, tekst: str) -> str:
+    """A planned quarter as '3e kwartaal 2025', a planned day as 01-07-2025."""
+    if van is None:
+        return tekst
+    if tot is not None and tot != van:
+        return f"{(van.month - 1) // 3 + 1}e kwartaal {van.year}"
+    return datum(van)
+
+
+waarden = rob.criterium_waarden(viewer)
+normen = rob.normen()
+mijlpalen = rob.mijlpalen("robuustheid")
+# The date deadlines are judged against: the day the warehouse was built (as kpi.mijlpalen).
+peildata = normen["peildatum"].to_list() + mijlpalen["bepaald_op"].to_list()
+peildatum: dt.date = max(peildata) if peildata else dt.date.today()
+criteria = waarden.select("kpi_id", "naam", "eenheid", "richting").unique(maintain_order=True)
+
+# --- summary ---------------------------------------------------------------------------------
+laatste = (
+    waarden.filter(pl.col("waarde").is_not_null())
+    .sort("periode")
+    .group_by("kpi_id", maintain_order=True)
+    .last()
+)
+met_norm = laatste.filter(pl.col("status").is_in(["groen", "oranje", "rood"]))
+eind = normen["deadline"].drop_nulls().max() if normen.height else None
+links, midden, rechts = st.columns(3)
+if eind is not None:
+    links.metric(
+        "Deadline robuustheidscriteria",
+        datum(eind),
+        help="De laatste deadline in de normen (referentiedata).",
+    )
+    links.caption(f"Peildatum {datum(peildatum)}: {voorbij(eind, peildatum)}.")
+midden.metric(
+    "Criteria op of boven de norm",
+    f"{met_norm.filter(pl.col('status') == 'groen').height} van {met_norm.height}",
+    help="Laatste jaar met een waarde, criteria waarvoor in dat jaar een norm gold.",
+)
+rechts.metric(
+    "Mijlpalen gereed",
+    f"{mijlpalen.filter(pl.col('status') == 'gereed').height} van {mijlpalen.height}",
+)
+verstreken = mijlpalen.filter(pl.col("deadline_verstreken"))
+if verstreken.height:
+    rechts.caption(f"⚠ {verstreken.height} met verstreken deadline en niet gereed.")
+
+# --- one card per criterion -------------------------------------------------------------------
+st.header("Criteria")
+kolommen = st.columns(2)
+for index, criterium in enumerate(criteria.iter_rows(named=True)):
+    kpi_id, eenheid = criterium["kpi_id"], criterium["eenheid"]
+    reeks = waarden.filter(pl.col("kpi_id") == kpi_id).sort("periode")
+    gevuld = reeks.filter(pl.col("waarde").is_not_null())
+    kpi_normen = normen.filter(pl.col("kpi_id") == kpi_id)
+    with kolommen[index % 2].container(border=True):
+        st.subheader(criterium["naam"])
+        if gevuld.height == 0:
+            st.info("Nog geen waarde in de gegevens.")
+        else:
+            rij = gevuld.row(-1, named=True)
+            vorige = gevuld.row(-2, named=True) if gevuld.height > 1 else None
+            links, rechts = st.columns(2)
+            delta = (
+                f"{verschil(rij['waarde'] - vorige['waarde'], eenheid)} t.o.v. {vorige['periode']}"
+                if vorige
+                else None
+            )
+            links.metric(
+                f"Waarde {rij['periode']}",
+                toon(rij["waarde"], eenheid),
+                delta=delta,
+                delta_color=DELTA_COLOUR.get(criterium["richting"], "off"),
+                delta_arrow="off" if delta and delta.startswith("±") else "auto",
+            )
+            rechts.metric(
+                f"Norm {rij['periode']}", norm_tekst(rij["operator"], rij["norm"], eenheid)
+            )
+            st.markdown(f"Status {rij['periode']}: {status_badge(rij['status'])}")
+        nieuwste = reeks.row(-1, named=True) if reeks.height else None
+        if nieuwste and gevuld.height and nieuwste["periode"] != gevuld["periode"][-1]:
+            st.markdown(
+                f"Norm {nieuwste['periode']}: "
+                f"**{norm_tekst(nieuwste['operator'], nieuwste['norm'], eenheid)}** "
+                "(nog geen waarde)"
+            )
+        deadlines = sorted(set(kpi_normen["deadline"].drop_nulls().to_list()))
+        if deadlines:
+            st.markdown(
+                "Deadline: "
+                + "; ".join(f"**{datum(d)}** ({voorbij(d, peildatum)})" for d in deadlines)
+            )
+        if reeks.height:
+            schaal = 1_000_000 if eenheid == "EUR" else 1
+            grafiek = reeks.select(
+                "periode",
+                (pl.col("waarde") / schaal).alias("waarde"),
+                (pl.col("norm") / schaal).alias("norm"),
+            )
+            st.altair_chart(
+                charts.trend(
+                    grafiek,
+                    colour=None,
+                    y_title="EUR mln" if eenheid == "EUR" else eenheid,
+                    number_format=",.1f",
+                ),
+                width="stretch",
+            )
+            st.caption("Gestippelde lijn: de norm die aan het eind van het jaar gold.")
+        components.definition(kpi_id)
+        if kpi_normen.height:
+            with st.expander("Normen en deadlines (referentiedata)"):
+                st.dataframe(
+                    kpi_normen.select(
+                        pl.struct("operator", "norm")
+                        .map_elements(
+                            lambda n, e=eenheid: norm_tekst(n["operator"], n["norm"], e),
+                            return_dtype=pl.String,
+                        )
+                        .alias("Norm"),
+                        pl.col("geldig_vanaf").alias("Geldig vanaf"),
+                        pl.col("deadline").alias("Deadline"),
+                        pl.col("bron").alias("Bron"),
+                        pl.col("toelichting").alias("Toelichting"),
+                    ),
+                    hide_index=True,
+                    column_config={
+                        "Geldig vanaf": st.column_config.DateColumn(format="DD-MM-YYYY"),
+                        "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
+                    },
+                )
+
+with st.expander("Alle jaarwaarden van de criteria als tabel"):
+    st.dataframe(
+        waarden.select(
+            pl.col("naam").alias("Criterium"),
+            pl.col("periode").alias("Jaar"),
+            pl.struct("waarde", "eenheid")
+            .map_elements(lambda r: toon(r["waarde"], r["eenheid"]), return_dtype=pl.String)
+            .alias("Waarde"),
+            pl.struct("norm", "eenheid")
+            .map_elements(
+                lambda r: toon(r["norm"], r["eenheid"]) if r["norm"] is not None else "geen norm",
+                return_dtype=pl.String,
+            )
+            .alias("Norm"),
+            pl.col("status")
+            .replace_strict(charts.STATUS_LABELS, default=pl.col("status"))
+            .fill_null("– nog geen waarde")
+            .alias("Status"),
+        ),
+        hide_index=True,
+    )
+    components.downloads(waarden, "robuustheidscriteria", key="criteria")
+
+# --- milestones --------------------------------------------------------------------------------
+st.header("Mijlpalen")
+st.caption(
+    f"Status volgens de referentiedata mijlpalen; 'deadline verstreken' is bepaald op "
+    f"{datum(peildatum)} (de bouwdatum van de gegevens) en geldt alleen als de mijlpaal niet "
+    "gereed is."
+)
+st.dataframe(
+    mijlpalen.select(
+        pl.col("titel").alias("Mijlpaal"),
+        pl.struct("gepland_van", "gepland_tot", "gepland")
+        .map_elements(
+            lambda r: gepland_tekst(r["gepland_van"], r["gepland_tot"], r["gepland"]),
+            return_dtype=pl.String,
+        )
+        .alias("Gepland"),
+        pl.col("deadline").alias("Deadline"),
+        pl.col("status")
+        .replace_strict(rob.MIJLPAAL_STATUS, default=pl.col("status"))
+        .alias("Status"),
+        pl.when(pl.col("deadline_verstreken"))
+        .then(pl.lit("⚠ verstreken, niet gereed"))
+        .when(pl.col("deadline_voorbij"))
+        .then(pl.lit("voorbij, gereed"))
+        .otherwise(pl.lit("nog niet voorbij"))
+        .alias("Deadline verstreken"),
+        pl.col("laatste_update").alias("Laatste update"),
+        pl.col("toelichting").fill_null("").alias("Toelichting"),
+    ),
+    hide_index=True,
+    column_config={
+        "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
+        "Laatste update": st.column_config.DateColumn(format="DD-MM-YYYY"),
+    },
+)
+components.downloads(mijlpalen, "mijlpalen_robuustheid", key="mijlpalen")
+
+st.header("Deadlines")
+deadlines = pl.concat(
+    [
+        normen.group_by("naam", "deadline")
+        .agg()
+        .select(
+            pl.col("deadline").alias("Deadline"),
+            pl.lit("criterium").alias("Soort"),
+            pl.col("naam").alias("Wat"),
+        ),
+        mijlpalen.select(
+            pl.col("deadline").alias("Deadline"),
+            pl.lit("mijlpaal").alias("Soort"),
+            pl.col("titel").alias("Wat"),
+        ),
+    ]
+).filter(pl.col("Deadline").is_not_null())
+deadlines = deadlines.sort("Deadline", "Soort", "Wat").with_columns(
+    pl.when(pl.col("Deadline") < peildatum)
+    .then(pl.lit("voorbij"))
+    .otherwise(pl.lit("komt nog"))
+    .alias("Voorbij op " + datum(peildatum))
+)
+st.dataframe(
+    deadlines,
+    hide_index=True,
+    column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")},
+)
+components.downloads(deadlines, "deadlines_robuustheid", key="deadlines")

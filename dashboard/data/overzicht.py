@@ -1,0 +1,239 @@
+"""Data for the Overzicht page (and the comparison on the Deelnemer page): KPI values of one
+period side by side, with the change against the previous period and against the same period
+a year earlier. The comparison is computed in SQL on kpi.waarden, within the viewer's scope.
+
+Also the period arithmetic the pages need for labels (no data involved): the previous period,
+the same period last year, the first and last day of a period and its months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from dashboard.data import TOTAAL, allowed, names, query
+from dashboard.viewer import Viewer
+
+# The headline KPIs the MT compares across deelnemers (kpis.md: output, naleving, klachten).
+HEADLINE = (
+    "naleefpercentage",
+    "klachten_aantal",
+    "klachten_per_1000_inwoners",
+    "binnen_termijn_pct",
+    "uren_realisatie_pct",
+    "werkvoorraad_open",
+    "producten_gerealiseerd",
+)
+
+# Decimals shown per unit of kpi.catalogus.eenheid (display rounding only; the values and the
+# downloads keep full precision unless a page rounds a shown copy).
+DECIMALEN = {
+    "procent": 1,
+    "aantal": 0,
+    "uren": 0,
+    "dagen": 0,
+    "per 1.000 inwoners": 2,
+    "aantal per fte": 2,
+    "EUR": 0,
+    "kWh": 0,
+    "m3 gas": 0,
+    "fte": 1,
+    "score": 0,
+}
+
+PERIODE_TYPES = ("jaar", "kwartaal", "maand")
+
+# The comparison. Each requested (kpi_id, periode_type, periode) comes with the labels of its
+# previous period and of the same period a year earlier (period arithmetic below), so the
+# changes are plain joins on kpi.waarden, restricted first to the few periods involved.
+# list_contains on a bound list is several times faster here than `in (select unnest(?))`.
+_VERGELIJKING = """
+with gevraagd as (
+    select
+        unnest(?::varchar[]) as kpi_id,
+        unnest(?::varchar[]) as periode_type,
+        unnest(?::varchar[]) as periode,
+        unnest(?::varchar[]) as vorige,
+        unnest(?::varchar[]) as vorig_jaar
+),
+
+w as (
+    select
+        kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
+        norm, status
+    from kpi.waarden
+    where list_contains(?::varchar[], kpi_id)
+        and list_contains(?::varchar[], deelnemer_code)
+        and list_contains(?::varchar[], periode)
+)
+
+select
+    g.kpi_id,
+    h.deelnemer_code,
+    g.periode_type,
+    g.periode,
+    h.waarde,
+    h.waarde_tekst,
+    h.teller,
+    h.noemer,
+    h.norm,
+    h.status,
+    g.vorige as vorige_periode,
+    v.waarde as vorige_waarde,
+    v.waarde_tekst as vorige_tekst,
+    h.waarde - v.waarde as verschil_vorige,
+    g.vorig_jaar as vorig_jaar_periode,
+    j.waarde as vorig_jaar_waarde,
+    j.waarde_tekst as vorig_jaar_tekst,
+    h.waarde - j.waarde as verschil_vorig_jaar
+from gevraagd as g
+join w as h
+    on h.kpi_id = g.kpi_id and h.periode_type = g.periode_type and h.periode = g.periode
+left join w as v
+    on v.kpi_id = g.kpi_id
+    and v.periode_type = g.periode_type
+    and v.periode = g.vorige
+    and v.deelnemer_code = h.deelnemer_code
+left join w as j
+    on j.kpi_id = g.kpi_id
+    and j.periode_type = g.periode_type
+    and j.periode = g.vorig_jaar
+    and j.deelnemer_code = h.deelnemer_code
+order by g.kpi_id, h.deelnemer_code
+"""
+
+
+def vergelijking_per_kpi(
+    viewer: Viewer,
+    keuzes: list[tuple[str, str, str]],
+    deelnemer_codes: list[str] | None = None,
+) -> pl.DataFrame:
+    """Like vergelijking(), for several (kpi_id, periode_type, periode) at once (one query):
+    each KPI for its own period, e.g. a month for the hours and its quarter for naleving."""
+    codes = allowed(viewer, deelnemer_codes)
+    kpi_ids = [k for k, _, _ in keuzes]
+    types = [t for _, t, _ in keuzes]
+    perioden = [p for _, _, p in keuzes]
+    vorige = [vorige_periode(t, p) for _, t, p in keuzes]
+    vorig_jaar = [zelfde_periode_vorig_jaar(t, p) for _, t, p in keuzes]
+    return query(
+        _VERGELIJKING,
+        [
+            kpi_ids,
+            types,
+            perioden,
+            vorige,
+            vorig_jaar,
+            sorted(set(kpi_ids)),
+            codes,
+            sorted(set(perioden + vorige + vorig_jaar)),
+        ],
+    )
+
+
+def vergelijking(
+    viewer: Viewer,
+    kpi_ids: list[str] | tuple[str, ...],
+    periode_type: str,
+    periode: str,
+    deelnemer_codes: list[str] | None = None,
+) -> pl.DataFrame:
+    """One row per (kpi_id, deelnemer_code) for this period, within the viewer's scope (all
+    allowed deelnemers and TOTAAL unless codes are given): waarde, waarde_tekst, teller, noemer,
+    norm, status, the previous period (label, value, text) and the difference, the same period
+    last year (label, value, text) and the difference. NULL where a value is missing: no
+    difference is invented."""
+    return vergelijking_per_kpi(
+        viewer, [(k, periode_type, periode) for k in kpi_ids], deelnemer_codes
+    )
+
+
+def standaard_periode(periode_type: str, kpi_ids: list[str] | tuple[str, ...]) -> str | None:
+    """The newest period of this type in which the most of these KPIs have a value (for
+    TOTAAL): the latest period that is as complete as any, so a page does not open on a
+    period for which only one source has data yet. Not scoped: it returns a period only."""
+    frame = query(
+        "select periode from kpi.waarden "
+        "where periode_type = ? and list_contains(?::varchar[], kpi_id) "
+        "and deelnemer_code = ? and waarde is not null "
+        "group by periode order by count(distinct kpi_id) desc, periode desc limit 1",
+        [periode_type, list(kpi_ids), TOTAAL],
+    )
+    return frame["periode"][0] if frame.height else None
+
+
+def overzicht(viewer: Viewer, periode_type: str, periode: str) -> pl.DataFrame:
+    """The Overzicht table: one row per deelnemer in scope plus TOTAAL (last), and per headline
+    KPI its value, status, change against the previous period and against the same period
+    last year. Columns: deelnemer_code, deelnemer, then <kpi_id>, <kpi_id>__status,
+    <kpi_id>__vorige, <kpi_id>__vorig_jaar for each KPI in HEADLINE."""
+    codes = allowed(viewer)
+    lang = vergelijking(viewer, HEADLINE, periode_type, periode, codes)
+    naam = names()
+    rows = pl.DataFrame(
+        {"deelnemer_code": codes, "deelnemer": [naam.get(c, c) for c in codes]},
+        schema={"deelnemer_code": pl.String, "deelnemer": pl.String},
+    )
+    for kpi_id in HEADLINE:
+        part = lang.filter(pl.col("kpi_id") == kpi_id).select(
+            "deelnemer_code",
+            pl.col("waarde").alias(kpi_id),
+            pl.col("status").alias(f"{kpi_id}__status"),
+            pl.col("verschil_vorige").alias(f"{kpi_id}__vorige"),
+            pl.col("verschil_vorig_jaar").alias(f"{kpi_id}__vorig_jaar"),
+        )
+        rows = rows.join(part, on="deelnemer_code", how="left")
+    totaal_last = pl.col("deelnemer_code") == TOTAAL
+    return rows.sort([totaal_last, "deelnemer"])
+
+
+# --- period arithmetic (labels and date ranges; no data) -----------------------------------
+def maandnummer(periode_type: str, periode: str) -> int:
+    jaar = int(periode[:4])
+    if periode_type == "jaar":
+        return 12 * jaar
+    if periode_type == "kwartaal":
+        return 12 * jaar + 3 * (int(periode[-1]) - 1)
+    return 12 * jaar + int(periode[5:7]) - 1
+
+
+def periode_uit(periode_type: str, nummer: int) -> str:
+    """The period of this type that contains month number `nummer` (12 x year + month - 1)."""
+    jaar, maand = divmod(nummer, 12)
+    if periode_type == "jaar":
+        return str(jaar)
+    if periode_type == "kwartaal":
+        return f"{jaar}-Q{maand // 3 + 1}"
+    return f"{jaar}-{maand + 1:02d}"
+
+
+def vorige_periode(periode_type: str, periode: str) -> str:
+    stap = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
+    return periode_uit(periode_type, maandnummer(periode_type, periode) - stap)
+
+
+def zelfde_periode_vorig_jaar(periode_type: str, periode: str) -> str:
+    return periode_uit(periode_type, maandnummer(periode_type, periode) - 12)
+
+
+def grenzen(periode_type: str, periode: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the period (inclusive)."""
+    begin = maandnummer(periode_type, periode)
+    lengte = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
+    jaar, maand = divmod(begin, 12)
+    volgend_jaar, volgende_maand = divmod(begin + lengte, 12)
+    eerste = dt.date(jaar, maand + 1, 1)
+    return eerste, dt.date(volgend_jaar, volgende_maand + 1, 1) - dt.timedelta(days=1)
+
+
+def maanden(periode_type: str, periode: str) -> list[str]:
+    """The months (2025-07) of the period."""
+    begin = maandnummer(periode_type, periode)
+    lengte = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
+    return [periode_uit("maand", begin + i) for i in range(lengte)]
+
+
+def kwartaal_van(periode_type: str, periode: str) -> str:
+    """The quarter a period falls in (a month's quarter; a quarter itself)."""
+    return periode_uit("kwartaal", maandnummer(periode_type, periode))

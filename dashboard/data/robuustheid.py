@@ -1,0 +1,137 @@
+"""Robustness criteria, their norms and deadlines, and the milestones (robuustheid and the
+verbeterplan after the 2024 visitation).
+
+All of it is organisation-level: the KPI values exist only for TOTAAL (which every viewer may
+see; the scope still goes through allowed() so the rule lives in one place), and normen and
+mijlpalen are reference data without deelnemer rows.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard.data import TOTAAL, allowed, query
+from dashboard.viewer import Viewer
+
+# The criteria are the robustness KPIs that are not a milestone: the milestones have their own
+# rows in kpi.mijlpalen (and a rob_mijlpaal_<id> value each in kpi.waarden).
+_CRITERIA = (
+    "select kpi_id from kpi.catalogus where groep = 'robuustheid' "
+    "and kpi_id not in (select kpi_id from kpi.mijlpalen)"
+)
+
+# The Dutch words for the milestone statuses of the reference data, with a symbol so the status
+# never depends on colour alone.
+MIJLPAAL_STATUS = {
+    "gereed": "✔ gereed",
+    "op_schema": "● op schema",
+    "risico": "▲ risico",
+    "vertraagd": "✖ vertraagd",
+}
+
+
+def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
+    """Every year's value of every criterion (TOTAAL), with the norm in force at the end of the
+    year, its operator (>=, <=, =) and the status, as kpi.waarden holds them; name, unit and
+    direction from the catalogue. Ordered by name, then year."""
+    codes = allowed(viewer, [TOTAAL])
+    return query(
+        f"""
+        with waarden as (
+            select kpi_id, deelnemer_code, periode, waarde, teller, noemer, norm, status,
+                make_date(periode::integer, 12, 31) as einde
+            from kpi.waarden
+            where kpi_id in ({_CRITERIA})
+              and periode_type = 'jaar'
+              and deelnemer_code in (select unnest(?::varchar[]))
+        )
+        select waarden.kpi_id, catalogus.naam, catalogus.eenheid, catalogus.richting,
+            waarden.deelnemer_code,
+            waarden.periode, waarden.waarde, waarden.teller, waarden.noemer, waarden.norm,
+            normen.operator, waarden.status
+        from waarden
+        join kpi.catalogus as catalogus using (kpi_id)
+        asof left join staging.normen as normen
+            on waarden.kpi_id = normen.kpi_id and waarden.einde >= normen.geldig_vanaf
+        order by catalogus.naam, waarden.periode
+        """,
+        [codes],
+    )
+
+
+def normen() -> pl.DataFrame:
+    """The norms of the criteria (reference data) with their deadline, and whether that
+    deadline lies before `peildatum`: the build date of the warehouse, the same date
+    kpi.mijlpalen judges its deadlines against."""
+    return query(
+        f"""
+        select normen.kpi_id, catalogus.naam, normen.operator, normen.waarde as norm,
+            normen.geldig_vanaf, normen.deadline, normen.bron, normen.toelichting,
+            normen.deadline < build.peildatum as deadline_voorbij, build.peildatum
+        from staging.normen as normen
+        join kpi.catalogus as catalogus using (kpi_id)
+        cross join (
+            select coalesce(
+                (select max(bepaald_op) from kpi.mijlpalen),
+                (select gebouwd_op::date from meta.build)
+            ) as peildatum
+        ) as build
+        where normen.kpi_id in ({_CRITERIA})
+        order by catalogus.naam, normen.geldig_vanaf
+        """
+    )
+
+
+def mijlpalen(plan: str) -> pl.DataFrame:
+    """The milestones of one plan (`robuustheid` or `verbeterplan`) from kpi.mijlpalen, with
+    the planned period as a date range (a quarter like 2025-Q3 becomes 1 July - 30 September)
+    and, for the verbeterplan, the number of the recommendation (from the source reference)."""
+    return query(
+        r"""
+        with mijlpalen as (
+            select *,
+                regexp_matches(gepland, '^\d{4}-Q[1-4]$') as is_kwartaal,
+                nullif(regexp_extract(bron, 'aanbeveling\s+(\S+)', 1), '') as aanbeveling
+            from kpi.mijlpalen
+            where plan = ?
+        )
+        select mijlpaal_id, kpi_id, plan, coalesce(aanbeveling, mijlpaal_id) as aanbeveling,
+            titel, gepland,
+            case when is_kwartaal
+                then make_date(left(gepland, 4)::integer,
+                               right(gepland, 1)::integer * 3 - 2, 1)
+                else try_cast(gepland as date) end as gepland_van,
+            case when is_kwartaal
+                then last_day(make_date(left(gepland, 4)::integer,
+                                        right(gepland, 1)::integer * 3, 1))
+                else try_cast(gepland as date) end as gepland_tot,
+            deadline, status, laatste_update, toelichting, bron, deadline_verstreken,
+            deadline < bepaald_op as deadline_voorbij, bepaald_op
+        from mijlpalen
+        -- recommendations by number (1, 2, 3a, 3b, ...), other milestones by deadline
+        order by try_cast(regexp_extract(mijlpalen.aanbeveling, '^\d+') as integer) nulls last,
+            case when mijlpalen.aanbeveling is null then mijlpalen.deadline end,
+            mijlpalen.aanbeveling, mijlpalen.deadline, mijlpalen.mijlpaal_id
+        """,
+        [plan],
+    )
+
+
+def mijlpalen_gereed_per_jaar(viewer: Viewer, plan: str) -> pl.DataFrame:
+    """Per year: how many milestones of the plan were gereed at the end of it (the sum of their
+    rob_mijlpaal_<id> values in kpi.waarden, TOTAAL) out of how many."""
+    codes = allowed(viewer, [TOTAAL])
+    return query(
+        """
+        select waarden.deelnemer_code, waarden.periode, sum(waarden.waarde) as gereed,
+            count(*) as mijlpalen
+        from kpi.waarden as waarden
+        join kpi.mijlpalen as mijlpalen using (kpi_id)
+        where mijlpalen.plan = ?
+          and waarden.periode_type = 'jaar'
+          and waarden.deelnemer_code in (select unnest(?::varchar[]))
+        group by all
+        order by waarden.periode
+        """,
+        [plan, codes],
+    )

@@ -1,0 +1,25 @@
+"""The pages of the app and which roles see them (data only, so tests and the benchmark can
+read it without running the Streamlit script)."""
+
+from __future__ import annotations
+
+ALL_ROLES = ("mt", "accounthouder", "analist", "beheerder")
+
+# (url, file relative to dashboard/app.py as st.Page requires, title, roles that see it); the first
+# page a role may see is its start page. The TOP-X list of complaints is internal (MT,
+# analysts), so the Klachten page is not offered to accounthouders.
+PAGES = [
+    ("overzicht", "app_pages/overzicht.py", "Overzicht", ("mt", "analist", "beheerder")),
+    ("deelnemer", "app_pages/deelnemer.py", "Deelnemer", ALL_ROLES),
+    ("robuustheid", "app_pages/robuustheid.py", "Robuustheid", ALL_ROLES),
+    ("verbeterplan", "app_pages/verbeterplan.py", "Verbeterplan", ALL_ROLES),
+    (
+        "hr_financien",
+        "app_pages/hr_financien.py",
+        "HR & Financiën",
+        ("mt", "analist", "beheerder"),
+    ),
+    ("naleving", "app_pages/naleving.py", "Naleving", ("mt", "analist")),
+    ("klachten", "app_pages/klachten.py", "Klachten", ("mt", "analist")),
+    ("datakwaliteit", "app_pages/datakwaliteit.py", "Datakwaliteit", ALL_ROLES),
+]

@@ -1,0 +1,293 @@
+"""The Deelnemer page (every role; an accounthouder sees only their own deelnemer): the values
+kpi.waarden holds for the chosen deelnemer and period, Dutch charts with norm lines, and scope:
+never another deelnemer's rows, not through query parameters, the session or the downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from dashboard.data import TOTAAL
+from dashboard.data import deelnemer as dd
+from dashboard.data import overzicht as ov
+from dashboard.format import getal
+from dashboard.viewer import ScopeError, Viewer
+from tests.dashboard.conftest import open_page, texts
+
+HENGELO = Viewer("accounthouder", ("GM0164",))
+ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
+HEADERS = [
+    "Producten en uitvoeringsprogramma",
+    "Uren en begroting",
+    "Werkvoorraad en beslistermijnen",
+    "Naleving en overtredingen",
+    "Klachten",
+    "Handhaving",
+]
+
+
+def charts(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def waarde(warehouse, kpi_id: str, code: str, periode_type: str, periode: str) -> tuple:
+    row = warehouse.execute(
+        "select waarde, waarde_tekst from kpi.waarden where kpi_id = ? and deelnemer_code = ? "
+        "and periode_type = ? and periode = ?",
+        [kpi_id, code, periode_type, periode],
+    ).fetchone()
+    return row if row else (None, None)
+
+
+def metric(at, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}"
+    return found[0]
+
+
+def namen_in_tabellen(at) -> set[str]:
+    """Every value of a Deelnemer column in any table on the page."""
+    return {
+        v for df in at.dataframe if "Deelnemer" in df.value.columns for v in df.value["Deelnemer"]
+    }
+
+
+@pytest.mark.parametrize(("role", "deelnemer"), ROLES)
+def test_renders_for_every_role(lake_env, role, deelnemer):
+    at = open_page("deelnemer", role, deelnemer)
+    assert not at.exception
+    assert at.title[0].value.startswith("Deelnemer ")
+    assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
+    assert [h.value for h in at.header] == HEADERS
+    # every block: its definitions and its table with downloads
+    assert sum(e.label == "Definities" for e in at.expander) == len(HEADERS)
+    assert sum(e.label == "Tabel en download" for e in at.expander) == len(HEADERS)
+    assert len(at.get("download_button")) >= 2 * 10
+
+
+def test_accounthouder_starts_on_their_own_deelnemer(lake_env):
+    at = open_page(None, "accounthouder", "GM0164")
+    assert at.title[0].value == "Deelnemer Hengelo"
+    # one deelnemer: nothing to pick on the page
+    assert not [s for s in at.selectbox if s.key == "deelnemer_keuze"]
+
+
+def test_shows_the_kpi_waarden_values_of_the_month(lake_env, warehouse):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    assert at.radio(key="deelnemer_periode_type").value == "maand"
+    maand = at.selectbox(key="deelnemer_periode_maand").value
+    w, _ = waarde(warehouse, "producten_gerealiseerd", "GM0164", "maand", maand)
+    assert metric(at, "Gerealiseerde producten") == getal(w)
+    w, _ = waarde(warehouse, "uren_gerealiseerd", "GM0164", "maand", maand)
+    assert metric(at, "Gerealiseerde uren") == f"{getal(w)} uur"
+    w, _ = waarde(warehouse, "uren_prognose_jaareinde", "GM0164", "maand", maand)
+    assert metric(at, "Prognose uren op 31 december") == f"{getal(w)} uur"
+    w, _ = waarde(warehouse, "binnen_termijn_pct", "GM0164", "maand", maand)
+    assert metric(at, "Besluiten binnen de termijn") == f"{getal(w, 1)}%"
+    w, _ = waarde(warehouse, "klachten_aantal", "GM0164", "maand", maand)
+    assert metric(at, "Aantal klachten") == getal(w)
+    # naleving is published per quarter: the month's quarter is shown, and said so
+    kwartaal = ov.kwartaal_van("maand", maand)
+    w, _ = waarde(warehouse, "naleefpercentage", "GM0164", "kwartaal", kwartaal)
+    assert metric(at, "Naleefpercentage") == f"{getal(w, 1)}%"
+    _, code = waarde(warehouse, "lhso_zwaarste", "GM0164", "kwartaal", kwartaal)
+    assert metric(at, "Zwaarste LHSO-score") == (code or "–")  # – when nothing was found
+    assert f"per kwartaal: {kwartaal}" in texts(at)
+    # the programme is a year plan
+    w, _ = waarde(warehouse, "programma_realisatie_pct", "GM0164", "jaar", maand[:4])
+    assert metric(at, "Realisatie uitvoeringsprogramma") == f"{getal(w, 1)}%"
+
+
+@pytest.mark.parametrize("periode_type", ["maand", "kwartaal", "jaar"])
+def test_complaints_per_aard_add_up_to_the_period(lake_env, warehouse, periode_type):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    at.radio(key="deelnemer_periode_type").set_value(periode_type).run()
+    periode = at.selectbox(key=f"deelnemer_periode_{periode_type}").value
+    per_aard = next(df.value for df in at.dataframe if "Aandeel (%)" in df.value.columns)
+    assert per_aard["Aard"].is_unique
+    totaal, _ = waarde(warehouse, "klachten_aantal", "GM0164", periode_type, periode)
+    assert per_aard["Klachten"].sum() == totaal
+
+
+def test_change_against_the_previous_period(lake_env, warehouse):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    at.radio(key="deelnemer_periode_type").set_value("kwartaal").run()
+    kwartaal = at.selectbox(key="deelnemer_periode_kwartaal").value
+    vorige = ov.vorige_periode("kwartaal", kwartaal)
+    nu, _ = waarde(warehouse, "werkvoorraad_open", "GM0164", "kwartaal", kwartaal)
+    toen, _ = waarde(warehouse, "werkvoorraad_open", "GM0164", "kwartaal", vorige)
+    card = next(m for m in at.metric if m.label == "Werkvoorraad")
+    assert card.value == getal(nu)
+    teken = "+" if nu > toen else ""
+    assert card.delta == f"{teken}{getal(nu - toen)} t.o.v. {vorige}"
+
+
+@pytest.mark.parametrize("periode_type", ["jaar", "kwartaal", "maand"])
+def test_every_period_type_renders(lake_env, periode_type):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    at.radio(key="deelnemer_periode_type").set_value(periode_type).run()
+    assert not at.exception
+    opties = at.selectbox(key=f"deelnemer_periode_{periode_type}").options
+    # the newest (often incomplete) and the oldest period (nothing to compare with)
+    for periode in (opties[0], opties[-1]):
+        at.selectbox(key=f"deelnemer_periode_{periode_type}").set_value(periode).run()
+        assert not at.exception, periode
+        assert at.title[0].value == "Deelnemer Hengelo"
+
+
+def test_mt_picks_a_deelnemer(lake_env, warehouse):
+    at = open_page("deelnemer", "mt")
+    at.selectbox(key="deelnemer_keuze").set_value("GM0153").run()
+    assert at.title[0].value == "Deelnemer Enschede"
+    maand = at.selectbox(key="deelnemer_periode_maand").value
+    w, _ = waarde(warehouse, "klachten_aantal", "GM0153", "maand", maand)
+    assert metric(at, "Aantal klachten") == getal(w)
+    assert namen_in_tabellen(at) <= {"Enschede", "Alle deelnemers"}
+
+
+def test_a_code_handed_over_by_the_overzicht_page_is_used(lake_env):
+    at = open_page(None, "beheerder")
+    at.session_state["open_deelnemer"] = "PV23"
+    at.switch_page("app_pages/deelnemer.py").run()
+    assert at.title[0].value == "Deelnemer Provincie Overijssel"
+
+
+def test_accounthouder_never_gets_another_deelnemer(lake_env):
+    # neither through URL query parameters nor through the hand-over key of the session
+    at = open_page(
+        "deelnemer", "accounthouder", "GM0164", query={"deelnemer": "GM0153", "code": "GM0153"}
+    )
+    at.session_state["open_deelnemer"] = "GM0153"
+    at.session_state["deelnemer_keuze"] = "GM0153"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Deelnemer Hengelo"
+    assert namen_in_tabellen(at) == {"Hengelo", "Alle deelnemers"}
+    assert "Enschede" not in texts(at)
+
+
+def test_charts_are_dutch_and_draw_the_norm(lake_env):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    specs = charts(at)
+    assert len(specs) >= 8
+    for spec in specs:
+        assert spec["config"]["locale"]["number"]["decimal"] == ","
+        assert spec["config"]["locale"]["number"]["thousands"] == "."
+    uren = next(s for s in specs if "Uren" in json.dumps(s.get("title", "")))
+    # the year budget as a dashed line: the projection is judged against it
+    assert any(layer.get("mark", {}).get("strokeDash") for layer in uren["layer"])
+
+
+def test_norm_line_where_kpi_waarden_has_a_norm(lake_env, monkeypatch):
+    # no output/naleving KPI has a norm in the sample's reference data; the trend charts take
+    # the norm column from kpi.waarden, so a norm there is drawn as a line
+    import polars as pl
+
+    echte = dd.reeksen
+
+    def met_norm(*args, **kwargs):
+        return echte(*args, **kwargs).with_columns(pl.lit(80.0).alias("norm"))
+
+    monkeypatch.setattr(dd, "reeksen", met_norm)
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    naleef = next(s for s in charts(at) if s.get("title") == "Naleefpercentage")
+    assert any(layer.get("mark", {}).get("strokeDash") for layer in naleef["layer"])
+
+
+def test_data_functions_return_only_the_viewers_deelnemer(lake_env):
+    maand_begin, maand_eind = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    reeksen = dd.reeksen(
+        HENGELO,
+        "GM0164",
+        [
+            ("naleefpercentage", "kwartaal", "2025-Q3", 4),
+            ("klachten_aantal", "maand", "2025-12", 12),
+        ],
+    )
+    assert set(reeksen["deelnemer_code"]) == {"GM0164", TOTAAL}
+    naleef = reeksen.filter(reeksen["kpi_id"] == "naleefpercentage")
+    assert sorted(set(naleef["periode"])) == ["2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3"]
+    # an MT member asking for one deelnemer gets that one (and TOTAAL), not all
+    mt = dd.reeksen(Viewer("mt"), "GM0153", [("klachten_aantal", "jaar", "2025", 2)])
+    assert set(mt["deelnemer_code"]) == {"GM0153", TOTAAL}
+    calls = [
+        lambda c: dd.reeksen(HENGELO, c, [("naleefpercentage", "kwartaal", "2025-Q3", 12)]),
+        lambda c: dd.producten_per_product(HENGELO, c, 2025, maand_eind),
+        lambda c: dd.uren_per_product(HENGELO, c, 2025),
+        lambda c: dd.lhso_matrix(HENGELO, c, 2025),
+        lambda c: dd.klachten_per_aard(HENGELO, c, ["2025", "2025-07"]),
+        lambda c: dd.klachten_locaties(HENGELO, c, maand_begin, maand_eind),
+        lambda c: dd.handhaving_instrumenten(HENGELO, c, maand_begin, maand_eind),
+    ]
+    for call in calls:
+        assert call("GM0164").height > 0
+        with pytest.raises(ScopeError):
+            call("GM0153")
+
+
+def test_downloads_hold_only_the_deelnemers_rows(lake_env, warehouse):
+    """The download buttons get exactly the frames these functions return for the viewer:
+    compare them with the warehouse restricted to Hengelo."""
+    begin, eind = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    locaties = dd.klachten_locaties(HENGELO, "GM0164", begin, eind)
+    ids = {
+        r[0]
+        for r in warehouse.execute(
+            "select klacht_id from kpi.klachten_locaties where deelnemer_code = 'GM0164' "
+            "and datum between ? and ? and x is not null and y is not null",
+            [begin, eind],
+        ).fetchall()
+    }
+    assert set(locaties["klacht_id"]) == ids
+    instrumenten = dd.handhaving_instrumenten(HENGELO, "GM0164", begin, eind)
+    besluiten = warehouse.execute(
+        "select count(*) from staging.handhaving where bevoegd_gezag = 'GM0164' "
+        "and datum_besluit >= ? and datum_besluit < ?",
+        [begin, dt.date(2026, 1, 1)],
+    ).fetchone()[0]
+    assert instrumenten["besluiten"].sum() == besluiten
+    matrix = dd.lhso_matrix(HENGELO, "GM0164", 2025)
+    hengelo = warehouse.execute(
+        "select sum(aantal_controles) from kpi.lhso_matrix "
+        "where deelnemer_code = 'GM0164' and jaar = 2025"
+    ).fetchone()[0]
+    assert matrix["aantal_controles"].sum() == hengelo
+    producten = dd.producten_per_product(HENGELO, "GM0164", 2025, eind)
+    gerealiseerd = warehouse.execute(
+        "select count(*) from staging.zaken where bevoegd_gezag = 'GM0164' "
+        "and status = 'afgesloten' and year(datum_besluit) = 2025"
+    ).fetchone()[0]
+    assert producten["gerealiseerd"].sum() == gerealiseerd
+
+
+def test_programme_table_matches_the_kpi_for_a_whole_year(lake_env, warehouse):
+    producten = dd.producten_per_product(HENGELO, "GM0164", 2024, dt.date(2024, 12, 31))
+    in_programma = producten.filter(producten["gepland"].is_not_null())
+    teller, noemer = warehouse.execute(
+        "select teller, noemer from kpi.waarden where kpi_id = 'programma_realisatie_pct' "
+        "and deelnemer_code = 'GM0164' and periode = '2024'"
+    ).fetchone()
+    assert in_programma["gerealiseerd"].sum() == teller
+    assert in_programma["gepland"].sum() == noemer
+
+
+def test_hours_per_month_add_up_to_the_year(lake_env, warehouse):
+    maanden = dd.reeksen(HENGELO, "GM0164", [("uren_gerealiseerd", "maand", "2024-12", 12)])
+    hengelo = maanden.filter(maanden["deelnemer_code"] == "GM0164")
+    assert hengelo["periode"].to_list() == ov.maanden("jaar", "2024")
+    jaar, _ = waarde(warehouse, "uren_gerealiseerd", "GM0164", "jaar", "2024")
+    assert hengelo["cumulatief"][-1] == pytest.approx(jaar)
+    assert hengelo["cumulatief"][0] == pytest.approx(hengelo["waarde"][0])
+
+
+def test_hours_table_on_the_page(lake_env, warehouse):
+    at = open_page("deelnemer", "accounthouder", "GM0164")
+    at.radio(key="deelnemer_periode_type").set_value("jaar").run()
+    at.selectbox(key="deelnemer_periode_jaar").set_value("2024").run()
+    tabel = next(df.value for df in at.dataframe if "Gerealiseerd cumulatief" in df.value.columns)
+    jaar, _ = waarde(warehouse, "uren_gerealiseerd", "GM0164", "jaar", "2024")
+    assert tabel["Gerealiseerd cumulatief"].iloc[-1] == pytest.approx(jaar, abs=0.1)
+    begroot, _ = waarde(warehouse, "uren_begroot", "GM0164", "jaar", "2024")
+    assert metric(at, "Begrote uren 2024") == f"{getal(begroot)} uur"

@@ -1,0 +1,221 @@
+"""The Overzicht page (MT, analysts, beheerders): all deelnemers side by side with the values
+kpi.waarden holds, the change against the previous period and the same period last year,
+TOTAAL, sorting-ready numbers, and a selection that opens the Deelnemer page; not offered to
+accounthouders, whose data functions stay scoped."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.data import TOTAAL
+from dashboard.data import overzicht as ov
+from dashboard.viewer import ScopeError, Viewer
+from tests.dashboard.conftest import open_page
+
+HENGELO = Viewer("accounthouder", ("GM0164",))
+
+
+def waarde(warehouse, kpi_id: str, code: str, periode_type: str, periode: str):
+    row = warehouse.execute(
+        "select waarde from kpi.waarden where kpi_id = ? and deelnemer_code = ? "
+        "and periode_type = ? and periode = ?",
+        [kpi_id, code, periode_type, periode],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def kolomnamen(warehouse, kpi_id: str) -> tuple[str, str, str]:
+    """(value column, KPI name, unit) as the page names its columns."""
+    naam, eenheid = warehouse.execute(
+        "select naam, eenheid from kpi.catalogus where kpi_id = ?", [kpi_id]
+    ).fetchone()
+    return f"{naam} (%)" if eenheid == "procent" else naam, naam, eenheid
+
+
+def cell(table, code: str, column: str):
+    value = table.loc[table["Code"] == code, column].iloc[0]
+    return None if value != value else value  # NaN (missing) -> None
+
+
+@pytest.mark.parametrize("role", ["mt", "analist", "beheerder"])
+def test_renders_for_roles_that_may_open_it(lake_env, role):
+    at = open_page("overzicht", role)
+    assert not at.exception
+    assert at.title[0].value == "Overzicht"
+    assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
+    assert len(at.get("download_button")) == 2  # CSV and Excel of the table
+
+
+@pytest.mark.parametrize(("role", "title"), [("mt", "Overzicht"), ("analist", "Overzicht")])
+def test_is_the_start_page_of_the_mt_and_analysts(lake_env, role, title):
+    at = open_page(None, role)
+    assert not at.exception
+    assert at.title[0].value == title
+
+
+def test_is_not_in_the_navigation_of_an_accounthouder(lake_env):
+    at = open_page(None, "accounthouder", "GM0164")
+    assert at.title[0].value == "Deelnemer Hengelo"  # their start page
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/overzicht.py")
+
+
+def test_every_deelnemer_and_totaal_last(lake_env, warehouse):
+    at = open_page("overzicht", "mt")
+    table = at.dataframe[0].value
+    codes = [r[0] for r in warehouse.execute("select code from staging.deelnemers").fetchall()]
+    assert set(table["Code"]) == set(codes) | {TOTAAL}
+    assert table["Code"].iloc[-1] == TOTAAL
+    assert len(table) == len(codes) + 1
+
+
+def test_shows_the_kpi_waarden_values_and_changes(lake_env, warehouse):
+    at = open_page("overzicht", "mt")
+    assert at.radio(key="overzicht_periode_type").value == "kwartaal"
+    periode = at.selectbox(key="overzicht_periode_kwartaal").value
+    vorige = ov.vorige_periode("kwartaal", periode)
+    vorig_jaar = ov.zelfde_periode_vorig_jaar("kwartaal", periode)
+    table = at.dataframe[0].value
+    for kpi_id in ov.HEADLINE:
+        kolom, naam, eenheid = kolomnamen(warehouse, kpi_id)
+        decimalen = ov.DECIMALEN[eenheid]
+        for code in ("GM0164", "GM0153", TOTAAL):
+            nu = waarde(warehouse, kpi_id, code, "kwartaal", periode)
+            assert nu is not None, (kpi_id, code, periode)
+            assert cell(table, code, kolom) == pytest.approx(nu, abs=10**-decimalen)
+            toen = waarde(warehouse, kpi_id, code, "kwartaal", vorige)
+            verschil = cell(table, code, f"{naam}: verschil t.o.v. {vorige}")
+            if toen is None:
+                assert verschil is None
+            else:
+                assert verschil == pytest.approx(nu - toen, abs=10**-decimalen)
+            jaar_terug = waarde(warehouse, kpi_id, code, "kwartaal", vorig_jaar)
+            verschil = cell(table, code, f"{naam}: verschil t.o.v. {vorig_jaar}")
+            if jaar_terug is None:
+                assert verschil is None
+            else:
+                assert verschil == pytest.approx(nu - jaar_terug, abs=10**-decimalen)
+
+
+def test_a_chosen_year_compares_with_the_year_before(lake_env, warehouse):
+    at = open_page("overzicht", "mt")
+    at.radio(key="overzicht_periode_type").set_value("jaar").run()
+    jaren = at.selectbox(key="overzicht_periode_jaar").options
+    jaar = sorted(jaren)[-2]  # a complete year with a year before it
+    at.selectbox(key="overzicht_periode_jaar").set_value(jaar).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    nu = waarde(warehouse, "klachten_aantal", "GM0153", "jaar", jaar)
+    toen = waarde(warehouse, "klachten_aantal", "GM0153", "jaar", str(int(jaar) - 1))
+    assert cell(table, "GM0153", "Aantal klachten") == nu
+    assert cell(table, "GM0153", f"Aantal klachten: verschil t.o.v. {int(jaar) - 1}") == (nu - toen)
+    # for years the previous period is last year: no second, identical comparison
+    assert not any(c.endswith(f"t.o.v. {int(jaar) - 2}") for c in table.columns)
+
+
+@pytest.mark.parametrize("periode_type", ["jaar", "kwartaal", "maand"])
+def test_newest_and_oldest_periods_render(lake_env, periode_type):
+    at = open_page("overzicht", "mt")
+    at.radio(key="overzicht_periode_type").set_value(periode_type).run()
+    opties = at.selectbox(key=f"overzicht_periode_{periode_type}").options
+    for periode in (opties[0], opties[-1]):
+        at.selectbox(key=f"overzicht_periode_{periode_type}").set_value(periode).run()
+        assert not at.exception, periode
+        assert len(at.dataframe[0].value) > 1
+
+
+def test_months_render_without_compliance_values(lake_env):
+    at = open_page("overzicht", "mt")
+    at.radio(key="overzicht_periode_type").set_value("maand").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Naleefpercentage (%)"].isna().all()  # naleving is not computed per month
+    assert table["Aantal klachten"].notna().any()
+
+
+def test_status_is_text_and_symbol_not_colour_alone(lake_env):
+    at = open_page("overzicht", "mt")
+    table = at.dataframe[0].value
+    statuses = {v for c in table.columns if c.endswith(": status") for v in table[c]}
+    allowed = {"", "🟢 ✔ norm gehaald", "🟠 ▲ bijna (binnen 10%)", "🔴 ✖ norm niet gehaald"}
+    allowed |= {"⚪ – geen norm"}
+    assert statuses <= allowed
+    legend = " ".join(c.value for c in at.caption)
+    assert "norm gehaald" in legend and "norm niet gehaald" in legend
+
+
+def test_a_status_column_appears_where_a_norm_holds(lake_env, monkeypatch):
+    # the sample's reference data has no norm for these KPIs (status geen_norm): a norm in
+    # kpi.waarden gives its KPI a status column with colour, symbol and text
+    import polars as pl
+
+    echte = ov.overzicht
+
+    def met_norm(*args, **kwargs):
+        breed = echte(*args, **kwargs)
+        return breed.with_columns(
+            pl.when(pl.col("deelnemer_code") == "GM0164")
+            .then(pl.lit("rood"))
+            .otherwise(pl.lit("groen"))
+            .alias("naleefpercentage__status")
+        )
+
+    monkeypatch.setattr(ov, "overzicht", met_norm)
+    at = open_page("overzicht", "mt")
+    table = at.dataframe[0].value
+    assert cell(table, "GM0164", "Naleefpercentage: status") == "🔴 ✖ norm niet gehaald"
+    assert cell(table, "GM0153", "Naleefpercentage: status") == "🟢 ✔ norm gehaald"
+    shown = list(at.dataframe[0].proto.column_order)
+    assert "Naleefpercentage: status" in shown
+    assert "Aantal klachten: status" not in shown  # no norm: no column of "geen norm"
+
+
+def test_selecting_a_row_opens_that_deelnemers_page(lake_env):
+    at = open_page("overzicht", "mt")
+    table = at.dataframe[0].value
+    row = table["Code"].tolist().index("GM0153")
+    at.session_state["overzicht_tabel"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Deelnemer Enschede"
+    assert "deelnemer" not in dict(at.query_params)  # handed over in the session, not the URL
+
+
+def test_the_deelnemer_picker_opens_that_deelnemers_page(lake_env):
+    at = open_page("overzicht", "analist")
+    at.selectbox(key="overzicht_naar").set_value("GM0141")
+    at.button(key="overzicht_open").click().run()
+    assert not at.exception
+    assert at.title[0].value == "Deelnemer Almelo"
+
+
+def test_selecting_totaal_stays_on_the_page(lake_env):
+    at = open_page("overzicht", "mt")
+    table = at.dataframe[0].value
+    at.session_state["overzicht_tabel"] = {"selection": {"rows": [len(table) - 1], "columns": []}}
+    at.run()
+    assert at.title[0].value == "Overzicht"
+    assert any("TOTAAL is de hele organisatie" in i.value for i in at.info)
+
+
+def test_data_functions_are_scoped_for_an_accounthouder(lake_env):
+    # the page is not offered to accounthouders, and the data layer would not leak either
+    breed = ov.overzicht(HENGELO, "kwartaal", "2025-Q3")
+    assert set(breed["deelnemer_code"]) == {"GM0164", TOTAAL}
+    lang = ov.vergelijking(HENGELO, ov.HEADLINE, "kwartaal", "2025-Q3")
+    assert set(lang["deelnemer_code"]) <= {"GM0164", TOTAAL}
+    with pytest.raises(ScopeError):
+        ov.vergelijking(HENGELO, ov.HEADLINE, "kwartaal", "2025-Q3", ["GM0153"])
+
+
+def test_period_arithmetic():
+    assert ov.vorige_periode("kwartaal", "2025-Q1") == "2024-Q4"
+    assert ov.vorige_periode("maand", "2025-01") == "2024-12"
+    assert ov.vorige_periode("jaar", "2025") == "2024"
+    assert ov.zelfde_periode_vorig_jaar("kwartaal", "2025-Q3") == "2024-Q3"
+    assert ov.zelfde_periode_vorig_jaar("maand", "2025-07") == "2024-07"
+    assert [str(d) for d in ov.grenzen("kwartaal", "2025-Q4")] == ["2025-10-01", "2025-12-31"]
+    assert [str(d) for d in ov.grenzen("maand", "2024-02")] == ["2024-02-01", "2024-02-29"]
+    assert [str(d) for d in ov.grenzen("jaar", "2024")] == ["2024-01-01", "2024-12-31"]
+    assert ov.maanden("kwartaal", "2025-Q2") == ["2025-04", "2025-05", "2025-06"]
+    assert ov.kwartaal_van("maand", "2025-11") == "2025-Q4"

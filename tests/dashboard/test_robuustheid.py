@@ -1,0 +1,137 @@
+"""The Robuustheid page: a card per criterion with the value, norm and status kpi.waarden holds,
+the deadline from the reference data, a trend with the norm line; the milestones table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1.element_tree import Block
+
+from dashboard.charts import STATUS_LABELS
+from dashboard.data import robuustheid as rob
+from dashboard.format import datum, getal
+from dashboard.viewer import Viewer
+from tests.dashboard.conftest import open_page, texts
+
+ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
+
+# the newest year with a value per criterion (robustness KPIs that are not a milestone)
+LATEST = """
+    select kpi_id, naam, eenheid, periode, waarde, norm, status
+    from kpi.waarden join kpi.catalogus using (kpi_id)
+    where groep = 'robuustheid' and kpi_id not in (select kpi_id from kpi.mijlpalen)
+      and deelnemer_code = 'TOTAAL' and periode_type = 'jaar' and waarde is not null
+    qualify row_number() over (partition by kpi_id order by periode desc) = 1
+"""
+
+
+def shown(value: float, eenheid: str) -> str:
+    """How the page writes a value: 87,7% and EUR 16,8 mln."""
+    if eenheid == "EUR":
+        return f"EUR {getal(value / 1_000_000, 1)} mln"
+    if eenheid == "procent":
+        return f"{getal(value, 1)}%"
+    return getal(value, 1)
+
+
+def card(at, naam: str):
+    """The bordered container of one criterion (found by its subheader)."""
+    for column in at.columns:
+        for child in column.children.values():
+            if isinstance(child, Block) and any(s.value == naam for s in child.subheader):
+                return child
+    raise AssertionError(f"no card for {naam}")
+
+
+@pytest.mark.parametrize(("role", "deelnemer"), ROLES)
+def test_renders_for_every_role(lake_env, role, deelnemer):
+    at = open_page("robuustheid", role, deelnemer)
+    assert not at.exception
+    assert at.title[0].value == "Robuustheid"
+    assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
+
+
+def test_each_criterion_card_shows_what_kpi_waarden_holds(lake_env, warehouse):
+    at = open_page("robuustheid", "mt")
+    rows = warehouse.execute(LATEST).fetchall()
+    assert len(rows) >= 6  # budget, vaste dienst, kwaliteit, innovatie, opleiding x2, mandaat
+    for _kpi_id, naam, eenheid, periode, waarde, norm, status in rows:
+        block = card(at, naam)
+        metrics = {m.label: m.value for m in block.metric}
+        assert metrics[f"Waarde {periode}"] == shown(waarde, eenheid), naam
+        if norm is not None:
+            assert metrics[f"Norm {periode}"].endswith(shown(norm, eenheid)), naam
+            assert STATUS_LABELS[status] in "\n".join(m.value for m in block.markdown), naam
+        else:
+            assert metrics[f"Norm {periode}"] == "geen norm"
+
+
+def test_budget_card_in_dutch_millions(lake_env, warehouse):
+    at = open_page("robuustheid", "mt")
+    naam, periode, waarde = warehouse.execute(
+        "select naam, periode, waarde from kpi.waarden join kpi.catalogus using (kpi_id) "
+        "where kpi_id = 'rob_omvang_begroting' and deelnemer_code = 'TOTAAL' "
+        "and waarde is not null order by periode desc limit 1"
+    ).fetchone()
+    metrics = {m.label: m.value for m in card(at, naam).metric}
+    value = metrics[f"Waarde {periode}"]
+    assert value.startswith("EUR ") and value.endswith(" mln") and "," in value
+    assert value == f"EUR {getal(waarde / 1_000_000, 1)} mln"
+
+
+def test_card_shows_the_deadline_from_the_reference_data(lake_env, warehouse):
+    at = open_page("robuustheid", "mt")
+    naam, deadline = warehouse.execute(
+        "select naam, max(deadline) from staging.normen join kpi.catalogus using (kpi_id) "
+        "where kpi_id = 'rob_vaste_dienst' group by naam"
+    ).fetchone()
+    block = card(at, naam)
+    assert f"Deadline: **{datum(deadline)}**" in "\n".join(m.value for m in block.markdown)
+    # the headline deadline is the last deadline of the norms: 1 April 2026 in the sample
+    eind = warehouse.execute(
+        "select max(deadline) from staging.normen where kpi_id in "
+        "(select kpi_id from kpi.catalogus where groep = 'robuustheid')"
+    ).fetchone()[0]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Deadline robuustheidscriteria"] == datum(eind)
+
+
+def test_trend_chart_has_a_norm_line_and_dutch_locale(lake_env, warehouse):
+    at = open_page("robuustheid", "mt")
+    naam = warehouse.execute(
+        "select naam from kpi.catalogus where kpi_id = 'rob_vaste_dienst'"
+    ).fetchone()[0]
+    charts = card(at, naam).get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert spec["config"]["locale"]["number"]["decimal"] == ","
+    assert spec["config"]["locale"]["number"]["thousands"] == "."
+    norm_layers = [layer for layer in spec["layer"] if layer["encoding"]["y"]["field"] == "norm"]
+    assert norm_layers and norm_layers[0]["mark"]["strokeDash"]
+
+
+def test_milestones_table_matches_kpi_mijlpalen(lake_env, warehouse):
+    at = open_page("robuustheid", "mt")
+    expected = warehouse.execute(
+        "select titel, status, deadline, deadline_verstreken from kpi.mijlpalen "
+        "where plan = 'robuustheid'"
+    ).fetchall()
+    table = next(d.value for d in at.dataframe if "Mijlpaal" in d.value.columns)
+    assert len(table) == len(expected)
+    for titel, status, deadline, verstreken in expected:
+        row = table[table["Mijlpaal"] == titel].iloc[0]
+        assert row["Status"] == rob.MIJLPAAL_STATUS[status]
+        assert row["Deadline"].date() == deadline
+        assert row["Deadline verstreken"].startswith("⚠") == verstreken
+
+
+def test_accounthouder_gets_only_organisation_rows(lake_env):
+    at = open_page(
+        "robuustheid", "accounthouder", "GM0164", query={"deelnemer": "GM0153", "rol": "mt"}
+    )
+    assert not at.exception
+    assert "Enschede" not in texts(at)
+    # what the table and its downloads show is the frame of the data function for this viewer
+    viewer = Viewer(role="accounthouder", deelnemers=("GM0164",))
+    assert set(rob.criterium_waarden(viewer)["deelnemer_code"]) == {"TOTAAL"}
