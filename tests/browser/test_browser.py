@@ -116,6 +116,8 @@ def test_every_page_renders_without_error(server):
             page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=30_000)
             page.wait_for_selector("h1", timeout=60_000)
             wait_until_idle(page)
+            # tables are drawn on a canvas after the run: give them a moment for the screenshot
+            page.wait_for_timeout(3000)
             assert page.locator("[data-testid=stException]").count() == 0, name
             assert page.get_by_text("Page not found").count() == 0, name
             assert page.locator("h1").first.inner_text().strip(), name
