@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import data
-from dashboard.format import datum
+from dashboard.format import datum, met_eenheid
 from dashboard.viewer import ROLES, Viewer
 
 DEMO_NOTICE = (
@@ -99,4 +99,30 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx",
+    )
+
+
+def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:
+    """KPI rows (naam, periode, waarde, norm, status, eenheid) as a Dutch display table: values
+    with their unit, the norm or 'geen norm', and the status as text (not colour alone)."""
+    from dashboard import charts
+
+    return frame.select(
+        pl.col("naam").alias(label),
+        pl.col("periode").alias(periode_label),
+        pl.struct("waarde", "eenheid")
+        .map_elements(lambda r: met_eenheid(r["waarde"], r["eenheid"]), return_dtype=pl.String)
+        .alias("Waarde"),
+        pl.struct("norm", "eenheid")
+        .map_elements(
+            lambda r: (
+                met_eenheid(r["norm"], r["eenheid"]) if r["norm"] is not None else "geen norm"
+            ),
+            return_dtype=pl.String,
+        )
+        .alias("Norm"),
+        pl.col("status")
+        .replace_strict(charts.STATUS_LABELS, default=pl.col("status"))
+        .fill_null("– nog geen waarde")
+        .alias("Status"),
     )

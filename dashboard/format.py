@@ -18,3 +18,16 @@ def datum(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, dt.datetime):
         return value.strftime("%d-%m-%Y %H:%M")
     return value.strftime("%d-%m-%Y")
+
+
+def met_eenheid(value: float | None, eenheid: str) -> str:
+    """A KPI value in Dutch notation with its unit (EUR in millions: EUR 16,8 mln)."""
+    if value is None:
+        return "–"
+    if eenheid == "EUR":
+        return f"EUR {getal(value / 1_000_000, 1)} mln"
+    if eenheid == "procent":
+        return f"{getal(value, 1)}%"
+    if eenheid == "aantal":
+        return getal(value)
+    return f"{getal(value, 1)} {eenheid}"

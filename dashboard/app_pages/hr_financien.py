@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, components
 from dashboard.data import hr
-from dashboard.format import datum, getal
+from dashboard.format import datum, getal, met_eenheid
 
 viewer = components.viewer()
 st.title("HR & Financiën")
@@ -42,19 +42,6 @@ JAAR_KPIS = [
 DIENSTVERBANDEN = ["vast", "tijdelijk", "trainee", "detachering", "inhuur", "stagiair"]
 
 
-def toon(value: float | None, eenheid: str) -> str:
-    """A KPI value in Dutch notation with its unit (EUR in millions: EUR 16,8 mln)."""
-    if value is None:
-        return "–"
-    if eenheid == "EUR":
-        return f"EUR {getal(value / 1_000_000, 1)} mln"
-    if eenheid == "procent":
-        return f"{getal(value, 1)}%"
-    if eenheid == "aantal":
-        return getal(value)
-    return f"{getal(value, 1)} {eenheid}"
-
-
 def laatste(frame: pl.DataFrame, kpi_id: str) -> dict | None:
     rows = frame.filter((pl.col("kpi_id") == kpi_id) & pl.col("waarde").is_not_null())
     return rows.sort("periode").row(-1, named=True) if rows.height else None
@@ -68,8 +55,8 @@ def kerncijfer(kolom, frame: pl.DataFrame, kpi_id: str) -> None:
     status = charts.STATUS_LABELS.get(rij["status"]) if rij["norm"] is not None else None
     kolom.metric(
         f"{rij['naam']} ({rij['periode']})",
-        toon(rij["waarde"], rij["eenheid"]),
-        help=f"Norm: {toon(rij['norm'], rij['eenheid'])} · {status}" if status else None,
+        met_eenheid(rij["waarde"], rij["eenheid"]),
+        help=f"Norm: {met_eenheid(rij['norm'], rij['eenheid'])} · {status}" if status else None,
     )
 
 
@@ -355,12 +342,12 @@ rij = laatste(jaar_waarden, "rob_omvang_begroting")
 if rij:
     st.metric(
         f"Begroting basis- en plustaken {rij['periode']}",
-        toon(rij["waarde"], "EUR"),
-        help=f"Norm: {toon(rij['norm'], 'EUR')}" if rij["norm"] is not None else None,
+        met_eenheid(rij["waarde"], "EUR"),
+        help=f"Norm: {met_eenheid(rij['norm'], 'EUR')}" if rij["norm"] is not None else None,
     )
     if rij["norm"] is not None:
         st.markdown(
-            f"Norm: {toon(rij['norm'], 'EUR')} · "
+            f"Norm: {met_eenheid(rij['norm'], 'EUR')} · "
             f"{charts.STATUS_LABELS.get(rij['status'], rij['status'])}"
         )
 grafiek(
@@ -380,23 +367,7 @@ definities("rob_omvang_begroting")
 st.header("Alle cijfers")
 alles = pl.concat([hr_waarden, jaar_waarden])
 st.dataframe(
-    alles.select(
-        pl.col("naam").alias("KPI"),
-        pl.col("periode").alias("Periode"),
-        pl.struct("waarde", "eenheid")
-        .map_elements(lambda r: toon(r["waarde"], r["eenheid"]), return_dtype=pl.String)
-        .alias("Waarde"),
-        pl.struct("norm", "eenheid")
-        .map_elements(
-            lambda r: toon(r["norm"], r["eenheid"]) if r["norm"] is not None else "geen norm",
-            return_dtype=pl.String,
-        )
-        .alias("Norm"),
-        pl.col("status")
-        .replace_strict(charts.STATUS_LABELS, default=pl.col("status"))
-        .fill_null("– nog geen waarde")
-        .alias("Status"),
-    ),
+    components.kpi_tabel(alles, "KPI", "Periode"),
     hide_index=True,
 )
 components.downloads(alles, f"hr_financien_{periode_type}", key="hr_alles")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, components
 from dashboard.data import robuustheid as rob
-from dashboard.format import datum, getal
+from dashboard.format import datum, getal, met_eenheid
 
 viewer = components.viewer()
 st.title("Robuustheid")
@@ -25,19 +25,6 @@ st.caption(
 OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
 BADGE = {"groen": "green", "oranje": "orange", "rood": "red", "geen_norm": "gray"}
 DELTA_COLOUR = {"hoger_is_beter": "normal", "lager_is_beter": "inverse"}
-
-
-def toon(value: float | None, eenheid: str) -> str:
-    """A KPI value in Dutch notation with its unit (EUR in millions: EUR 16,8 mln)."""
-    if value is None:
-        return "–"
-    if eenheid == "EUR":
-        return f"EUR {getal(value / 1_000_000, 1)} mln"
-    if eenheid == "procent":
-        return f"{getal(value, 1)}%"
-    if eenheid == "aantal":
-        return getal(value)
-    return f"{getal(value, 1)} {eenheid}"
 
 
 def verschil(delta: float, eenheid: str) -> str:
@@ -55,7 +42,7 @@ def verschil(delta: float, eenheid: str) -> str:
 def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
     if norm is None:
         return "geen norm"
-    return f"{OPERATOR.get(operator or '', operator or '')} {toon(norm, eenheid)}"
+    return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"
 
 
 def status_badge(status: str | None) -> str:
@@ -138,7 +125,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
             )
             links.metric(
                 f"Waarde {rij['periode']}",
-                toon(rij["waarde"], eenheid),
+                met_eenheid(rij["waarde"], eenheid),
                 delta=delta,
                 delta_color=DELTA_COLOUR.get(criterium["richting"], "off"),
                 delta_arrow="off" if delta and delta.startswith("±") else "auto",
@@ -202,23 +189,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
 
 with st.expander("Alle jaarwaarden van de criteria als tabel"):
     st.dataframe(
-        waarden.select(
-            pl.col("naam").alias("Criterium"),
-            pl.col("periode").alias("Jaar"),
-            pl.struct("waarde", "eenheid")
-            .map_elements(lambda r: toon(r["waarde"], r["eenheid"]), return_dtype=pl.String)
-            .alias("Waarde"),
-            pl.struct("norm", "eenheid")
-            .map_elements(
-                lambda r: toon(r["norm"], r["eenheid"]) if r["norm"] is not None else "geen norm",
-                return_dtype=pl.String,
-            )
-            .alias("Norm"),
-            pl.col("status")
-            .replace_strict(charts.STATUS_LABELS, default=pl.col("status"))
-            .fill_null("– nog geen waarde")
-            .alias("Status"),
-        ),
+        components.kpi_tabel(waarden, "Criterium", "Jaar"),
         hide_index=True,
     )
     components.downloads(waarden, "robuustheidscriteria", key="criteria")
