@@ -53,6 +53,7 @@ def freshness() -> None:
 def start() -> Viewer:
     """Run by app.py before any page: pick the viewer (sidebar), show freshness, remember the
     viewer for the page of this run. Raises NoLake when nothing is published yet."""
+    data.new_run()
     chosen = current_viewer()
     st.session_state["_viewer"] = chosen
     freshness()
@@ -126,3 +127,10 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
         .fill_null("– nog geen waarde")
         .alias("Status"),
     )
+
+
+def tabel(frame: pl.DataFrame, **kwargs) -> None:
+    """st.dataframe with the app's defaults: no index, '–' for a missing value (not 'None')."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", "–")
+    st.dataframe(frame, **kwargs)

@@ -21,9 +21,11 @@ import duckdb
 
 from pipelines.settings import SQL_DIR
 
-# Layer -> how its models are materialised, in the order they are applied. Staging and kpi are
-# tables: every page and KPI reads them, and computing them once per build beats once per query.
-LAYERS: dict[str, str] = {"staging": "table", "meta": "view", "marts": "view", "kpi": "table"}
+# Layer -> how its models are materialised, in the order they are applied. Staging, meta and
+# kpi are tables: pages read them, and computing them once per build beats once per query.
+# meta is a table too: freshness is shown on every page, and counting 10 M hour lines per page
+# view cost ~0,5 s at 10x the sample.
+LAYERS: dict[str, str] = {"staging": "table", "meta": "table", "marts": "view", "kpi": "table"}
 
 _COLUMN_DOC = re.compile(r"^kolom\s+([a-z_][a-z0-9_]*)\s*:\s*(.+)$")
 

@@ -14,7 +14,7 @@ st.title("Datakwaliteit")
 
 st.subheader("Versheid per bron")
 versheid = data.versheid()
-st.dataframe(
+components.tabel(
     versheid.select(
         pl.col("titel").alias("Bron"),
         pl.col("rijen").map_elements(getal, return_dtype=pl.String).alias("Actuele rijen"),
@@ -32,7 +32,7 @@ st.dataframe(
 
 st.subheader("Ladingen")
 ladingen = data.ladingen()
-st.dataframe(
+components.tabel(
     ladingen.select(
         pl.col("load_id").alias("Lading"),
         pl.col("klaar")
@@ -59,7 +59,7 @@ quarantaine = data.quarantaine_per_reden()
 if quarantaine.height == 0:
     st.success("Er staan geen regels in quarantaine.")
 else:
-    st.dataframe(
+    components.tabel(
         quarantaine.rename(
             {"bron": "Bron", "kolom": "Kolom", "reden": "Reden", "regels": "Regels"}
         ),
@@ -84,5 +84,5 @@ tonen = tabel.select(
     .fill_null("–")
     .alias("Laatste lading"),
 )
-st.dataframe(tonen, hide_index=True)
+components.tabel(tonen, hide_index=True)
 components.downloads(tabel, "rijen_per_deelnemer", key="rijen")

@@ -9,7 +9,7 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components
+from dashboard import charts, components, data
 from dashboard.data import hr
 from dashboard.format import datum, getal, met_eenheid
 
@@ -50,7 +50,7 @@ def laatste(frame: pl.DataFrame, kpi_id: str) -> dict | None:
 def kerncijfer(kolom, frame: pl.DataFrame, kpi_id: str) -> None:
     rij = laatste(frame, kpi_id)
     if rij is None:
-        kolom.metric(kpi_id, "–")
+        kolom.metric(data.catalogus_naam(kpi_id), "–")
         return
     status = charts.STATUS_LABELS.get(rij["status"]) if rij["norm"] is not None else None
     kolom.metric(
@@ -195,7 +195,7 @@ if peildata:
     )
     links, rechts = st.columns(2)
     with links:
-        st.dataframe(
+        components.tabel(
             per_dienstverband.select(
                 pl.col("dienstverband").alias("Dienstverband"),
                 pl.col("fte").map_elements(lambda v: getal(v, 1), return_dtype=pl.String),
@@ -225,15 +225,17 @@ if peildata:
             )
         )
     with st.expander("Fte per team en dienstverband"):
-        st.dataframe(
+        per_team = (
             teams.pivot(on="dienstverband", index="team", values="fte", aggregate_function="sum")
             .fill_null(0)
             .select("team", *[d for d in volgorde if d in set(teams["dienstverband"])])
-            .rename({"team": "Team"}),
-            hide_index=True,
+            .rename({"team": "Team"})
+        )
+        components.tabel(
+            per_team,
             column_config={d: st.column_config.NumberColumn(format="localized") for d in volgorde},
         )
-        components.downloads(teams, f"fte_per_team_{peildatum}", key="fte_team")
+        components.downloads(per_team, f"fte_per_team_{peildatum}", key="fte_team")
 verloop = hr.fte_per_dienstverband(periode_type)
 if verloop.height:
     soorten = [d for d in DIENSTVERBANDEN if d in set(verloop["dienstverband"])]
@@ -366,8 +368,6 @@ definities("rob_omvang_begroting")
 # --- all figures -------------------------------------------------------------------------------
 st.header("Alle cijfers")
 alles = pl.concat([hr_waarden, jaar_waarden])
-st.dataframe(
-    components.kpi_tabel(alles, "KPI", "Periode"),
-    hide_index=True,
-)
-components.downloads(alles, f"hr_financien_{periode_type}", key="hr_alles")
+alles_tabel = components.kpi_tabel(alles, "KPI", "Periode")
+components.tabel(alles_tabel)
+components.downloads(alles_tabel, f"hr_financien_{periode_type}", key="hr_alles")

@@ -57,7 +57,7 @@ def toon_tabel(tabel: pl.DataFrame, bestand: str, key: str) -> None:
         for c, t in tabel.schema.items()
         if t == pl.Date
     }
-    st.dataframe(tabel, hide_index=True, column_config=config)
+    components.tabel(tabel, hide_index=True, column_config=config)
     components.downloads(tabel, bestand, key=key)
 
 
@@ -143,6 +143,7 @@ links, rechts = st.columns([3, 1])
 gekozen = links.multiselect(
     "Deelnemers",
     opties,
+    placeholder="Kies deelnemers",
     default=[TOTAAL],
     format_func=lambda c: namen.get(c, c),
     key="klachten_deelnemers",

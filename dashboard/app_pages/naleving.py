@@ -105,7 +105,7 @@ def kpi_tabel(reeks: pl.DataFrame, kpi_ids: tuple[str, ...]) -> pl.DataFrame:
 
 def toon_tabel(tabel: pl.DataFrame, bestand: str, key: str) -> None:
     numeriek = [c for c, t in tabel.schema.items() if t.is_numeric() and c != "Jaar"]
-    st.dataframe(
+    components.tabel(
         tabel,
         hide_index=True,
         column_config={c: st.column_config.NumberColumn(format="localized") for c in numeriek},
@@ -261,6 +261,7 @@ links, rechts = st.columns([3, 1])
 gekozen = links.multiselect(
     "Deelnemers",
     opties,
+    placeholder="Kies deelnemers",
     default=[TOTAAL],
     format_func=lambda c: namen.get(c, c),
     key="naleving_deelnemers",

@@ -150,7 +150,12 @@ st.caption(
     "Naleving wordt niet per maand berekend. De laatste rij is TOTAAL: alle deelnemers samen "
     "(som van tellers en noemers, geen gemiddelde)."
 )
-components.downloads(tabel, f"overzicht_{periode}", key="overzicht")
+# the download holds the columns shown (plus the CBS code), not the hidden ones
+components.downloads(
+    tabel.select(["Code", *[c for c in volgorde if c != "Code"]]),
+    f"overzicht_{periode}",
+    key="overzicht",
+)
 
 gekozen = event.selection.rows if event is not None else []
 if gekozen:

@@ -167,7 +167,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
         components.definition(kpi_id)
         if kpi_normen.height:
             with st.expander("Normen en deadlines (referentiedata)"):
-                st.dataframe(
+                components.tabel(
                     kpi_normen.select(
                         pl.struct("operator", "norm")
                         .map_elements(
@@ -188,11 +188,9 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 )
 
 with st.expander("Alle jaarwaarden van de criteria als tabel"):
-    st.dataframe(
-        components.kpi_tabel(waarden, "Criterium", "Jaar"),
-        hide_index=True,
-    )
-    components.downloads(waarden, "robuustheidscriteria", key="criteria")
+    criteria_tabel = components.kpi_tabel(waarden, "Criterium", "Jaar")
+    components.tabel(criteria_tabel)
+    components.downloads(criteria_tabel, "robuustheidscriteria", key="criteria")
 
 # --- milestones --------------------------------------------------------------------------------
 st.header("Mijlpalen")
@@ -201,35 +199,33 @@ st.caption(
     f"{datum(peildatum)} (de bouwdatum van de gegevens) en geldt alleen als de mijlpaal niet "
     "gereed is."
 )
-st.dataframe(
-    mijlpalen.select(
-        pl.col("titel").alias("Mijlpaal"),
-        pl.struct("gepland_van", "gepland_tot", "gepland")
-        .map_elements(
-            lambda r: gepland_tekst(r["gepland_van"], r["gepland_tot"], r["gepland"]),
-            return_dtype=pl.String,
-        )
-        .alias("Gepland"),
-        pl.col("deadline").alias("Deadline"),
-        pl.col("status")
-        .replace_strict(rob.MIJLPAAL_STATUS, default=pl.col("status"))
-        .alias("Status"),
-        pl.when(pl.col("deadline_verstreken"))
-        .then(pl.lit("⚠ verstreken, niet gereed"))
-        .when(pl.col("deadline_voorbij"))
-        .then(pl.lit("voorbij, gereed"))
-        .otherwise(pl.lit("nog niet voorbij"))
-        .alias("Deadline verstreken"),
-        pl.col("laatste_update").alias("Laatste update"),
-        pl.col("toelichting").fill_null("").alias("Toelichting"),
-    ),
-    hide_index=True,
+mijlpalen_tabel = mijlpalen.select(
+    pl.col("titel").alias("Mijlpaal"),
+    pl.struct("gepland_van", "gepland_tot", "gepland")
+    .map_elements(
+        lambda r: gepland_tekst(r["gepland_van"], r["gepland_tot"], r["gepland"]),
+        return_dtype=pl.String,
+    )
+    .alias("Gepland"),
+    pl.col("deadline").alias("Deadline"),
+    pl.col("status").replace_strict(rob.MIJLPAAL_STATUS, default=pl.col("status")).alias("Status"),
+    pl.when(pl.col("deadline_verstreken"))
+    .then(pl.lit("⚠ verstreken, niet gereed"))
+    .when(pl.col("deadline_voorbij"))
+    .then(pl.lit("voorbij, gereed"))
+    .otherwise(pl.lit("nog niet voorbij"))
+    .alias("Deadline verstreken"),
+    pl.col("laatste_update").alias("Laatste update"),
+    pl.col("toelichting").fill_null("").alias("Toelichting"),
+)
+components.tabel(
+    mijlpalen_tabel,
     column_config={
         "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
         "Laatste update": st.column_config.DateColumn(format="DD-MM-YYYY"),
     },
 )
-components.downloads(mijlpalen, "mijlpalen_robuustheid", key="mijlpalen")
+components.downloads(mijlpalen_tabel, "mijlpalen_robuustheid", key="mijlpalen")
 
 st.header("Deadlines")
 deadlines = pl.concat(
@@ -254,7 +250,7 @@ deadlines = deadlines.sort("Deadline", "Soort", "Wat").with_columns(
     .otherwise(pl.lit("komt nog"))
     .alias("Voorbij op " + datum(peildatum))
 )
-st.dataframe(
+components.tabel(
     deadlines,
     hide_index=True,
     column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")},

@@ -188,7 +188,7 @@ tabel = tonen.select(
     pl.col("laatste_update").alias("Laatste update"),
     pl.col("toelichting").fill_null("").alias("Toelichting"),
 )
-st.dataframe(
+components.tabel(
     tabel,
     hide_index=True,
     column_config={
@@ -196,7 +196,7 @@ st.dataframe(
         "Laatste update": st.column_config.DateColumn(format="DD-MM-YYYY"),
     },
 )
-components.downloads(aanbevelingen, "verbeterplan", key="verbeterplan")
+components.downloads(tabel, "verbeterplan", key="verbeterplan")
 with st.expander("Over deze gegevens"):
     st.markdown(
         "De aanbevelingen, planning en status komen uit de referentiedata *mijlpalen* "

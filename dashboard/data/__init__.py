@@ -15,6 +15,8 @@ submodule per subject (dashboard/data/<onderwerp>.py) builds on `query` and `all
 
 from __future__ import annotations
 
+import contextvars
+
 import polars as pl
 import streamlit as st
 
@@ -43,8 +45,25 @@ def _cached(build_id: str, sql: str, params: tuple) -> pl.DataFrame:
     return cursor.sql(sql, params=list(params) or None).pl()
 
 
+# Within one script run the same query (the deelnemers, the catalogue) is asked by several
+# blocks of a page: it is run once per run. The memo lives in the run's context, so it is never
+# shared between sessions; components.start() gives every run a fresh one.
+_RUN_MEMO: contextvars.ContextVar[dict | None] = contextvars.ContextVar("run_memo", default=None)
+
+
+def new_run() -> None:
+    _RUN_MEMO.set({})
+
+
 def query(sql: str, params: list | tuple = ()) -> pl.DataFrame:
-    return _cached(build()["build_id"], sql, tuple(params))
+    memo = _RUN_MEMO.get()
+    key = (sql, repr(params))
+    if memo is not None and key in memo:
+        return memo[key]
+    frame = _cached(build()["build_id"], sql, tuple(params))
+    if memo is not None:
+        memo[key] = frame
+    return frame
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -81,6 +100,12 @@ def catalogus() -> pl.DataFrame:
         "select kpi_id, naam, definitie, eenheid, richting, bron, groep from kpi.catalogus "
         "order by groep, kpi_id"
     )
+
+
+def catalogus_naam(kpi_id: str) -> str:
+    """The Dutch name of a KPI (the id itself if the catalogue does not know it)."""
+    rows = catalogus().filter(pl.col("kpi_id") == kpi_id)
+    return rows["naam"][0] if rows.height else kpi_id
 
 
 def kpi_waarden(
