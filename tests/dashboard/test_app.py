@@ -56,3 +56,38 @@ def test_dutch_number_format():
     assert getal(1234567) == "1.234.567"
     assert getal(1234.5, 1) == "1.234,5"
     assert getal(None) == "–"
+
+
+def test_app_follows_a_new_load_without_restart(tmp_path, monkeypatch):
+    """A load publishes a new build while the app runs: the next page run shows it."""
+    import streamlit as st
+
+    from pipelines.load import load
+    from pipelines.settings import Settings
+    from tests.conftest import TEST_KEY, TODAY
+
+    settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value=TEST_KEY)
+    first = tmp_path / "klachten_2024.csv"
+    first.write_text(
+        "klacht_id;datum_melding;bevoegd_gezag;aard\nK1;01-02-2024;GM0164;geur\n",
+        encoding="utf-8",
+    )
+    load(settings, [first], today=TODAY)
+    monkeypatch.setenv("VTHMONITOR_LAKE", str(settings.lake_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    at = open_page("datakwaliteit", "mt")
+    table = at.dataframe[-1].value
+    assert table[table["Deelnemer"] == "Hengelo"]["klachten"].iloc[0] == "1"
+
+    second = tmp_path / "klachten_2025.csv"
+    second.write_text(
+        "klacht_id;datum_melding;bevoegd_gezag;aard\nK2;01-02-2025;GM0164;geluid\n",
+        encoding="utf-8",
+    )
+    load(settings, [second], today=TODAY)
+    at.run()  # the same session, no restart
+    table = at.dataframe[-1].value
+    assert table[table["Deelnemer"] == "Hengelo"]["klachten"].iloc[0] == "2"
+    st.cache_resource.clear()
