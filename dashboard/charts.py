@@ -98,7 +98,16 @@ def trend(
         encoding["color"] = alt.Color(f"{colour}:N", title=None)
         encoding["tooltip"].insert(0, alt.Tooltip(f"{colour}:N", title="Deelnemer"))
     layers = [base.mark_line(point=True).encode(**encoding)]
-    if "norm" in frame.columns and frame["norm"].drop_nulls().len() > 0:
+    has_norm = "norm" in frame.columns and frame["norm"].drop_nulls().len() > 0
+    # say so when a KPI has no norm, so nobody looks for a line that is not there
+    heading = alt.TitleParams(
+        text=title,
+        subtitle="norm: stippellijn"
+        if has_norm
+        else "geen norm vastgesteld (referentiedata normen)",
+        subtitleColor="#555555",
+    )
+    if has_norm:
         layers.append(
             base.mark_line(strokeDash=[6, 4], color="#000000").encode(
                 x=alt.X(f"{x}:O", sort="ascending"),
@@ -106,7 +115,7 @@ def trend(
                 tooltip=[alt.Tooltip("norm:Q", title="Norm", format=number_format)],
             )
         )
-    return dutch(alt.layer(*layers).properties(title=title, height=280))
+    return dutch(alt.layer(*layers).properties(title=heading, height=280))
 
 
 def bars(

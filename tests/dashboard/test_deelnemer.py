@@ -192,7 +192,9 @@ def test_norm_line_where_kpi_waarden_has_a_norm(lake_env, monkeypatch):
 
     monkeypatch.setattr(dd, "reeksen", met_norm)
     at = open_page("deelnemer", "accounthouder", "GM0164")
-    naleef = next(s for s in charts(at) if s.get("title") == "Naleefpercentage")
+    # the chart title carries a subtitle about the norm: {"text": ..., "subtitle": ...}
+    naleef = next(s for s in charts(at) if (s.get("title") or {}).get("text") == "Naleefpercentage")
+    assert naleef["title"]["subtitle"] == "norm: stippellijn"
     assert any(layer.get("mark", {}).get("strokeDash") for layer in naleef["layer"])
 
 

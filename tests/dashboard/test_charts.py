@@ -1,0 +1,42 @@
+"""Chart specs: Dutch number format, the norm as a line, and saying so when there is none."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from dashboard import charts
+
+
+def spec(frame: pl.DataFrame) -> dict:
+    return charts.trend(frame, title="Naleefpercentage", y_title="%").to_dict()
+
+
+def test_trend_has_dutch_locale_and_norm_line():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2024", "2025"],
+            "waarde": [70.0, 75.0],
+            "norm": [80.0, 80.0],
+            "deelnemer": ["Hengelo", "Hengelo"],
+        }
+    )
+    result = spec(frame)
+    assert result["config"]["locale"]["number"]["decimal"] == ","
+    assert result["config"]["locale"]["number"]["thousands"] == "."
+    assert len(result["layer"]) == 2  # the values and the dashed norm
+    assert result["layer"][1]["mark"]["strokeDash"] == [6, 4]
+    assert result["title"]["subtitle"] == "norm: stippellijn"
+
+
+def test_trend_without_norm_says_so():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2024", "2025"],
+            "waarde": [70.0, 75.0],
+            "norm": [None, None],
+            "deelnemer": ["Hengelo", "Hengelo"],
+        }
+    )
+    result = spec(frame)
+    assert len(result["layer"]) == 1
+    assert result["title"]["subtitle"].startswith("geen norm vastgesteld")
