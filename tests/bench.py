@@ -8,6 +8,7 @@ this machine is shared and noisy, so compare medians, not single runs.
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import statistics
@@ -148,6 +149,8 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
     import dashboard.data as data
 
     os.environ["VTHMONITOR_LAKE"] = str(lake)
+    # AppTest outside a server logs "missing ScriptRunContext" for every cached call
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
     timings: list[float] = []
 
     def timed(build_id: str, sql: str, params: tuple):
