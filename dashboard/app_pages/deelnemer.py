@@ -255,7 +255,7 @@ def kpi_tabel(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def tabel_met_download(frame: pl.DataFrame, naam_bestand: str, key: str, **kwargs) -> None:
-    st.dataframe(frame, hide_index=True, placeholder="–", **kwargs)
+    components.tabel(frame, **kwargs)
     components.downloads(frame, f"{naam_bestand}_{code}_{periode}", key=key)
 
 
