@@ -134,3 +134,33 @@ def tabel(frame: pl.DataFrame, **kwargs) -> None:
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "–")
     st.dataframe(frame, **kwargs)
+
+
+def deelnemers_en_periode(
+    viewer: Viewer, key: str, periode_types: list[str]
+) -> tuple[list[str], str]:
+    """The trend pages' selection: deelnemers (Alle deelnemers first, within the viewer's
+    scope) and a period type. Stops the page with a Dutch hint when nothing is chosen."""
+    namen = data.names()
+    scope = data.allowed(viewer)
+    opties = [data.TOTAAL] + [c for c in scope if c != data.TOTAAL]
+    links, rechts = st.columns([3, 1])
+    gekozen = links.multiselect(
+        "Deelnemers",
+        opties,
+        placeholder="Kies deelnemers",
+        default=[data.TOTAAL],
+        format_func=lambda c: namen.get(c, c),
+        key=f"{key}_deelnemers",
+    )
+    periode_type = rechts.radio(
+        "Per",
+        periode_types,
+        format_func=str.capitalize,
+        horizontal=True,
+        key=f"{key}_periode_type",
+    )
+    if not gekozen:
+        st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
+        st.stop()
+    return gekozen, periode_type

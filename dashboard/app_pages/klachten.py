@@ -137,27 +137,9 @@ st.caption(
     "inrichtingen met de meeste klachten."
 )
 
-scope = data.allowed(viewer)
-opties = [TOTAAL] + [c for c in scope if c != TOTAAL]
-links, rechts = st.columns([3, 1])
-gekozen = links.multiselect(
-    "Deelnemers",
-    opties,
-    placeholder="Kies deelnemers",
-    default=[TOTAAL],
-    format_func=lambda c: namen.get(c, c),
-    key="klachten_deelnemers",
+gekozen, periode_type = components.deelnemers_en_periode(
+    viewer, "klachten", ["jaar", "kwartaal", "maand"]
 )
-periode_type = rechts.radio(
-    "Per",
-    ["jaar", "kwartaal", "maand"],
-    format_func=str.capitalize,
-    horizontal=True,
-    key="klachten_periode_type",
-)
-if not gekozen:
-    st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
-    st.stop()
 
 reeks = klachten.reeksen(viewer, klachten.KPIS, gekozen, periode_type)
 

@@ -255,27 +255,7 @@ st.caption(
     "handhaving, de invordering van verbeurde dwangsommen en de gevonden energiebesparing."
 )
 
-scope = data.allowed(viewer)
-opties = [TOTAAL] + [c for c in scope if c != TOTAAL]
-links, rechts = st.columns([3, 1])
-gekozen = links.multiselect(
-    "Deelnemers",
-    opties,
-    placeholder="Kies deelnemers",
-    default=[TOTAAL],
-    format_func=lambda c: namen.get(c, c),
-    key="naleving_deelnemers",
-)
-periode_type = rechts.radio(
-    "Per",
-    ["jaar", "kwartaal"],
-    format_func=str.capitalize,
-    horizontal=True,
-    key="naleving_periode_type",
-)
-if not gekozen:
-    st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
-    st.stop()
+gekozen, periode_type = components.deelnemers_en_periode(viewer, "naleving", ["jaar", "kwartaal"])
 
 reeks = naleving.reeksen(viewer, naleving.ALLE_KPIS, gekozen, periode_type)
 
