@@ -135,7 +135,8 @@ def _incremental_base(settings: Settings, paths: LakePaths, loads: list[dict], d
     if current is None or not current.exists():
         return None
     try:
-        con = connect_reader(current)  # the one reader configuration (pitfall 6)
+        # the one reader configuration (pitfall 6)
+        con = connect_reader(current, settings.reader_memory_limit)
         try:
             held, held_definition = con.execute(
                 "select laadids, definitie from meta.build"

@@ -7,13 +7,12 @@ Messages are Dutch and say what to do; no stack traces for expected errors.
 from __future__ import annotations
 
 import argparse
-import csv
+import getpass
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from pipelines.settings import PROJECT_DIR, Settings
@@ -74,35 +73,83 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sql(args: argparse.Namespace) -> int:
-    from pipelines.lake import NoLake, PublishedLake
-
-    lake = PublishedLake(_settings(args))
+def _os_user() -> str:
+    """Who runs `vthmonitor sql`, for the audit log: the login name of the shell user."""
     try:
-        cursor = lake.cursor()
-        if args.format == "csv":
-            cursor.execute(args.query)
-            if cursor.description is None:
-                raise duckdb.InvalidInputException("de opdracht gaf geen resultaat")
-            writer = csv.writer(sys.stdout, lineterminator="\n")
-            writer.writerow([d[0] for d in cursor.description])
-            while batch := cursor.fetchmany(10_000):
-                writer.writerows(batch)
-        else:
-            frame = cursor.sql(args.query).pl()
-            with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
-                print(frame)
+        return getpass.getuser()
+    except (KeyError, OSError):  # no USER variable and no passwd entry (some containers)
+        return f"uid-{os.getuid()}"
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
+    from pipelines.app_state import AppState, InvalidSavedQuery
+    from pipelines.lake import NoLake, PublishedLake
+    from pipelines.sandbox import QueryFailed, Refused
+    from pipelines.workbench import limits, run_logged
+
+    settings = _settings(args)
+    state = AppState(settings.app_state_file)
+    user = _os_user()
+    if args.lijst:
+        saved = state.saved()
+        if saved.height == 0:
+            print("Er zijn nog geen opgeslagen query's.")
+        for row in saved.iter_rows(named=True):
+            print(f"{row['naam']}  ({row['auteur']}, {row['opgeslagen_op']:%d-%m-%Y %H:%M} UTC)")
+        return 0
+    if args.opgeslagen:
+        found = state.saved_by_name(args.opgeslagen)
+        if found.height == 0:
+            print(
+                f"vthmonitor sql: er is geen opgeslagen query '{args.opgeslagen}'. "
+                "Bekijk de namen met 'vthmonitor sql --lijst'.",
+                file=sys.stderr,
+            )
+            return 1
+        sql = found["sql"][0]
+    elif args.query:
+        sql = args.query
+    else:
+        print("vthmonitor sql: geef een query, --opgeslagen NAAM of --lijst.", file=sys.stderr)
+        return 2
+
+    lake = PublishedLake(settings)
+    try:
+        result = run_logged(
+            lake, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
+        )
     except NoLake as exc:
         print(f"vthmonitor sql: {exc}", file=sys.stderr)
         return 1
-    except (duckdb.Error, AttributeError) as exc:
-        # AttributeError: a statement without a result (e.g. a failed DDL) has no .pl()
+    except Refused as exc:
+        print(f"vthmonitor sql: geweigerd. {exc}", file=sys.stderr)
+        return 1
+    except QueryFailed as exc:
+        detail = f"\nDuckDB meldt: {exc.detail}" if exc.detail else ""
+        print(f"vthmonitor sql: {exc.message}{detail}", file=sys.stderr)
+        return 1
+    finally:
+        lake.close()
+
+    if args.format == "csv":
+        sys.stdout.write(result.frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
+            print(result.frame)
+    if result.truncated:
         print(
-            "vthmonitor sql: de query kon niet worden uitgevoerd. Controleer de SQL.\n"
-            f"DuckDB meldt: {exc}",
+            f"Let op: het resultaat is afgekapt op {settings.sql_max_rows} rijen "
+            "(instelbaar met VTHMONITOR_SQL_MAX_RIJEN).",
             file=sys.stderr,
         )
-        return 1
+    if args.opslaan:
+        try:
+            state.save(args.opslaan, sql, user)
+        except InvalidSavedQuery as exc:
+            print(f"vthmonitor sql: {exc}", file=sys.stderr)
+            return 2
+        print(f"Opgeslagen als '{args.opslaan}' (auteur {user}).", file=sys.stderr)
     return 0
 
 
@@ -150,8 +197,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lake", help=lake_help)
     p.set_defaults(func=cmd_rebuild)
 
-    p = sub.add_parser("sql", help="voer een alleen-lezen query uit op de gepubliceerde datalake")
-    p.add_argument("query")
+    p = sub.add_parser(
+        "sql",
+        help="voer een alleen-lezen query uit op de gepubliceerde datalake (zelfde regels en "
+        "auditlog als de SQL-werkbank van het dashboard)",
+    )
+    p.add_argument("query", nargs="?", help="één SELECT-query")
+    p.add_argument("--opgeslagen", metavar="NAAM", help="voer een opgeslagen query uit")
+    p.add_argument("--opslaan", metavar="NAAM", help="sla de query na een geslaagde run op")
+    p.add_argument("--lijst", action="store_true", help="toon de opgeslagen query's")
     p.add_argument("--format", choices=("csv", "table"), default="table")
     p.add_argument("--max-rows", type=int, default=40, help="rijen in tabelweergave")
     p.add_argument("--lake", help=lake_help)
@@ -165,8 +219,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from pipelines.settings import SettingsError
+
     args = parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"vthmonitor {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

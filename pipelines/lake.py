@@ -29,12 +29,15 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import Settings
+from pipelines.settings import DEFAULT_READER_MEMORY, Settings
 
 # Every connection to a published warehouse uses exactly this configuration: DuckDB refuses a
 # second connection to the same file with a different one in the same process (pitfall 6).
 # The reader is also the analysts' sandbox: no file or network access, no extension loading,
-# no configuration changes (pitfall 3; `lock_configuration` must come last).
+# no configuration changes (pitfall 3; `lock_configuration` must come last). The memory limit
+# (pitfall 4) makes a huge ad-hoc query fail with OutOfMemoryException instead of taking the
+# process down; no spilling to disk, so it cannot fill the disk either. Statement types, schemas
+# and the time limit are enforced per query in pipelines/sandbox.py.
 READER_CONFIG = {
     "access_mode": "READ_ONLY",
     "enable_external_access": False,
@@ -153,9 +156,13 @@ def publish(paths: LakePaths, warehouse_file: Path, keep: int = 2) -> None:
             old.with_name(old.name + ".wal").unlink()
 
 
-def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_reader(
+    path: Path, memory_limit: str = DEFAULT_READER_MEMORY
+) -> duckdb.DuckDBPyConnection:
     """The one connection factory for published warehouses (app, `vthmonitor sql`, tests)."""
-    return duckdb.connect(str(path), read_only=True, config=dict(READER_CONFIG))
+    # dicts keep insertion order: the memory limit goes in before lock_configuration.
+    config = {"memory_limit": memory_limit} | READER_CONFIG
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
 class NoLake(Exception):
@@ -172,6 +179,7 @@ class PublishedLake:
 
     def __init__(self, settings: Settings):
         self.paths = LakePaths(settings.lake_dir)
+        self.memory_limit = settings.reader_memory_limit
         self._lock = threading.Lock()
         self._path: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -203,7 +211,7 @@ class PublishedLake:
                 if path == self._path and self._con is not None:
                     return self._con.cursor()
                 try:
-                    con = connect_reader(path)
+                    con = connect_reader(path, self.memory_limit)
                 except duckdb.IOException:
                     continue  # removed between reading CURRENT and opening it: read CURRENT again
                 if self._con is not None:

@@ -115,6 +115,17 @@ FAMILY_COLUMNS = (
     "waarde_tekst::varchar as waarde_tekst, teller::double as teller, noemer::double as noemer"
 )
 
+FAMILY_COLUMN_DOCS = {
+    "kpi_id": "id uit kpi.catalogus",
+    "deelnemer_code": "CBS-code van de deelnemer, of TOTAAL voor de hele organisatie",
+    "periode_type": "jaar, kwartaal of maand",
+    "periode": "de periode als tekst: 2024, 2024-Q3 of 2024-07",
+    "waarde": "de waarde; NULL als de noemer 0 is of er geen gegevens zijn",
+    "waarde_tekst": "een tekstwaarde (bijv. de LHSO-code bij lhso_zwaarste); meestal NULL",
+    "teller": "teller van de breuk, of het aantal / de som zelf",
+    "noemer": "noemer van de breuk; NULL bij aantallen, sommen en medianen",
+}
+
 
 def _union_kpi_families(con: duckdb.DuckDBPyConnection) -> None:
     families = [m for m in models("marts") if m.name.startswith(FAMILY_PREFIX)]
@@ -129,3 +140,5 @@ def _union_kpi_families(con: duckdb.DuckDBPyConnection) -> None:
             "norm en status: " + ", ".join(m.relation for m in families) + "."
         )
     )
+    for column, doc in FAMILY_COLUMN_DOCS.items():
+        con.execute(f'comment on column marts.kpi_families."{column}" is {_literal(doc)}')

@@ -8,6 +8,13 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_KOPPELINGEN: a TOML file that maps an organisation's export column names to the
   canonical ones, per source (see pipelines/mappings/powerbrowser.toml for the shipped defaults).
 - VTHMONITOR_MEMORY_LIMIT: DuckDB memory limit for the warehouse build (default 1GB).
+- The analysts' SQL workbench (dashboard page and `vthmonitor sql`, see pipelines/sandbox.py):
+  VTHMONITOR_SQL_TIJDSLIMIET (seconds per query, default 10), VTHMONITOR_SQL_MAX_RIJEN (rows a
+  query returns at most, default 10000), VTHMONITOR_SQL_GEHEUGEN (DuckDB memory limit of the
+  process's reader of the published warehouse, default 2GB; the dashboard shares that reader).
+- VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL); default
+  `<lake>/app/werkbank.sqlite3`. It is not part of the published warehouse, so a load or a
+  rebuild never touches it.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import os
 import secrets
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +31,29 @@ PROJECT_DIR = PACKAGE_DIR.parent
 SQL_DIR = PROJECT_DIR / "sql"
 REFERENCE_DIR = PACKAGE_DIR / "reference"
 DEFAULT_MAPPING = PACKAGE_DIR / "mappings" / "powerbrowser.toml"
+# Every reader of one warehouse file in a process must use the same configuration (pitfall 6),
+# so connections opened without settings (tests, the build's peek) use this default too.
+DEFAULT_READER_MEMORY = "2GB"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used (Dutch message)."""
+
+
+def _number(env: Mapping[str, str], name: str, default: float, kind: type = float) -> float:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = kind(raw.strip().replace(",", "."))
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise SettingsError(
+            f"{name}={raw!r} is geen geldig positief getal; pas de omgevingsvariabele aan of "
+            "verwijder haar (dan geldt de standaardwaarde)."
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,16 +70,29 @@ class Settings:
     mapping_file: Path | None = None
     memory_limit: str = "1GB"
     reference_dir: Path = REFERENCE_DIR
+    sql_time_limit_s: float = 10.0
+    sql_max_rows: int = 10_000
+    reader_memory_limit: str = DEFAULT_READER_MEMORY
+    app_state_override: Path | None = None
+
+    @property
+    def app_state_file(self) -> Path:
+        return self.app_state_override or self.lake_dir / "app" / "werkbank.sqlite3"
 
     @classmethod
     def from_env(cls, lake: str | os.PathLike | None = None) -> Settings:
         env = os.environ
         mapping = env.get("VTHMONITOR_KOPPELINGEN")
+        state = env.get("VTHMONITOR_APP_STATE")
         return cls(
             lake_dir=Path(lake or env.get("VTHMONITOR_LAKE") or "lake").resolve(),
             pseudonym_key_value=env.get("VTHMONITOR_PSEUDONYM_KEY") or None,
             mapping_file=Path(mapping) if mapping else None,
             memory_limit=env.get("VTHMONITOR_MEMORY_LIMIT", "1GB"),
+            sql_time_limit_s=_number(env, "VTHMONITOR_SQL_TIJDSLIMIET", 10.0),
+            sql_max_rows=int(_number(env, "VTHMONITOR_SQL_MAX_RIJEN", 10_000, int)),
+            reader_memory_limit=env.get("VTHMONITOR_SQL_GEHEUGEN") or DEFAULT_READER_MEMORY,
+            app_state_override=Path(state).resolve() if state else None,
         )
 
     def pseudonym_key(self) -> bytes:

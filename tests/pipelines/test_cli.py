@@ -41,18 +41,63 @@ def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     assert out.stdout.splitlines() == ["code,naam", "GM0164,Hengelo"]
 
 
-def test_sql_is_read_only_and_has_no_file_access(tmp_path, small_sample, project_env):
+def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sample, project_env):
     lake = str(tmp_path / "lake")
     assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
-    for query in (
-        "create table x as select 1",
-        "select * from read_csv('/etc/passwd')",
-        "copy (select 1) to '/tmp/x.csv'",
+    for query, words in (
+        ("create table x as select 1", "alleen-lezen: CREATE"),
+        ("select * from read_csv('/etc/passwd')", "Bestanden lezen met read_csv()"),
+        ("copy (select 1) to '/tmp/x.csv'", "COPY"),
+        ("select * from raw.zaken", "raw-laag"),
     ):
         out = run("sql", query, "--lake", lake, env=project_env)
         assert out.returncode == 1, query
-        assert "kon niet worden uitgevoerd" in out.stderr
+        assert out.stderr.startswith("vthmonitor sql: geweigerd.") and words in out.stderr
         assert "Traceback" not in out.stderr
+
+    capped = run(
+        "sql", "select * from range(25)", "--format", "csv", "--lake", lake,
+        env=project_env | {"VTHMONITOR_SQL_MAX_RIJEN": "10"},
+    )  # fmt: skip
+    assert capped.returncode == 0
+    assert capped.stdout.splitlines() == ["range"] + [str(i) for i in range(10)]
+    assert "afgekapt op 10 rijen" in capped.stderr
+
+    slow = run(
+        "sql", "select count(*) from range(100000) a, range(100000) b, range(100000) c",
+        "--lake", lake, env=project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "1"},
+    )  # fmt: skip
+    assert slow.returncode == 1 and "na 1 seconde gestopt" in slow.stderr
+
+    bad_setting = run(
+        "sql", "select 1", "--lake", lake, env=project_env | {"VTHMONITOR_SQL_MAX_RIJEN": "veel"}
+    )
+    assert bad_setting.returncode == 2
+    assert "VTHMONITOR_SQL_MAX_RIJEN='veel' is geen geldig positief getal" in bad_setting.stderr
+
+    from pipelines.app_state import AppState
+
+    log = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog()
+    assert log["status"].to_list() == ["tijdslimiet", "ok"] + ["geweigerd"] * 4
+    assert log["kanaal"].unique().to_list() == ["cli"]
+    assert log.row(1, named=True)["rijen"] == 10 and log.row(1, named=True)["afgekapt"]
+
+
+def test_sql_saves_lists_and_reruns_a_query(tmp_path, small_sample, project_env):
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    query = "select code, naam from staging.deelnemers where code = 'GM0153'"
+    saved = run("sql", query, "--opslaan", "Enschede", "--lake", lake, env=project_env)
+    assert saved.returncode == 0 and "Opgeslagen als 'Enschede'" in saved.stderr
+    listed = run("sql", "--lijst", "--lake", lake, env=project_env)
+    assert listed.stdout.startswith("Enschede  (")
+    again = run(
+        "sql", "--opgeslagen", "enschede", "--format", "csv", "--lake", lake, env=project_env
+    )
+    assert again.stdout.splitlines() == ["code,naam", "GM0153,Enschede"]
+    missing = run("sql", "--opgeslagen", "bestaat niet", "--lake", lake, env=project_env)
+    assert missing.returncode == 1 and "vthmonitor sql --lijst" in missing.stderr
+    assert run("sql", "--lake", lake, env=project_env).returncode == 2
 
 
 def test_rejected_file_exits_1(tmp_path, project_env):

@@ -12,12 +12,13 @@ import pytest
 from pipelines.lake import PublishedLake
 from pipelines.load import load
 from pipelines.models import models
+from pipelines.sandbox import PUBLIC_SCHEMAS
 from pipelines.settings import Settings
 from tests.conftest import TEST_KEY, TODAY
 
-# The schemas of the schema browser that must be documented (raw and marts are not).
-DOCUMENTED = ("staging", "meta", "kpi")
-_IN_DOCUMENTED = "schema_name in ('staging', 'meta', 'kpi')"
+# The schemas of the schema browser: exactly what the SQL workbench may read.
+DOCUMENTED = PUBLIC_SCHEMAS
+_IN_DOCUMENTED = f"schema_name in {tuple(PUBLIC_SCHEMAS)}"
 
 
 @pytest.fixture(scope="module")

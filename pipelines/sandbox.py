@@ -1,0 +1,369 @@
+"""Ad-hoc SQL for analysts: check a query, run it within limits, return at most N rows.
+
+Used by the dashboard's SQL workbench and by `vthmonitor sql`, so both have the same sandbox.
+Two layers, because neither is enough alone (pitfall 3):
+
+1. The connection (pipelines/lake.py READER_CONFIG): read-only, no file or network access, no
+   extension loading, a memory limit, configuration locked. That is the hard guarantee: even a
+   query this module let through cannot read /etc/passwd or change a setting.
+2. This module, before DuckDB runs anything: exactly one statement, and it must be a query
+   (SELECT, WITH, FROM-first, VALUES, DESCRIBE, SUMMARIZE). Its parse tree
+   (`json_serialize_sql`) is walked, and every table it names must be in a public schema
+   (PUBLIC_SCHEMAS); every table function must be on an allow-list. That keeps the raw layer
+   out (it holds every version of every row; staging holds the current ones) and turns what
+   would be a cryptic DuckDB error into a Dutch sentence that says what to do instead.
+
+The time limit is a watchdog that interrupts this query's own cursor (`interrupt()` leaves the
+connection usable, so the app keeps serving); the row cap streams the result in Arrow batches
+and stops reading after N + 1 rows, so a 10 M-row result never materialises.
+
+Not supported, on purpose: a stand-alone PIVOT statement and queries DuckDB cannot serialise
+for the check (refused with a hint); EXPLAIN (not a query). Scalar functions are not
+checked: none of them reaches a file or another schema while external access is off.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+
+# What analysts may read. raw (every delivered version of every row, and the build's own
+# bookkeeping) is left out: staging has the same rows, one current version per key.
+PUBLIC_SCHEMAS = ("kpi", "staging", "marts", "meta")
+# Catalog views about names and types only: they list raw's tables but none of its rows.
+METADATA_SCHEMAS = ("information_schema", "pg_catalog")
+
+# Table functions that compute or describe, never read: everything else (read_csv, glob,
+# query, query_table, parquet_metadata, pragma_*, ...) is refused.
+ALLOWED_TABLE_FUNCTIONS = frozenset(
+    {
+        "range",
+        "generate_series",
+        "unnest",
+        "json_each",
+        "json_tree",
+        "duckdb_tables",
+        "duckdb_views",
+        "duckdb_columns",
+        "duckdb_schemas",
+        "duckdb_types",
+        "duckdb_functions",
+        "duckdb_keywords",
+        "duckdb_constraints",
+    }
+)
+_FILE_FUNCTIONS = re.compile(r"^(read_|glob$|sniff_csv$|parquet_|iceberg_|delta_)")
+_DYNAMIC_SQL_FUNCTIONS = frozenset({"query", "query_table"})
+# A replacement scan (`FROM 'x.csv'`) shows up as a table whose name looks like a path or URL.
+_LOOKS_LIKE_FILE = re.compile(r"[/\\:]|\.[A-Za-z0-9]{1,8}$")
+
+HINT_SCHEMAS = "Beschikbaar zijn de schema's kpi, staging, marts en meta (zie de schemaverkenner)."
+
+
+class Refused(Exception):
+    """The query is not allowed in the workbench. `str()` is a Dutch sentence for the user."""
+
+    status = "geweigerd"
+
+
+class QueryFailed(Exception):
+    """DuckDB could not run the query. `message` is Dutch; `detail` is DuckDB's own text."""
+
+    status = "fout"
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class TimedOut(QueryFailed):
+    status = "tijdslimiet"
+
+
+@dataclass(frozen=True)
+class Limits:
+    time_limit_s: float = 10.0
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class Result:
+    frame: pl.DataFrame
+    truncated: bool  # the query had more rows than Limits.max_rows; frame holds the first ones
+    elapsed_s: float
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+
+# --- the check ----------------------------------------------------------------------------------
+_REFUSED_TYPES = {
+    "COPY": "Schrijven naar of lezen uit bestanden (COPY) kan niet in de werkbank. Exporteer "
+    "het resultaat met de knoppen CSV, Excel of Parquet.",
+    "EXPORT": "EXPORT DATABASE kan niet in de werkbank. Exporteer een resultaat met de knoppen "
+    "CSV, Excel of Parquet.",
+    "ATTACH": "Een andere database koppelen (ATTACH) kan niet: de werkbank werkt alleen op de "
+    "gepubliceerde datalake.",
+    "DETACH": "DETACH kan niet: de werkbank werkt alleen op de gepubliceerde datalake.",
+    "LOAD": "Extensies installeren of laden (INSTALL/LOAD) kan niet in de werkbank.",
+    "SET": "Instellingen wijzigen (SET, RESET, USE) kan niet: de werkbank heeft vaste "
+    "instellingen (tijdslimiet, geheugenlimiet, alleen lezen).",
+    "VARIABLE_SET": "Variabelen zetten (SET VARIABLE) kan niet in de werkbank.",
+    "PRAGMA": "PRAGMA is niet toegestaan in de werkbank. Tabellen en kolommen vindt u in de "
+    "schemaverkenner.",
+    "CALL": "CALL is niet toegestaan in de werkbank. Gebruik een SELECT.",
+    "EXPLAIN": "EXPLAIN wordt in de werkbank niet ondersteund; voer de query zelf uit.",
+    # DuckDB rewrites PIVOT into several statements, which the check cannot inspect.
+    "MULTI": "PIVOT wordt in de werkbank niet ondersteund. Schrijf de kolommen uit met "
+    "bijvoorbeeld sum(waarde) FILTER (WHERE periode = '2024') en GROUP BY.",
+}
+_WRITE_TYPES = {
+    "CREATE",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "DROP",
+    "ALTER",
+    "MERGE_INTO",
+    "VACUUM",
+    "ANALYZE",
+    "TRANSACTION",
+    "CREATE_FUNC",
+    "PREPARE",
+    "EXECUTE",
+    "UPDATE_EXTENSIONS",
+}
+
+
+def _statement_type(statement) -> str:
+    return str(statement.type).rsplit(".", 1)[-1]
+
+
+def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The query as DuckDB will run it, or Refused / QueryFailed with a Dutch message."""
+    if not sql or not sql.strip().strip(";").strip():
+        raise Refused("Er is geen query ingevuld. Typ een SELECT of kies een voorbeeldquery.")
+    try:
+        statements = cursor.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryFailed(
+            "De SQL is niet geldig. Controleer de schrijfwijze op de plek die DuckDB hieronder "
+            "noemt.",
+            str(exc),
+        ) from None
+    if len(statements) != 1:
+        raise Refused(
+            f"Voer één opdracht tegelijk uit: de tekst bevat {len(statements)} opdrachten "
+            "(gescheiden door ';')."
+        )
+    kind = _statement_type(statements[0])
+    if kind in _WRITE_TYPES:
+        raise Refused(
+            f"De werkbank is alleen-lezen: {kind} (iets aanmaken, wijzigen of verwijderen) is "
+            "niet toegestaan. Gebruik een SELECT; bewaar een query met 'Opslaan'."
+        )
+    if kind in _REFUSED_TYPES:
+        raise Refused(_REFUSED_TYPES[kind])
+    if kind != "SELECT":
+        raise Refused(
+            f"Alleen query's zijn toegestaan (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE), "
+            f"geen {kind}."
+        )
+    # fetchall, not fetchone: an unfinished result would block the query on this cursor.
+    tree = json.loads(cursor.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0])
+    if tree.get("error"):
+        raise Refused(
+            "Deze query kan de werkbank niet controleren en voert hij daarom niet uit "
+            f"(DuckDB: {tree.get('error_message', 'onbekend')}). Een PIVOT of andere "
+            "bijzondere opbouw kunt u vaak herschrijven met GROUP BY en FILTER."
+        )
+    ctes = {name.lower() for name in _cte_names(tree)}
+    for node in _nodes(tree):
+        if node.get("type") == "BASE_TABLE":
+            _check_table(node, ctes)
+        elif node.get("type") == "TABLE_FUNCTION":
+            _check_table_function(node)
+    return sql
+
+
+def _nodes(tree) -> Iterator[dict]:
+    """Every dict in the parse tree: subqueries, CTEs, joins, IN (...) and LATERAL included."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _cte_names(tree) -> Iterator[str]:
+    for node in _nodes(tree):
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            for entry in cte_map.get("map", []):
+                yield entry["key"]
+
+
+def _check_table(node: dict, ctes: set[str]) -> None:
+    schema = (node.get("schema_name") or "").lower()
+    catalog = (node.get("catalog_name") or "").lower()
+    name = node.get("table_name") or ""
+    qualified = ".".join(part for part in (catalog, schema, name) if part)
+    if catalog:
+        raise Refused(
+            f"Verwijs naar een tabel als schema.tabel, zonder databasenaam ('{qualified}'). "
+            + HINT_SCHEMAS
+        )
+    if schema == "raw":
+        raise Refused(
+            f"De raw-laag ('{qualified}') is niet bereikbaar vanuit de werkbank. Gebruik "
+            "staging (dezelfde gegevens, één actuele versie per sleutel) of de KPI-tabellen in "
+            "kpi."
+        )
+    if schema:
+        if schema not in PUBLIC_SCHEMAS + METADATA_SCHEMAS:
+            raise Refused(f"Schema '{schema}' is niet beschikbaar in de werkbank. " + HINT_SCHEMAS)
+        return
+    if name.lower() in ctes:
+        return
+    if _LOOKS_LIKE_FILE.search(name):
+        raise Refused(
+            f"Bestanden lezen ('{name}') kan niet in de werkbank: alleen de tabellen van de "
+            "datalake zijn beschikbaar. Nieuwe gegevens laadt de beheerder met 'vthmonitor load'."
+        )
+    # An unqualified name resolves in the (empty) main schema or to a catalog view such as
+    # duckdb_tables, never to raw: DuckDB's own error for an unknown table is clear enough.
+
+
+def _check_table_function(node: dict) -> None:
+    function = node.get("function") or {}
+    name = (function.get("function_name") or "").lower()
+    if name in ALLOWED_TABLE_FUNCTIONS:
+        return
+    if _FILE_FUNCTIONS.match(name):
+        raise Refused(
+            f"Bestanden lezen met {name}() kan niet in de werkbank: alleen de tabellen van de "
+            "datalake zijn beschikbaar. Nieuwe gegevens laadt de beheerder met 'vthmonitor load'."
+        )
+    if name in _DYNAMIC_SQL_FUNCTIONS:
+        raise Refused(
+            f"{name}() voert SQL uit tekst uit en is daarom niet toegestaan. Schrijf de query "
+            "zelf uit."
+        )
+    raise Refused(
+        f"De tabelfunctie {name}() is niet toegestaan in de werkbank. Toegestaan zijn onder "
+        "meer range(), generate_series(), unnest() en de catalogusfuncties duckdb_tables() en "
+        "duckdb_columns()."
+    )
+
+
+# --- running -----------------------------------------------------------------------------------
+def run(cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> Result:
+    """Check and run one query on its own cursor (closed afterwards); at most limits.max_rows.
+
+    Raises Refused, TimedOut or QueryFailed; every message is Dutch and says what to do."""
+    started = time.perf_counter()
+    timed_out = threading.Event()
+
+    def stop() -> None:
+        timed_out.set()
+        cursor.interrupt()
+
+    watchdog = threading.Timer(limits.time_limit_s, stop)
+    watchdog.daemon = True
+    try:
+        check(cursor, sql)
+        watchdog.start()
+        batches, seen = [], 0
+        reader = cursor.sql(sql).to_arrow_reader(min(limits.max_rows + 1, 100_000))
+        for batch in reader:
+            batches.append(batch)
+            seen += batch.num_rows
+            if seen > limits.max_rows:
+                break  # more than the cap: stop reading, the rest is never computed
+        schema = reader.schema
+    except duckdb.InterruptException:
+        if not timed_out.is_set():
+            raise
+        raise TimedOut(
+            f"De query is na {_seconds(limits.time_limit_s)} gestopt: dat is de tijdslimiet "
+            "van de werkbank. Beperk de gegevens met WHERE, koppel tabellen op hun sleutel "
+            "(een JOIN zonder ON-voorwaarde maakt alle combinaties), of tel eerst met count(*).",
+        ) from None
+    except duckdb.OutOfMemoryException as exc:
+        raise QueryFailed(
+            "De query heeft meer geheugen nodig dan de werkbank mag gebruiken. Beperk de "
+            "gegevens met WHERE of GROUP BY, of selecteer minder kolommen.",
+            _first_line(exc),
+        ) from None
+    except duckdb.CatalogException as exc:
+        raise QueryFailed(
+            "Een tabel, kolom of functie in de query bestaat niet. Zoek de juiste naam op in "
+            "de schemaverkenner; tabellen schrijft u als schema.tabel, bijv. kpi.waarden.",
+            str(exc),
+        ) from None
+    except duckdb.PermissionException as exc:
+        raise Refused(
+            "Bestanden, netwerk en instellingen zijn niet bereikbaar vanuit de werkbank. "
+            + HINT_SCHEMAS
+        ) from exc
+    except duckdb.Error as exc:
+        raise QueryFailed(
+            "De query kon niet worden uitgevoerd. Controleer de SQL; de melding van DuckDB "
+            "staat hieronder.",
+            str(exc),
+        ) from None
+    finally:
+        watchdog.cancel()
+        cursor.close()
+    table = pa.Table.from_batches(batches, schema=schema).slice(0, limits.max_rows)
+    return Result(
+        frame=to_polars(table),
+        truncated=seen > limits.max_rows,
+        elapsed_s=time.perf_counter() - started,
+    )
+
+
+def to_polars(table: pa.Table) -> pl.DataFrame:
+    """Arrow -> polars for any result: duplicate column names (`select 1, 1`) get a suffix, and
+    a column polars cannot hold (an unusual DuckDB type) becomes text rather than an error."""
+    names, seen = [], {}
+    for name in table.column_names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        names.append(name if count == 1 else f"{name}_{count}")
+    table = table.rename_columns(names)
+    try:
+        return pl.from_arrow(table)
+    except Exception:  # noqa: BLE001 - polars raises several types for unsupported Arrow types
+        columns = {}
+        for name in names:
+            column = table.column(name)
+            try:
+                columns[name] = pl.from_arrow(column)
+            except Exception:  # noqa: BLE001
+                columns[name] = pl.Series(
+                    name, [None if v is None else str(v) for v in column.to_pylist()], pl.String
+                )
+        return pl.DataFrame(columns)
+
+
+def _seconds(value: float) -> str:
+    text = f"{value:g}".replace(".", ",")
+    return f"{text} seconde" if value == 1 else f"{text} seconden"
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0]

@@ -1,0 +1,229 @@
+"""The ad-hoc SQL sandbox (pipelines/sandbox.py): the attack list of issue 5, each refused with a
+clear Dutch message and the lake unchanged, plus the limits (time, rows, memory) and the happy
+paths. Runs on a real published lake, through the same connection factory as the app."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pipelines.lake import LakePaths, PublishedLake
+from pipelines.load import load
+from pipelines.sandbox import Limits, QueryFailed, Refused, TimedOut, check, run
+from pipelines.settings import Settings
+from tests.conftest import TEST_KEY, TODAY
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory, small_sample):
+    # A small memory limit of its own, so the memory test fails fast; every reader of this lake
+    # in this process uses the same settings (pitfall 6).
+    settings = Settings(
+        lake_dir=tmp_path_factory.mktemp("sandbox") / "lake",
+        pseudonym_key_value=TEST_KEY,
+        reader_memory_limit="256MB",
+    )
+    load(settings, [small_sample], today=TODAY)
+    reader = PublishedLake(settings)
+    yield reader
+    reader.close()
+
+
+def _fingerprint(root: Path) -> dict[str, str]:
+    """Every file of the lake with the hash of its bytes: 'unchanged' means this is equal."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+OUTSIDE = "/tmp/vthmonitor-sandbox-test"
+
+# (query, words the refusal must contain)
+ATTACKS = [
+    ("select * from read_csv('/etc/passwd')", "Bestanden lezen met read_csv()"),
+    ("select * from read_csv_auto('/etc/passwd')", "Bestanden lezen met read_csv_auto()"),
+    ("select * from read_text('/etc/passwd')", "Bestanden lezen met read_text()"),
+    ("select * from read_blob('/etc/passwd')", "Bestanden lezen met read_blob()"),
+    ("select * from read_parquet('/tmp/*.parquet')", "Bestanden lezen met read_parquet()"),
+    ("from '/etc/passwd'", "Bestanden lezen ('/etc/passwd')"),
+    ("select * from 'https://example.org/data.csv'", "Bestanden lezen"),
+    ("select * from glob('/etc/*')", "glob()"),
+    (f"copy (select 1) to '{OUTSIDE}.csv'", "COPY"),
+    (f"copy kpi.waarden to '{OUTSIDE}.parquet' (format parquet)", "COPY"),
+    ("copy kpi.catalogus from '/etc/passwd'", "COPY"),
+    (f"export database '{OUTSIDE}'", "EXPORT"),
+    (f"attach '{OUTSIDE}.duckdb' as x", "ATTACH"),
+    ("detach memory", "DETACH"),
+    ("install spatial", "INSTALL/LOAD"),
+    ("load spatial", "INSTALL/LOAD"),
+    ("set memory_limit = '100GB'", "Instellingen wijzigen"),
+    ("set enable_external_access = true", "Instellingen wijzigen"),
+    ("reset threads", "Instellingen wijzigen"),
+    ("use raw", "Instellingen wijzigen"),
+    ("set variable x = 1", "Instellingen wijzigen"),
+    ("pragma version", "PRAGMA"),
+    ("pragma database_list", "PRAGMA"),
+    ("call pragma_version()", "CALL"),
+    ("checkpoint", "CALL"),
+    ("create table kpi.x as select 1", "alleen-lezen: CREATE"),
+    ("create view v as select 1", "alleen-lezen: CREATE"),
+    ("create macro m(a) as a", "alleen-lezen: CREATE"),
+    ("insert into kpi.catalogus select * from kpi.catalogus", "alleen-lezen: INSERT"),
+    ("update kpi.waarden set waarde = 0", "alleen-lezen: UPDATE"),
+    ("delete from kpi.waarden", "alleen-lezen: DELETE"),
+    ("drop table kpi.waarden", "alleen-lezen: DROP"),
+    ("alter table kpi.waarden add column x int", "alleen-lezen: ALTER"),
+    ("select 1; drop table kpi.waarden", "één opdracht tegelijk"),
+    ("select 1; select 2", "2 opdrachten"),
+    ("select * from raw.zaken", "raw-laag ('raw.zaken')"),
+    ('select count(*) from "RAW"."Klachten"', "raw-laag"),
+    ("with z as (select * from raw.zaken) select count(*) from z", "raw-laag"),
+    ("select * from kpi.waarden where kpi_id in (select zaaknummer from raw.zaken)", "raw-laag"),
+    ("select (select count(*) from raw.loads) as n", "raw-laag"),
+    ("from kpi.waarden, lateral (select * from raw.uren) limit 1", "raw-laag"),
+    ("select * from query('select * from raw.zaken')", "query() voert SQL uit tekst uit"),
+    ("select * from query_table('raw.zaken')", "query_table()"),
+    ("summarize raw.zaken", "raw-laag"),
+    ("select * from main.x", "Schema 'main' is niet beschikbaar"),
+    ("select * from system.main.duckdb_settings()", "tabelfunctie duckdb_settings()"),
+    ("select * from duckdb_databases()", "tabelfunctie duckdb_databases()"),
+    ("pivot kpi.waarden on periode_type using sum(waarde)", "PIVOT"),
+    ("explain select 1", "EXPLAIN"),
+    ("", "geen query ingevuld"),
+]
+
+
+def test_attack_list_is_refused_and_the_lake_is_unchanged(lake):
+    before = _fingerprint(lake.paths.root)
+    for sql, words in ATTACKS:
+        with pytest.raises(Refused) as refused:
+            run(lake.cursor(), sql, Limits(time_limit_s=5))
+        message = str(refused.value)
+        assert words in message, (sql, message)
+        assert "Traceback" not in message and "Error:" not in message  # plain Dutch, no DuckDB
+    assert _fingerprint(lake.paths.root) == before
+    assert not list(Path("/tmp").glob("vthmonitor-sandbox-test*"))
+    # Still the same, still working: the catalogue answers after the attacks.
+    result = run(lake.cursor(), "select count(*) as n from kpi.catalogus", Limits())
+    assert result.frame["n"][0] > 50
+
+
+def test_the_connection_itself_refuses_what_the_check_would_let_through(lake):
+    # Defence in depth (pitfall 3): bypass the statement check and go straight to DuckDB.
+    import duckdb
+
+    cursor = lake.cursor()
+    with pytest.raises(duckdb.PermissionException):
+        cursor.execute("select * from read_csv('/etc/passwd')")
+    with pytest.raises(duckdb.Error, match="configuration has been locked"):
+        cursor.execute("set enable_external_access = true")
+    with pytest.raises(duckdb.Error, match="read-only|Cannot execute statement"):
+        cursor.execute("create table kpi.x as select 1")
+    assert cursor.execute("select current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
+
+
+def test_a_runaway_cross_join_stops_at_the_time_limit_and_the_lake_keeps_serving(lake):
+    other_results: list[int] = []
+
+    def dashboard_reader() -> None:
+        # Another session keeps querying while the runaway query runs.
+        for _ in range(20):
+            cursor = lake.cursor()
+            other_results.append(cursor.execute("select count(*) from kpi.catalogus").fetchone()[0])
+            cursor.close()
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=dashboard_reader)
+    started = time.perf_counter()
+    reader.start()
+    with pytest.raises(TimedOut) as stopped:
+        run(
+            lake.cursor(),
+            "select count(*) from range(100000) a, range(100000) b, range(100000) c",
+            Limits(time_limit_s=1.0),
+        )
+    elapsed = time.perf_counter() - started
+    reader.join()
+    assert "na 1 seconde gestopt" in str(stopped.value)
+    assert stopped.value.status == "tijdslimiet"
+    assert elapsed < 10, elapsed  # stopped near 1 s, not after the query's natural end (hours)
+    assert len(other_results) == 20 and len(set(other_results)) == 1
+    assert run(lake.cursor(), "select 42 as antwoord", Limits()).frame["antwoord"][0] == 42
+
+
+def test_ten_million_rows_are_capped(lake):
+    started = time.perf_counter()
+    result = run(lake.cursor(), "select range as n from range(10000000)", Limits(max_rows=10_000))
+    assert result.rows == 10_000 and result.truncated
+    assert result.frame["n"].to_list()[:3] == [0, 1, 2]
+    assert time.perf_counter() - started < 10  # the rest is never computed
+    exact = run(lake.cursor(), "select * from range(10000)", Limits(max_rows=10_000))
+    assert exact.rows == 10_000 and not exact.truncated
+
+
+def test_a_query_over_the_memory_limit_fails_with_a_dutch_message(lake):
+    with pytest.raises(QueryFailed) as failed:
+        run(
+            lake.cursor(),
+            "select string_agg(repeat('x', 1000) || range::varchar, ',') from range(2000000)",
+            Limits(time_limit_s=30),
+        )
+    assert "meer geheugen nodig" in failed.value.message
+    assert "Out of Memory" in failed.value.detail
+    assert run(lake.cursor(), "select 1 as een", Limits()).frame["een"][0] == 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected_rows"),
+    [
+        ("select code from staging.deelnemers where code = 'GM0164'", 1),
+        ("from kpi.catalogus select kpi_id where kpi_id = 'naleefpercentage'", 1),
+        ("with d as (select * from staging.deelnemers) select count(*) from d", 1),
+        ("describe kpi.waarden", 10),
+        ("values (1), (2), (3)", 3),
+        ("select * from range(5)", 5),
+        ("select table_name from information_schema.tables where table_schema = 'meta'", 5),
+        ("select * from meta.build", 1),
+        ("select * from marts.perioden where periode = '2024'", 1),
+    ],
+)
+def test_ordinary_queries_run(lake, sql, expected_rows):
+    result = run(lake.cursor(), sql, Limits())
+    assert result.rows == expected_rows and not result.truncated
+    assert result.elapsed_s >= 0
+
+
+def test_errors_are_dutch_with_duckdbs_message_below(lake):
+    with pytest.raises(QueryFailed) as syntax:
+        run(lake.cursor(), "selec * from kpi.waarden", Limits())
+    assert syntax.value.message.startswith("De SQL is niet geldig")
+    assert 'syntax error at or near "selec"' in syntax.value.detail
+    with pytest.raises(QueryFailed) as unknown:
+        run(lake.cursor(), "select * from kpi.bestaat_niet", Limits())
+    assert "schemaverkenner" in unknown.value.message
+    assert "bestaat_niet" in unknown.value.detail
+
+
+def test_duplicate_column_names_and_odd_types_come_back(lake):
+    result = run(
+        lake.cursor(),
+        "select 1 as a, 2 as a, interval 3 day as i, 12345678901234567890::hugeint as h",
+        Limits(),
+    )
+    assert result.frame.columns == ["a", "a_2", "i", "h"]
+    assert result.frame.row(0)[:2] == (1, 2)
+
+
+def test_check_does_not_run_anything(lake):
+    # check() only parses: a refused query and an allowed one leave no trace in the lake.
+    before = _fingerprint(LakePaths(lake.paths.root).root)
+    assert check(lake.cursor(), "select * from kpi.waarden") == "select * from kpi.waarden"
+    assert _fingerprint(lake.paths.root) == before
+    assert isinstance(run(lake.cursor(), "select 1", Limits()).frame, pl.DataFrame)
