@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, export
 from dashboard.format import datum, met_eenheid
 from dashboard.viewer import ROLES, Viewer
 
@@ -15,6 +13,8 @@ DEMO_NOTICE = (
     "**Demomodus** — er is nog geen inlog. Kies hieronder een rol; de rechten van die rol "
     "(welke deelnemers u ziet) worden door de app afgedwongen."
 )
+
+DEMO_ANALIST = "demo-analist"
 
 
 def current_viewer() -> Viewer:
@@ -26,12 +26,26 @@ def current_viewer() -> Viewer:
         st.info(DEMO_NOTICE)
         role = st.selectbox("Rol", list(ROLES), format_func=ROLES.get, key="viewer_role")
         deelnemers: tuple[str, ...] = ()
+        gebruiker = ROLES[role]
         if role == "accounthouder":
             code = st.selectbox(
                 "Deelnemer", list(names), format_func=names.get, key="viewer_deelnemer"
             )
             deelnemers = (code,)
-    return Viewer(role=role, deelnemers=deelnemers)
+        if role == "analist":
+            # The workbench keeps history and saved queries per person, and the audit log says
+            # who ran what: in demo mode that person is whoever this name says.
+            gebruiker = (
+                st.text_input(
+                    "Uw naam",
+                    value=DEMO_ANALIST,
+                    key="viewer_naam",
+                    help="Demomodus: uw geschiedenis en opgeslagen query's staan onder deze "
+                    "naam, en het auditlog legt vast wie welke query uitvoerde.",
+                ).strip()
+                or DEMO_ANALIST
+            )
+    return Viewer(role=role, deelnemers=deelnemers, gebruiker=gebruiker)
 
 
 def freshness() -> None:
@@ -78,27 +92,21 @@ def definition(kpi_id: str) -> None:
         )
 
 
-def excel_bytes(frame: pl.DataFrame, sheet: str = "gegevens") -> bytes:
-    buffer = io.BytesIO()
-    frame.write_excel(buffer, worksheet=sheet[:31])
-    return buffer.getvalue()
-
-
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV and Excel downloads of exactly the frame shown (so with the same scope)."""
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        frame.write_csv(separator=";").encode("utf-8-sig"),
+        export.csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}-csv",
     )
     right.download_button(
         "Download Excel",
-        excel_bytes(frame, name),
+        export.excel_bytes(frame, name),
         file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=export.MIME["xlsx"],
         key=f"{key}-xlsx",
     )
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def getal(value: float | int | None, decimals: int = 0) -> str:
@@ -18,6 +21,13 @@ def datum(value: dt.date | dt.datetime | None, with_time: bool = False) -> str:
     if with_time and isinstance(value, dt.datetime):
         return value.strftime("%d-%m-%Y %H:%M")
     return value.strftime("%d-%m-%Y")
+
+
+def tijdstip(value: dt.datetime | None) -> str:
+    """A moment stored with a time zone (the app state keeps UTC) as Dutch local time."""
+    if value is None:
+        return "–"
+    return datum(value.astimezone(AMSTERDAM), with_time=True)
 
 
 def met_eenheid(value: float | None, eenheid: str) -> str:

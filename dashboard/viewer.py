@@ -24,6 +24,9 @@ ROLES: dict[str, str] = {
 class Viewer:
     role: Role
     deelnemers: tuple[str, ...] = ()  # CBS codes an accounthouder may see; others see all
+    # Who this is, for the audit log, saved queries and history of the SQL workbench. In demo
+    # mode a name typed in the sidebar; with a login (later) the identity from the provider.
+    gebruiker: str = ""
 
     @property
     def sees_all(self) -> bool:
@@ -33,6 +36,16 @@ class Viewer:
     def sees_internal(self) -> bool:
         """The TOP-X list of establishments with most complaints is internal (seed 002)."""
         return self.role in ("mt", "analist")
+
+    @property
+    def runs_sql(self) -> bool:
+        """Only analysts use the SQL workbench (domain.md): ad-hoc SQL sees every deelnemer."""
+        return self.role == "analist"
+
+    @property
+    def sees_audit_log(self) -> bool:
+        """The beheerder oversees who ran which ad-hoc query."""
+        return self.role == "beheerder"
 
     def label(self, names: dict[str, str]) -> str:
         if self.sees_all:

@@ -141,8 +141,9 @@ def query_latency(lake: Path) -> list[tuple[str, float, float]]:
 def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, float]]:
     """(page, queries per run, median ms, p95 ms) of each page's queries, uncached.
 
-    Every page is run under AppTest as the MT (who sees every page and deelnemer) with the
-    data layer's cache replaced by a timed direct query, so each run pays for every query."""
+    Every page is run under AppTest as the MT (who sees every page and deelnemer), or as the
+    page's own role when the MT does not see it (the SQL-werkbank: analysts), with the data
+    layer's cache replaced by a timed direct query, so each run pays for every query."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -165,13 +166,12 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
 
     results = []
     for name, path, _title, roles in PAGES:
-        if "mt" not in roles:
-            continue
+        role = "mt" if "mt" in roles else roles[0]
         totals, counts = [], []
         for _ in range(runs):
             st.cache_resource.clear()
             at = AppTest.from_file(app, default_timeout=120)
-            at.session_state["viewer_role"] = "mt"
+            at.session_state["viewer_role"] = role
             at.run()
             at.switch_page(path)
             timings.clear()
@@ -192,8 +192,52 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
     return results
 
 
+def workbench_latency(lake: Path, runs: int = 10) -> list[tuple[str, float, float]]:
+    """(query, median ms, p95 ms) of ad-hoc SQL through the sandbox (check + run + row cap),
+    for the example queries; plus the check alone, a capped 10 M-row result, and how close to
+    a 2 s limit a runaway query is stopped."""
+    from pipelines.lake import LakePaths, connect_reader, published_warehouse
+    from pipelines.sandbox import Limits, TimedOut, check, run
+    from pipelines.workbench import examples
+
+    con = connect_reader(published_warehouse(LakePaths(lake)))
+    cases = [(f"voorbeeld {e.name}", e.sql) for e in examples()]
+    cases.append(("10 M rijen, afgekapt op 10.000", "select * from range(10000000)"))
+    results = []
+
+    def measure(label: str, action, times: int = runs) -> None:
+        timings = []
+        for _ in range(times):
+            started = time.perf_counter()
+            action()
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        results.append((label, statistics.median(timings), timings[max(0, int(times * 0.95) - 1)]))
+
+    join = next(sql for label, sql in cases if "klachten_per_inrichting" in label)
+    measure("alleen de controle (voorbeeld klachten_per_inrichting)", lambda: check(con, join))
+    for label, sql in cases:
+        measure(label, lambda sql=sql: run(con.cursor(), sql, Limits()))
+
+    def runaway() -> None:
+        try:
+            run(
+                con.cursor(),
+                "select count(*) from range(100000) a, range(100000) b, range(100000) c",
+                Limits(time_limit_s=2),
+            )
+        except TimedOut:
+            return
+        raise SystemExit("the runaway query was not stopped")
+
+    measure("oneindige cross join, tijdslimiet 2 s: gestopt na", runaway, times=3)
+    con.close()
+    return results
+
+
 def main() -> None:
     latencies: list[tuple[str, float, float]] = []
+    workbench: list[tuple[str, float, float]] = []
     pages: list[tuple[str, int, float, float]] = []
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Benchmark in {WORK} (runs at scale 1: {RUNS}); machine: {os.cpu_count()} cores")
@@ -235,6 +279,7 @@ def main() -> None:
         if scale == max(SCALES):
             latencies = query_latency(WORK / f"lake-{scale:g}-0")
             pages = page_latency(WORK / f"lake-{scale:g}-0")
+            workbench = workbench_latency(WORK / f"lake-{scale:g}-0")
 
     print("\nResults (medians):")
     print(
@@ -253,7 +298,15 @@ def main() -> None:
     print("|---|---|---|")
     for label, median_ms, p95_ms in latencies:
         print(f"| {label} | {median_ms:.1f} | {p95_ms:.1f} |")
-    print(f"\nPage queries at scale {max(SCALES):g} (uncached, all queries of one page run, MT):")
+    print(f"\nSQL-werkbank at scale {max(SCALES):g} (sandbox check + run + row cap, 10 runs):")
+    print("| query | median (ms) | p95 (ms) |")
+    print("|---|---|---|")
+    for label, median_ms, p95_ms in workbench:
+        print(f"| {label} | {median_ms:.1f} | {p95_ms:.1f} |")
+    print(
+        f"\nPage queries at scale {max(SCALES):g} (uncached, all queries of one page run, as MT "
+        "or the page's own role):"
+    )
     print("| page | queries | median (ms) | p95 (ms) |")
     print("|---|---|---|---|")
     for name, count, median_ms, p95_ms in pages:

@@ -7,7 +7,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard import components, data
-from dashboard.format import datum, getal
+from dashboard.data import werkbank
+from dashboard.format import datum, getal, tijdstip
 
 viewer = components.viewer()
 st.title("Datakwaliteit")
@@ -86,3 +87,33 @@ tonen = tabel.select(
 )
 components.tabel(tonen, hide_index=True)
 components.downloads(tabel, "rijen_per_deelnemer", key="rijen")
+
+if viewer.sees_audit_log:
+    st.subheader("Auditlog SQL-werkbank")
+    st.caption(
+        "Wie welke ad-hoc query uitvoerde (dashboard en vthmonitor sql), wanneer, hoe lang, "
+        "hoeveel rijen, en of hij werd geweigerd. De nieuwste 500."
+    )
+    log = werkbank.auditlog(viewer)
+    if log.height == 0:
+        st.info("Er zijn nog geen query's uitgevoerd in de SQL-werkbank.")
+    else:
+        components.tabel(
+            log.select(
+                pl.col("tijdstip").map_elements(tijdstip, return_dtype=pl.String).alias("Tijdstip"),
+                pl.col("gebruiker").alias("Gebruiker"),
+                pl.col("rol").alias("Rol"),
+                pl.col("kanaal").alias("Kanaal"),
+                pl.col("status").alias("Status"),
+                pl.col("rijen").alias("Rijen"),
+                pl.col("afgekapt").replace_strict({True: "ja", False: "nee"}).alias("Afgekapt"),
+                pl.col("duur_ms").alias("Duur (ms)"),
+                pl.col("sql").alias("Query"),
+                pl.col("melding").alias("Melding"),
+            ),
+            key="auditlog",
+            column_config={
+                c: st.column_config.NumberColumn(format="localized") for c in ("Rijen", "Duur (ms)")
+            },
+        )
+        components.downloads(log, "auditlog_sql", key="auditlog")
