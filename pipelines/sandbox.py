@@ -314,6 +314,13 @@ def run(cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> Result:
             "de schemaverkenner; tabellen schrijft u als schema.tabel, bijv. kpi.waarden.",
             str(exc),
         ) from None
+    except duckdb.BinderException as exc:
+        raise QueryFailed(
+            "De query verwijst naar een kolom of functie die niet bestaat, of combineert "
+            "waarden die niet samengaan. Controleer de namen in de schemaverkenner; de melding "
+            "van DuckDB staat hieronder.",
+            str(exc),
+        ) from None
     except duckdb.PermissionException as exc:
         raise Refused(
             "Bestanden, netwerk en instellingen zijn niet bereikbaar vanuit de werkbank. "
