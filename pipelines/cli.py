@@ -73,6 +73,18 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     return 0
 
 
+def limit_memory(limit_bytes: int) -> None:
+    """Cap this process's address space (VTHMONITOR_APP_GEHEUGEN): an allocation beyond it fails
+    inside DuckDB or Python with a memory error that the app reports, instead of the kernel
+    killing the process and with it every user's session."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit_bytes = min(limit_bytes, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, hard))
+
+
 def _os_user() -> str:
     """Who runs `vthmonitor sql`, for the audit log: the login name of the shell user."""
     try:
@@ -89,6 +101,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from pipelines.workbench import limits, run_logged
 
     settings = _settings(args)
+    limit_memory(settings.app_memory_bytes)
     state = AppState(settings.app_state_file)
     user = _os_user()
     if args.lijst:
@@ -139,8 +152,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
             print(result.frame)
     if result.truncated:
         print(
-            f"Let op: het resultaat is afgekapt op {settings.sql_max_rows} rijen "
-            "(instelbaar met VTHMONITOR_SQL_MAX_RIJEN).",
+            f"Let op: {result.cut_note(limits(settings))} "
+            "(Het maximum aantal rijen is instelbaar met VTHMONITOR_SQL_MAX_RIJEN.)",
             file=sys.stderr,
         )
     if args.opslaan:
@@ -154,8 +167,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
     env = dict(os.environ)
-    env["VTHMONITOR_LAKE"] = str(_settings(args).lake_dir)
+    env["VTHMONITOR_LAKE"] = str(settings.lake_dir)
     command = [
         sys.executable,
         "-m",
@@ -171,7 +185,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    return subprocess.call(command, env=env)
+    limit = settings.app_memory_bytes
+    return subprocess.call(command, env=env, preexec_fn=lambda: limit_memory(limit))
 
 
 def parser() -> argparse.ArgumentParser:

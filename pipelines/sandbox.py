@@ -24,6 +24,7 @@ checked: none of them reaches a file or another schema while external access is 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # What analysts may read. raw (every delivered version of every row, and the build's own
 # bookkeeping) is left out: staging has the same rows, one current version per key.
@@ -60,10 +62,31 @@ ALLOWED_TABLE_FUNCTIONS = frozenset(
         "duckdb_constraints",
     }
 )
+# DuckDB's catalog views that may be named without a schema: names and types only.
+CATALOG_VIEWS = frozenset(
+    {
+        "duckdb_tables",
+        "duckdb_views",
+        "duckdb_columns",
+        "duckdb_schemas",
+        "duckdb_types",
+        "duckdb_constraints",
+        "duckdb_functions",
+        "duckdb_keywords",
+    }
+)
+# The server's settings include file paths (temp and secret directories): not for analysts.
+DENIED_CATALOG_VIEWS = frozenset({"pg_settings", "pg_prepared_statements"})
+DENIED_FUNCTIONS = frozenset({"current_setting", "getvariable"})
 _FILE_FUNCTIONS = re.compile(r"^(read_|glob$|sniff_csv$|parquet_|iceberg_|delta_)")
 _DYNAMIC_SQL_FUNCTIONS = frozenset({"query", "query_table"})
 # A replacement scan (`FROM 'x.csv'`) shows up as a table whose name looks like a path or URL.
 _LOOKS_LIKE_FILE = re.compile(r"[/\\:]|\.[A-Za-z0-9]{1,8}$")
+
+# The row cap bounds rows, not bytes: a few rows of huge strings are cut by size as well.
+MAX_RESULT_BYTES = 256 * 1024 * 1024
+BATCH_ROWS = 2048
+MAX_SQL_CHARS = 100_000
 
 HINT_SCHEMAS = "Beschikbaar zijn de schema's kpi, staging, marts en meta (zie de schemaverkenner)."
 
@@ -98,12 +121,33 @@ class Limits:
 @dataclass(frozen=True)
 class Result:
     frame: pl.DataFrame
-    truncated: bool  # the query had more rows than Limits.max_rows; frame holds the first ones
+    # Why the frame holds only the first rows: "rijen" (more than Limits.max_rows), "omvang"
+    # (more than MAX_RESULT_BYTES), or None (complete).
+    cut: str | None
     elapsed_s: float
 
     @property
     def rows(self) -> int:
         return self.frame.height
+
+    @property
+    def truncated(self) -> bool:
+        return self.cut is not None
+
+    def cut_note(self, limits: Limits) -> str | None:
+        """Why only the first rows are shown (Dutch), or None for a complete result."""
+        if self.cut == "rijen":
+            return (
+                f"Het resultaat is afgekapt: de query geeft meer dan {limits.max_rows:,} rijen; "
+                "u ziet en downloadt de eerste. Tel het geheel met count(*) of groepeer met "
+                "GROUP BY."
+            ).replace(",", ".")
+        if self.cut == "omvang":
+            return (
+                f"Het resultaat is afgekapt op {self.rows:,} rijen: samen zijn ze groter dan "
+                f"{MAX_RESULT_BYTES // 1024**2} MB. Selecteer minder of kortere kolommen."
+            ).replace(",", ".")
+        return None
 
 
 # --- the check ----------------------------------------------------------------------------------
@@ -153,6 +197,13 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
     """The query as DuckDB will run it, or Refused / QueryFailed with a Dutch message."""
     if not sql or not sql.strip().strip(";").strip():
         raise Refused("Er is geen query ingevuld. Typ een SELECT of kies een voorbeeldquery.")
+    if len(sql) > MAX_SQL_CHARS:
+        raise Refused(
+            f"De query is te lang ({len(sql):,} tekens; hooguit {MAX_SQL_CHARS:,}). Haal lange "
+            "lijsten met waarden uit een tabel in plaats van ze in de tekst te zetten.".replace(
+                ",", "."
+            )
+        )
     try:
         statements = cursor.extract_statements(sql)
     except duckdb.Error as exc:
@@ -180,7 +231,14 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
             f"geen {kind}."
         )
     # fetchall, not fetchone: an unfinished result would block the query on this cursor.
-    tree = json.loads(cursor.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0])
+    serialised = cursor.execute("select json_serialize_sql(?)", [sql]).fetchall()[0][0]
+    try:
+        tree = json.loads(serialised)
+    except RecursionError:
+        raise Refused(
+            "De query is te diep genest om te controleren. Schrijf haar eenvoudiger, "
+            "bijvoorbeeld met WITH-stappen."
+        ) from None
     if tree.get("error"):
         raise Refused(
             "Deze query kan de werkbank niet controleren en voert hij daarom niet uit "
@@ -193,6 +251,13 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
             _check_table(node, ctes)
         elif node.get("type") == "TABLE_FUNCTION":
             _check_table_function(node)
+        elif node.get("class") == "FUNCTION" and (
+            (node.get("function_name") or "").lower() in DENIED_FUNCTIONS
+        ):
+            raise Refused(
+                f"De functie {node['function_name'].lower()}() is niet toegestaan in de "
+                "werkbank: de instellingen van de server zijn niet op te vragen."
+            )
     return sql
 
 
@@ -235,16 +300,25 @@ def _check_table(node: dict, ctes: set[str]) -> None:
     if schema:
         if schema not in PUBLIC_SCHEMAS + METADATA_SCHEMAS:
             raise Refused(f"Schema '{schema}' is niet beschikbaar in de werkbank. " + HINT_SCHEMAS)
+        if name.lower() in DENIED_CATALOG_VIEWS:
+            raise Refused(
+                f"'{qualified}' is niet beschikbaar in de werkbank: de instellingen van de "
+                "server zijn niet op te vragen."
+            )
         return
-    if name.lower() in ctes:
+    if name.lower() in ctes or name.lower() in CATALOG_VIEWS:
         return
     if _LOOKS_LIKE_FILE.search(name):
         raise Refused(
             f"Bestanden lezen ('{name}') kan niet in de werkbank: alleen de tabellen van de "
             "datalake zijn beschikbaar. Nieuwe gegevens laadt de beheerder met 'vthmonitor load'."
         )
-    # An unqualified name resolves in the (empty) main schema or to a catalog view such as
-    # duckdb_tables, never to raw: DuckDB's own error for an unknown table is clear enough.
+    # Unqualified names resolve to DuckDB's system views (duckdb_databases shows file paths,
+    # duckdb_settings the configuration), so only an allow-list of them passes.
+    raise Refused(
+        f"Tabel '{name}' zonder schema: schrijf schema.tabel, bijvoorbeeld kpi.waarden of "
+        "staging.klachten. " + HINT_SCHEMAS
+    )
 
 
 def _check_table_function(node: dict) -> None:
@@ -271,9 +345,11 @@ def _check_table_function(node: dict) -> None:
 
 # --- running -----------------------------------------------------------------------------------
 def run(cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> Result:
-    """Check and run one query on its own cursor (closed afterwards); at most limits.max_rows.
+    """Check and run one query on its own cursor (closed afterwards); at most limits.max_rows
+    rows and MAX_RESULT_BYTES bytes.
 
-    Raises Refused, TimedOut or QueryFailed; every message is Dutch and says what to do."""
+    Raises Refused, TimedOut or QueryFailed, whatever goes wrong (so every run can be logged);
+    every message is Dutch and says what to do."""
     started = time.perf_counter()
     timed_out = threading.Event()
 
@@ -281,65 +357,87 @@ def run(cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> Result:
         timed_out.set()
         cursor.interrupt()
 
+    # The watchdog starts before the check: parsing a pathological text also counts.
     watchdog = threading.Timer(limits.time_limit_s, stop)
     watchdog.daemon = True
+    watchdog.start()
     try:
         check(cursor, sql)
-        watchdog.start()
-        batches, seen = [], 0
-        reader = cursor.sql(sql).to_arrow_reader(min(limits.max_rows + 1, 100_000))
+        batches, seen, size = [], 0, 0
+        reader = cursor.sql(sql).to_arrow_reader(min(limits.max_rows + 1, BATCH_ROWS))
         for batch in reader:
+            if size + batch.nbytes > MAX_RESULT_BYTES:
+                # keep the rows of this batch that fit, by its average row size
+                fitting = (MAX_RESULT_BYTES - size) * batch.num_rows // max(batch.nbytes, 1)
+                batches.append(batch.slice(0, fitting))
+                seen += fitting
+                size = MAX_RESULT_BYTES + 1
+                break
             batches.append(batch)
             seen += batch.num_rows
+            size += batch.nbytes
             if seen > limits.max_rows:
-                break  # more than the cap: stop reading, the rest is never computed
+                break  # enough: stop reading, the rest is never computed
         schema = reader.schema
-    except duckdb.InterruptException:
-        if not timed_out.is_set():
+        table = pa.Table.from_batches(batches, schema=schema).slice(0, limits.max_rows)
+        frame = to_polars(table)
+    except (Refused, QueryFailed):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - polars' PanicException is a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
-        raise TimedOut(
-            f"De query is na {_seconds(limits.time_limit_s)} gestopt: dat is de tijdslimiet "
-            "van de werkbank. Beperk de gegevens met WHERE, koppel tabellen op hun sleutel "
-            "(een JOIN zonder ON-voorwaarde maakt alle combinaties), of tel eerst met count(*).",
-        ) from None
-    except duckdb.OutOfMemoryException as exc:
-        raise QueryFailed(
-            "De query heeft meer geheugen nodig dan de werkbank mag gebruiken. Beperk de "
-            "gegevens met WHERE of GROUP BY, of selecteer minder kolommen.",
-            _first_line(exc),
-        ) from None
-    except duckdb.CatalogException as exc:
-        raise QueryFailed(
-            "Een tabel, kolom of functie in de query bestaat niet. Zoek de juiste naam op in "
-            "de schemaverkenner; tabellen schrijft u als schema.tabel, bijv. kpi.waarden.",
-            str(exc),
-        ) from None
-    except duckdb.BinderException as exc:
-        raise QueryFailed(
-            "De query verwijst naar een kolom of functie die niet bestaat, of combineert "
-            "waarden die niet samengaan. Controleer de namen in de schemaverkenner; de melding "
-            "van DuckDB staat hieronder.",
-            str(exc),
-        ) from None
-    except duckdb.PermissionException as exc:
-        raise Refused(
-            "Bestanden, netwerk en instellingen zijn niet bereikbaar vanuit de werkbank. "
-            + HINT_SCHEMAS
-        ) from exc
-    except duckdb.Error as exc:
-        raise QueryFailed(
-            "De query kon niet worden uitgevoerd. Controleer de SQL; de melding van DuckDB "
-            "staat hieronder.",
-            str(exc),
-        ) from None
+        raise _explain(exc, timed_out.is_set(), limits) from None
     finally:
         watchdog.cancel()
         cursor.close()
-    table = pa.Table.from_batches(batches, schema=schema).slice(0, limits.max_rows)
-    return Result(
-        frame=to_polars(table),
-        truncated=seen > limits.max_rows,
-        elapsed_s=time.perf_counter() - started,
+    cut = "rijen" if seen > limits.max_rows else "omvang" if size > MAX_RESULT_BYTES else None
+    return Result(frame=frame, cut=cut, elapsed_s=time.perf_counter() - started)
+
+
+def _explain(exc: BaseException, timed_out: bool, limits: Limits) -> Refused | QueryFailed:
+    """Any failure of a run as a Dutch message. Errors raised while the Arrow reader streams
+    the result arrive as OSError or ArrowException, not as duckdb.Error: judged by their text."""
+    text = str(exc)
+    if timed_out and (isinstance(exc, duckdb.InterruptException) or "INTERRUPT" in text):
+        return TimedOut(
+            f"De query is na {_seconds(limits.time_limit_s)} gestopt: dat is de tijdslimiet "
+            "van de werkbank. Beperk de gegevens met WHERE, koppel tabellen op hun sleutel "
+            "(een JOIN zonder ON-voorwaarde maakt alle combinaties), of tel eerst met count(*).",
+        )
+    if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or "Out of Memory" in text:
+        return QueryFailed(
+            "De query heeft meer geheugen nodig dan de werkbank mag gebruiken. Beperk de "
+            "gegevens met WHERE of GROUP BY, of selecteer minder kolommen.",
+            _first_line(exc),
+        )
+    if isinstance(exc, duckdb.CatalogException):
+        return QueryFailed(
+            "Een tabel, kolom of functie in de query bestaat niet. Zoek de juiste naam op in "
+            "de schemaverkenner; tabellen schrijft u als schema.tabel, bijv. kpi.waarden.",
+            text,
+        )
+    if isinstance(exc, duckdb.BinderException):
+        return QueryFailed(
+            "De query verwijst naar een kolom of functie die niet bestaat, of combineert "
+            "waarden die niet samengaan. Controleer de namen in de schemaverkenner; de melding "
+            "van DuckDB staat hieronder.",
+            text,
+        )
+    if isinstance(exc, duckdb.PermissionException):
+        return Refused(
+            "Bestanden, netwerk en instellingen zijn niet bereikbaar vanuit de werkbank. "
+            + HINT_SCHEMAS
+        )
+    if isinstance(exc, duckdb.Error | OSError | pa.ArrowException):
+        return QueryFailed(
+            "De query kon niet worden uitgevoerd. Controleer de SQL; de melding van DuckDB "
+            "staat hieronder.",
+            text,
+        )
+    return QueryFailed(
+        "Het resultaat van de query kon niet worden verwerkt. Probeer minder of andere "
+        "kolommen; meld het aan de beheerder als het blijft gebeuren.",
+        f"{type(exc).__name__}: {text}",
     )
 
 
@@ -352,6 +450,10 @@ def to_polars(table: pa.Table) -> pl.DataFrame:
         seen[name] = count
         names.append(name if count == 1 else f"{name}_{count}")
     table = table.rename_columns(names)
+    for index, name in enumerate(names):
+        replaced = _outside_calendar_as_text(table.column(name))
+        if replaced is not None:
+            table = table.set_column(index, name, replaced)
     try:
         return pl.from_arrow(table)
     except Exception:  # noqa: BLE001 - polars raises several types for unsupported Arrow types
@@ -365,6 +467,49 @@ def to_polars(table: pa.Table) -> pl.DataFrame:
                     name, [None if v is None else str(v) for v in column.to_pylist()], pl.String
                 )
         return pl.DataFrame(columns)
+
+
+_SECONDS_PER_UNIT = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+# Python and polars print dates only within years 1..9999; DuckDB also has 'infinity' and dates
+# far beyond, which would make polars panic when the result is shown or exported.
+_FIRST_SECOND, _LAST_SECOND = -62_135_596_800, 253_402_300_799
+_FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
+
+
+def _outside_calendar_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """A date/timestamp column with a value outside years 1..9999 as text ('infinity', or the
+    ISO form), or None when every value is in range (the usual case: nothing changes)."""
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        per_second = _SECONDS_PER_UNIT[kind.unit]
+        low, high = _FIRST_SECOND * per_second, _LAST_SECOND * per_second
+        raw = pc.cast(column, pa.int64())
+    elif pa.types.is_date32(kind):
+        low, high = _FIRST_DAY, _LAST_DAY
+        raw = pc.cast(column, pa.int32())
+    else:
+        return None
+    if len(column) == 0 or column.null_count == len(column):
+        return None
+    if pc.min(raw).as_py() >= low and pc.max(raw).as_py() <= high:
+        return None
+    epoch = dt.datetime(1970, 1, 1)
+    texts = []
+    for value in raw.to_pylist():
+        if value is None:
+            texts.append(None)
+        elif value > high:
+            texts.append("infinity")
+        elif value < low:
+            texts.append("-infinity")
+        elif pa.types.is_timestamp(kind):
+            seconds, rest = divmod(value, per_second)
+            micro = rest * 1_000_000 // per_second
+            moment = epoch + dt.timedelta(seconds=seconds, microseconds=micro)
+            texts.append(moment.isoformat(sep=" "))
+        else:
+            texts.append((epoch + dt.timedelta(days=value)).date().isoformat())
+    return pa.chunked_array([pa.array(texts, pa.string())])
 
 
 def _seconds(value: float) -> str:

@@ -12,6 +12,10 @@ Everything has a local default, so a fresh clone runs without configuration:
   VTHMONITOR_SQL_TIJDSLIMIET (seconds per query, default 10), VTHMONITOR_SQL_MAX_RIJEN (rows a
   query returns at most, default 10000), VTHMONITOR_SQL_GEHEUGEN (DuckDB memory limit of the
   process's reader of the published warehouse, default 2GB; the dashboard shares that reader).
+- VTHMONITOR_APP_GEHEUGEN: the address-space limit of the app process (`vthmonitor serve`) and
+  of `vthmonitor sql`, default 8GB. DuckDB's memory limit does not count every allocation (huge
+  strings, some functions): with this limit such a query fails with a memory error instead of
+  the kernel killing the whole app.
 - VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL); default
   `<lake>/app/werkbank.sqlite3`. It is not part of the published warehouse, so a load or a
   rebuild never touches it.
@@ -38,6 +42,37 @@ DEFAULT_READER_MEMORY = "2GB"
 
 class SettingsError(ValueError):
     """An environment variable holds a value that cannot be used (Dutch message)."""
+
+
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "TB": 1024**4}
+
+
+def parse_size(text: str) -> int:
+    """'8GB', '1500 MB', '2g' -> bytes (binary units, as DuckDB's memory_limit)."""
+    cleaned = text.strip().upper().replace(" ", "").replace(",", ".")
+    number = cleaned.rstrip("KMGTB")
+    unit = cleaned[len(number) :]
+    unit = unit if unit.endswith("B") or not unit else unit + "B"
+    try:
+        value = float(number) * _UNITS[unit]
+    except (ValueError, KeyError):
+        value = 0
+    if value <= 0:
+        raise SettingsError(
+            f"'{text}' is geen geheugengrootte; schrijf bijvoorbeeld 8GB of 1500MB."
+        )
+    return int(value)
+
+
+def _size(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        parse_size(raw)
+    except SettingsError as exc:
+        raise SettingsError(f"{name}: {exc}") from None
+    return raw
 
 
 def _number(env: Mapping[str, str], name: str, default: float, kind: type = float) -> float:
@@ -74,6 +109,11 @@ class Settings:
     sql_max_rows: int = 10_000
     reader_memory_limit: str = DEFAULT_READER_MEMORY
     app_state_override: Path | None = None
+    app_memory_limit: str = "8GB"
+
+    @property
+    def app_memory_bytes(self) -> int:
+        return parse_size(self.app_memory_limit)
 
     @property
     def app_state_file(self) -> Path:
@@ -92,6 +132,7 @@ class Settings:
             sql_time_limit_s=_number(env, "VTHMONITOR_SQL_TIJDSLIMIET", 10.0),
             sql_max_rows=int(_number(env, "VTHMONITOR_SQL_MAX_RIJEN", 10_000, int)),
             reader_memory_limit=env.get("VTHMONITOR_SQL_GEHEUGEN") or DEFAULT_READER_MEMORY,
+            app_memory_limit=_size(env, "VTHMONITOR_APP_GEHEUGEN", "8GB"),
             app_state_override=Path(state).resolve() if state else None,
         )
 

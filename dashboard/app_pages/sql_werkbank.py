@@ -301,12 +301,7 @@ with editor_col:
             f"{getal(result.elapsed_s, 2)} s"
         )
         if result.truncated:
-            st.warning(
-                f"Het resultaat is afgekapt: de query geeft meer dan {getal(limits.max_rows)} "
-                "rijen; u ziet en downloadt de eerste. Tel het geheel met count(*) of "
-                "groepeer met GROUP BY.",
-                icon=":material/content_cut:",
-            )
+            st.warning(result.cut_note(limits), icon=":material/content_cut:")
         components.tabel(frame, key="werkbank_tabel", column_config=dutch_columns(frame))
         csv_col, xlsx_col, parquet_col = st.columns(3)
         csv_col.download_button(

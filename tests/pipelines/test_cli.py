@@ -61,13 +61,22 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     )  # fmt: skip
     assert capped.returncode == 0
     assert capped.stdout.splitlines() == ["range"] + [str(i) for i in range(10)]
-    assert "afgekapt op 10 rijen" in capped.stderr
+    assert "meer dan 10 rijen" in capped.stderr
 
     slow = run(
         "sql", "select count(*) from range(100000) a, range(100000) b, range(100000) c",
         "--lake", lake, env=project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "1"},
     )  # fmt: skip
     assert slow.returncode == 1 and "na 1 seconde gestopt" in slow.stderr
+
+    # Beyond the address-space limit a query fails with a Dutch memory message, not a crash:
+    # this string distance needs ~5 GB outside DuckDB's own memory accounting.
+    huge = run(
+        "sql", "select damerau_levenshtein(repeat('a', 25000), repeat('b', 25000))",
+        "--lake", lake,
+        env=project_env | {"VTHMONITOR_APP_GEHEUGEN": "3GB", "VTHMONITOR_SQL_TIJDSLIMIET": "60"},
+    )  # fmt: skip
+    assert huge.returncode == 1 and "meer geheugen nodig" in huge.stderr, huge.stderr
 
     bad_setting = run(
         "sql", "select 1", "--lake", lake, env=project_env | {"VTHMONITOR_SQL_MAX_RIJEN": "veel"}
@@ -78,9 +87,9 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     from pipelines.app_state import AppState
 
     log = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog()
-    assert log["status"].to_list() == ["tijdslimiet", "ok"] + ["geweigerd"] * 4
+    assert log["status"].to_list() == ["fout", "tijdslimiet", "ok"] + ["geweigerd"] * 4
     assert log["kanaal"].unique().to_list() == ["cli"]
-    assert log.row(1, named=True)["rijen"] == 10 and log.row(1, named=True)["afgekapt"]
+    assert log.row(2, named=True)["rijen"] == 10 and log.row(2, named=True)["afgekapt"]
 
 
 def test_sql_saves_lists_and_reruns_a_query(tmp_path, small_sample, project_env):

@@ -97,6 +97,15 @@ ATTACKS = [
     ("pivot kpi.waarden on periode_type using sum(waarde)", "PIVOT"),
     ("explain select 1", "EXPLAIN"),
     ("", "geen query ingevuld"),
+    # the server's settings and file paths stay hidden
+    ("select * from pg_catalog.pg_settings", "instellingen van de server"),
+    ("select current_setting('temp_directory')", "current_setting()"),
+    ("from duckdb_databases", "Tabel 'duckdb_databases' zonder schema"),
+    ("from pragma_database_list", "zonder schema"),
+    ("select * from zaken", "Tabel 'zaken' zonder schema"),
+    # pathological texts are refused before they cost anything
+    ("select " + "abs(" * 400 + "1" + ")" * 400, "te diep genest"),
+    ("select 1 in (" + ",".join(["1"] * 60_000) + ")", "te lang"),
 ]
 
 
@@ -227,3 +236,43 @@ def test_check_does_not_run_anything(lake):
     assert check(lake.cursor(), "select * from kpi.waarden") == "select * from kpi.waarden"
     assert _fingerprint(lake.paths.root) == before
     assert isinstance(run(lake.cursor(), "select 1", Limits()).frame, pl.DataFrame)
+
+
+def test_errors_while_the_result_streams_are_explained_not_raised_raw(lake):
+    # DuckDB reports these from inside the Arrow reader, as OSError: still Dutch, still typed.
+    with pytest.raises(QueryFailed) as conversion:
+        run(
+            lake.cursor(),
+            "select range, case when range > 6000 then cast('a' || range as int) end "
+            "from range(100000)",
+            Limits(),
+        )
+    assert "Conversion Error" in conversion.value.detail
+    with pytest.raises(TimedOut):
+        run(
+            lake.cursor(),
+            "select range, repeat('x', 1000) as pad from range(1000000000) "
+            "where range < 5000 or hash(range) % 20000000 = 0",
+            Limits(time_limit_s=1),
+        )
+
+
+def test_a_result_of_huge_values_is_cut_by_size(lake):
+    result = run(lake.cursor(), "select repeat('x', 1000000) as s from range(600)", Limits())
+    assert result.cut == "omvang" and 200 < result.rows < 300
+    assert "groter dan 256 MB" in result.cut_note(Limits())
+    assert result.frame.estimated_size() <= 300 * 1024**2
+
+
+def test_dates_outside_the_calendar_come_back_as_text(lake):
+    result = run(
+        lake.cursor(),
+        "select 'infinity'::timestamp as t, '-infinity'::date as d, "
+        "'294247-01-10'::timestamp as ver, timestamp '2024-03-01 10:00' as gewoon",
+        Limits(),
+    )
+    assert result.frame.row(0)[:3] == ("infinity", "-infinity", "infinity")
+    assert result.frame.schema["gewoon"] == pl.Datetime("us")
+    from dashboard import export
+
+    assert b"infinity" in export.csv_bytes(result.frame)  # no panic in the export
