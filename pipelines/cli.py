@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -185,8 +184,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--browser.gatherUsageStats",
         "false",
     ]
-    limit = settings.app_memory_bytes
-    return subprocess.call(command, env=env, preexec_fn=lambda: limit_memory(limit))
+    limit_memory(settings.app_memory_bytes)  # inherited by the program exec'd below
+    # exec, not a child process: whoever stops `vthmonitor serve` (a test, systemd, Ctrl-C)
+    # stops the server itself, instead of leaving an orphaned Streamlit process behind.
+    os.execve(sys.executable, command, env)
 
 
 def parser() -> argparse.ArgumentParser:
