@@ -23,14 +23,23 @@ from pipelines import models
 from pipelines.contract import DUCKDB_TYPES, REFERENCE, SOURCES, Source
 from pipelines.lake import (
     LakePaths,
+    carries_data,
     committed_loads,
     connect_reader,
+    data_loads,
     fsync_path,
+    is_included,
     publish,
     published_warehouse,
 )
-from pipelines.parse import ParseContext, ReferenceError_, deelnemer_lookup, parse_rows
-from pipelines.readers import FileRejected, read_csv
+from pipelines.parse import (
+    ParseContext,
+    ReferenceError_,
+    deelnemer_lookup,
+    parse_rows,
+    shown_value,
+)
+from pipelines.readers import FileRejected, duckdb_path, read_csv
 from pipelines.settings import SQL_DIR, Settings
 
 RAW_META_COLUMNS = {
@@ -45,17 +54,41 @@ class BuildError(Exception):
     """The warehouse cannot be built (e.g. invalid reference data); the message is Dutch."""
 
 
-def _last_load_id(paths: LakePaths) -> str:
-    loads = sorted(p.stem for p in paths.loads.glob("L*.json"))
-    return loads[-1] if loads else "L000000"
+def _last_load_id(loads: list[dict]) -> str:
+    return loads[-1]["load_id"] if loads else "L000000"
 
 
-def needs_build(paths: LakePaths) -> bool:
-    """True when a committed load is not in the published warehouse (also after a kill)."""
+def published_state(settings: Settings, paths: LakePaths) -> tuple[list[str], str] | None:
+    """(load ids, definition hash) of the published warehouse, or None when there is none (or
+    it is of a layout that does not say)."""
     current = published_warehouse(paths)
     if current is None or not current.exists():
-        return True
-    return current.name.split("-", 1)[0] != "W" + _last_load_id(paths)
+        return None
+    try:
+        con = connect_reader(current, settings.reader_memory_limit)  # the one reader config
+        try:
+            held, definition = con.execute("select laadids, definitie from meta.build").fetchone()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return None
+    return list(held), definition
+
+
+def needs_build(settings: Settings, paths: LakePaths) -> bool:
+    """True when the published warehouse is not what the lake now holds: a load with data that
+    it lacks (also after a kill), a load excluded or removed since, or changed reference data,
+    SQL or build code. A load whose files were all refused needs no new build."""
+    state = published_state(settings, paths)
+    wanted = ([m["load_id"] for m in data_loads(paths)], definition_hash(settings))
+    return state != wanted
+
+
+def unpublished_loads(settings: Settings, paths: LakePaths) -> list[str]:
+    """Included loads with data that the published warehouse does not hold yet."""
+    state = published_state(settings, paths)
+    held = set(state[0]) if state else set()
+    return [m["load_id"] for m in data_loads(paths) if m["load_id"] not in held]
 
 
 def read_reference(settings: Settings, name: str, lookup: dict[str, str]) -> pl.DataFrame:
@@ -90,9 +123,16 @@ def deelnemer_lookup_from_reference(settings: Settings) -> dict[str, str]:
         raise BuildError(f"Referentiebestand deelnemers.csv: {exc}") from exc
 
 
+def identifier(name: str) -> str:
+    """A column name as a quoted SQL identifier. Names reaching SQL come from the contract or
+    the mapping file (checked against settings.SAFE_COLUMN_NAME), never from an export; the
+    quoting is correct anyway, so no name can end the identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def empty_raw_ddl(source: Source, table: str) -> str:
-    cols = [f'"{c.name}" {DUCKDB_TYPES[c.type]}' for c in source.stored_columns]
-    cols += [f'"{name}" {kind}' for name, kind in RAW_META_COLUMNS.items()]
+    cols = [f"{identifier(c.name)} {DUCKDB_TYPES[c.type]}" for c in source.stored_columns]
+    cols += [f"{identifier(name)} {kind}" for name, kind in RAW_META_COLUMNS.items()]
     return f"create table {table} ({', '.join(cols)})"
 
 
@@ -130,25 +170,16 @@ def _raw_files(paths: LakePaths, loads: list[dict], source: str) -> list[Path]:
 
 def _incremental_base(settings: Settings, paths: LakePaths, loads: list[dict], definition: str):
     """(published warehouse, load ids it holds) when the next build may start from a copy of it:
-    same definitions, and every load it holds is still committed. Else None (full build)."""
-    current = published_warehouse(paths)
-    if current is None or not current.exists():
-        return None
-    try:
-        # the one reader configuration (pitfall 6)
-        con = connect_reader(current, settings.reader_memory_limit)
-        try:
-            held, held_definition = con.execute(
-                "select laadids, definitie from meta.build"
-            ).fetchone()
-        finally:
-            con.close()
-    except duckdb.Error:
-        return None  # an older layout: build from scratch
+    same definitions, and the loads it holds are still the first of the loads to build from.
+    Else None (full build), also after a load was excluded or removed."""
+    state = published_state(settings, paths)
+    if state is None:
+        return None  # nothing published, or an older layout: build from scratch
+    held, held_definition = state
     committed = [m["load_id"] for m in loads]
-    if held_definition != definition or committed[: len(held)] != list(held):
+    if held_definition != definition or committed[: len(held)] != held:
         return None
-    return current, list(held)
+    return published_warehouse(paths), held
 
 
 def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = True) -> Path:
@@ -160,9 +191,10 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
     runs when there is no usable base (first load, changed SQL or reference data, `rebuild`).
     """
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    name = f"W{_last_load_id(paths)}-{stamp}.duckdb"
+    records = committed_loads(paths)
+    loads = [m for m in records if is_included(m) and carries_data(m)]
+    name = f"W{_last_load_id(loads)}-{stamp}.duckdb"
     tmp = paths.tmp / name
-    loads = committed_loads(paths)
     definition = definition_hash(settings)
     base = _incremental_base(settings, paths, loads, definition) if incremental else None
     if base is not None:
@@ -185,13 +217,17 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
         for source in SOURCES.values():
             if _append_raw(con, _raw_files(paths, new_loads, source.name), f"raw.{source.name}"):
                 touched.add(source.name)
+        _build_load_log(con, paths, records)
+        # Every file the build reads is read by now. From here on the connection cannot reach
+        # the file system at all, whatever a model or a value does (docs/invoer.md).
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
         lookup = deelnemer_lookup_from_reference(settings)
         for ref in REFERENCE:
             frame = read_reference(settings, ref, lookup)
             con.register("_ref", frame.drop("_regel").to_arrow())
             con.execute(f"create or replace table raw.{ref} as select * from _ref")
             con.unregister("_ref")
-        _build_load_log(con, paths, loads)
         # After an incremental append: views follow their tables by themselves, staging tables
         # of untouched sources are unchanged; everything derived (marts, kpi) is recomputed.
         con.execute(
@@ -200,7 +236,7 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
             [
                 name.removesuffix(".duckdb"),
                 dt.datetime.now(),
-                _last_load_id(paths),
+                _last_load_id(loads),
                 [m["load_id"] for m in loads],
                 definition,
             ],
@@ -216,37 +252,65 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
             ),
         )
         con.execute("checkpoint")
-    finally:
+    except BaseException:
         con.close()
+        # a failed build leaves nothing behind (it may be retried at once, pipelines/publishing.py)
+        for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    con.close()
     fsync_path(tmp)
     target = paths.warehouse / name
     os.replace(tmp, target)
     return target
 
 
-def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def _append_raw(con: duckdb.DuckDBPyConnection, files: list[Path], table: str) -> bool:
     """Insert the rows of `files` (in order) into `table`; True when there were any files."""
     if not files:
         return False
-    listing = "[" + ", ".join(_quote(p) for p in files) + "]"
-    scan = f"read_parquet({listing}, union_by_name=true)"
-    # Files may carry extra (unknown) export columns: add them as text first. The contract's
-    # columns are typed the same in every file, so the insert casts nothing else.
+    # file names are bound parameters (glob characters escaped), never SQL text
+    listing = [duckdb_path(p) for p in files]
+    scan = "read_parquet(?::varchar[], union_by_name=true)"
+    # Files may carry extra export columns the mapping file admitted: add them as text first.
+    # The contract's columns are typed the same in every file, so the insert casts nothing else.
     have = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
-    for column, *_ in con.execute(f"select * from {scan} limit 0").description:
+    for column, *_ in con.execute(f"select * from {scan} limit 0", [listing]).description:
         if column not in have:
-            con.execute(f'alter table {table} add column "{column}" varchar')
-    con.execute(f"insert into {table} by name select * from {scan}")
+            con.execute(f"alter table {table} add column {identifier(column)} varchar")
+    con.execute(f"insert into {table} by name select * from {scan}", [listing])
     return True
+
+
+UITGESLOTEN, VERWIJDERD = "uitgesloten", "verwijderd"
+
+
+def _exclusion(record: dict, file: dict) -> dict:
+    """How a file of an excluded or removed load shows in meta.loads: its rows are not in this
+    warehouse, and the message says why and what to do."""
+    if file["status"] != "geladen" or is_included(record):
+        return {}
+    if record.get("verwijderd"):
+        removed = record["verwijderd"]
+        return {
+            "status": VERWIJDERD,
+            "melding": f"lading verwijderd door {removed['door']} op {removed['op']}: "
+            f"{removed['reden']}",
+            "quarantaine_pad": None,
+        }
+    return {
+        "status": UITGESLOTEN,
+        "melding": "niet gepubliceerd: het warehouse kon met deze lading niet worden gebouwd "
+        f"({record['uitgesloten']['reden']}). Verwijder de lading met 'vthmonitor unload "
+        f"{record['load_id']}' of laad het bestand opnieuw na herstel.",
+        "quarantaine_pad": None,
+    }
 
 
 def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: list[dict]) -> None:
     rows = [
         {"load_id": m["load_id"], "gestart": m["gestart"], "klaar": m["klaar"], **f}
+        | _exclusion(m, f)
         for m in loads
         for f in m["bestanden"]
     ]
@@ -268,6 +332,7 @@ def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: lis
         "quarantaine": pl.Int64,
         "raw": pl.String,
         "quarantaine_pad": pl.String,
+        "niet_overgenomen": pl.List(pl.String),
     }
     frame = pl.DataFrame(rows, schema=schema).with_columns(
         pl.col("gestart", "klaar").str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S")
@@ -281,5 +346,11 @@ def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: lis
         "sha256 varchar, regel bigint, kolom varchar, reden varchar, waarde varchar)"
     )
     if q_files:
-        listing = "[" + ", ".join(_quote(p) for p in q_files) + "]"
-        con.execute(f"insert into raw.quarantaine by name select * from read_parquet({listing})")
+        # Values pass parse.shown_value again: quarantine files written by an older version
+        # may hold rejected free text in clear (docs/invoer.md, "Quarantaine").
+        quarantined = pl.read_parquet(q_files).with_columns(
+            pl.col("waarde").map_elements(shown_value, return_dtype=pl.String, skip_nulls=True)
+        )
+        con.register("_quarantaine", quarantined.to_arrow())
+        con.execute("insert into raw.quarantaine by name select * from _quarantaine")
+        con.unregister("_quarantaine")

@@ -35,6 +35,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 def cmd_load(args: argparse.Namespace) -> int:
     from pipelines.build import BuildError
     from pipelines.load import UsageError, load
+    from pipelines.publishing import BuildFailed
 
     settings = _settings(args)
     try:
@@ -47,28 +48,73 @@ def cmd_load(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"vthmonitor load: {exc}", file=sys.stderr)
         return 2
-    except BuildError as exc:
-        print(f"vthmonitor load: {exc}", file=sys.stderr)
+    except (BuildError, BuildFailed) as exc:
+        print(
+            f"vthmonitor load: het warehouse kon niet worden gebouwd: {exc}. De geladen "
+            "bestanden zijn bewaard en worden gepubliceerd zodra het bouwen weer lukt; tot dan "
+            "blijven de vorige gegevens zichtbaar.",
+            file=sys.stderr,
+        )
         return 1
+    if report.excluded:
+        ids = ", ".join(report.excluded)
+        print(
+            f"Niet gepubliceerd: lading {ids}. Het warehouse kon er niet mee worden gebouwd "
+            f"({report.exclusion_reason}). De lading telt niet mee; de andere gegevens zijn "
+            f"gepubliceerd. Verwijder haar met 'vthmonitor unload {report.excluded[0]} --reden "
+            "...', of herstel het bestand en laad het opnieuw.",
+            file=sys.stderr,
+        )
     if report.published:
         print(f"Gepubliceerd: {report.published}")
     else:
         print("Niets nieuws: de gepubliceerde datalake is ongewijzigd.")
-    return 1 if report.any_rejected else 0
+    return 1 if report.any_rejected or report.excluded else 0
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from pipelines.build import BuildError, build_and_publish
+    from pipelines.build import BuildError
     from pipelines.lake import LakePaths, exclusive_lock
+    from pipelines.publishing import BuildFailed, publish_lake
+
+    settings = _settings(args)
+    paths = LakePaths(settings.lake_dir)
+    try:
+        with exclusive_lock(paths):
+            outcome = publish_lake(settings, paths, full=True)
+    except (BuildError, BuildFailed) as exc:
+        print(f"vthmonitor rebuild: het warehouse kon niet worden gebouwd: {exc}.", file=sys.stderr)
+        return 1
+    if outcome.excluded:
+        print(
+            f"Niet gepubliceerd: lading {', '.join(outcome.excluded)} ({outcome.reason}); "
+            "verwijder haar met 'vthmonitor unload'.",
+            file=sys.stderr,
+        )
+    print(f"Opnieuw opgebouwd uit raw en gepubliceerd: {outcome.warehouse.name}")
+    return 1 if outcome.excluded else 0
+
+
+def cmd_unload(args: argparse.Namespace) -> int:
+    from pipelines.publishing import BuildFailed, UnknownLoad, unload
 
     settings = _settings(args)
     try:
-        with exclusive_lock(LakePaths(settings.lake_dir)):
-            built = build_and_publish(settings, incremental=False)
-    except BuildError as exc:
-        print(f"vthmonitor rebuild: {exc}", file=sys.stderr)
+        done = unload(settings, args.load_id, args.reden or "", _os_user())
+    except UnknownLoad as exc:
+        print(f"vthmonitor unload: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print(
+            f"vthmonitor unload: de lading is verwijderd, maar het warehouse kon niet worden "
+            f"gebouwd: {exc}.",
+            file=sys.stderr,
+        )
         return 1
-    print(f"Opnieuw opgebouwd uit raw en gepubliceerd: {built.name}")
+    files = ", ".join(done.files) or "geen geladen bestanden"
+    print(f"Lading {done.load_id} verwijderd ({files}; {done.rows} rijen).")
+    if done.published.warehouse is not None:
+        print(f"Gepubliceerd: {done.published.warehouse.name}")
     return 0
 
 
@@ -214,6 +260,16 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_rebuild)
 
     p = sub.add_parser(
+        "unload",
+        help="verwijder een lading (bijv. een uitgesloten lading) uit raw en het warehouse; "
+        "het logboek van de lading blijft",
+    )
+    p.add_argument("load_id", help="id van de lading, bijv. L000012 (zie meta.loads)")
+    p.add_argument("--reden", required=True, help="waarom (komt in het logboek)")
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_unload)
+
+    p = sub.add_parser(
         "sql",
         help="voer een alleen-lezen query uit op de gepubliceerde datalake (zelfde regels en "
         "auditlog als de SQL-werkbank van het dashboard)",
@@ -243,6 +299,38 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"vthmonitor {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"vthmonitor {args.command}: afgebroken.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        return _unexpected(args, exc)
+
+
+def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
+    """An error nobody foresaw: a Dutch sentence for the user, the traceback in a file for the
+    beheerder (docs/invoer.md). A load or rebuild never published anything half."""
+    import datetime as dt
+    import traceback
+
+    from pipelines.publishing import describe_failure
+
+    where = ""
+    try:
+        # in the lake, next to the landing zone: a message may quote a value from an export
+        folder = _settings(args).lake_dir / "logs"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        log = folder / f"fout-{args.command}-{stamp}-{os.getpid()}.txt"
+        log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+        where = f" Technische details voor de beheerder: {log}."
+    except Exception:  # noqa: BLE001 - a full disk: the sentence alone must do
+        pass
+    print(
+        f"vthmonitor {args.command}: {describe_failure(exc, '')}. Er is niets half gepubliceerd; "
+        f"de vorige gegevens blijven zichtbaar.{where}",
+        file=sys.stderr,
+    )
+    return 1
 
 
 if __name__ == "__main__":

@@ -133,6 +133,24 @@ def committed_loads(paths: LakePaths) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(paths.loads.glob("L*.json"))]
 
 
+def is_included(record: dict) -> bool:
+    """A committed load counts unless it was excluded after its build failed, or removed with
+    `vthmonitor unload` (docs/invoer.md, "Een lading die niet te bouwen is")."""
+    return not record.get("uitgesloten") and not record.get("verwijderd")
+
+
+def carries_data(record: dict) -> bool:
+    """A load that adds rows or deletions; one whose files were all refused changes no table."""
+    return bool(record.get("verwijderingen")) or any(
+        f["status"] == "geladen" for f in record["bestanden"]
+    )
+
+
+def data_loads(paths: LakePaths) -> list[dict]:
+    """The committed loads the warehouse is built from, oldest first."""
+    return [m for m in committed_loads(paths) if is_included(m) and carries_data(m)]
+
+
 def published_warehouse(paths: LakePaths) -> Path | None:
     try:
         name = paths.current.read_text().strip()

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,9 +24,17 @@ import polars as pl
 
 from pipelines import build
 from pipelines.contract import SOURCES, kind_from_filename
-from pipelines.lake import LakePaths, committed_loads, exclusive_lock, fsync_path, write_atomic
+from pipelines.lake import (
+    LakePaths,
+    committed_loads,
+    exclusive_lock,
+    fsync_path,
+    is_included,
+    write_atomic,
+)
 from pipelines.parse import ParseContext, parse_rows
 from pipelines.pseudonym import Pseudonymiser
+from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
 from pipelines.settings import Settings
 
@@ -51,6 +61,8 @@ class FileResult:
     quarantaine: int = 0
     raw: str | None = None  # Parquet of the loaded rows, relative to the lake
     quarantaine_pad: str | None = None
+    # unknown columns of the file that stayed in the landing zone (not admitted by the mapping)
+    niet_overgenomen: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """The one line `vthmonitor load` prints for this file."""
@@ -58,10 +70,21 @@ class FileResult:
             text = f"geladen: {self.bestand} ({self.bron}): {self.geladen} rijen geladen"
             if self.quarantaine:
                 text += f", {self.quarantaine} in quarantaine ({self.melding})"
+            if self.niet_overgenomen:
+                text += "; " + ignored_note(self.niet_overgenomen)
             return text
         if self.status == AL_GELADEN:
             return f"al geladen: {self.bestand}: {self.melding}"
         return f"geweigerd: {self.bestand}: {self.melding}"
+
+
+def ignored_note(columns: list[str]) -> str:
+    """Which unknown columns stayed in the landing zone, for the load line and meta.loads."""
+    shown = ", ".join(c[:40] for c in columns[:10]) + (" ..." if len(columns) > 10 else "")
+    return (
+        f"onbekende kolommen niet overgenomen (alleen in de landing zone): {shown}; neem een "
+        "kolom op in [extra_kolommen] van het koppelbestand als die nodig is"
+    )
 
 
 @dataclass
@@ -69,6 +92,8 @@ class LoadReport:
     load_id: str | None
     files: list[FileResult] = field(default_factory=list)
     published: str | None = None
+    excluded: list[str] = field(default_factory=list)  # loads whose build failed (not published)
+    exclusion_reason: str | None = None
 
     @property
     def any_rejected(self) -> bool:
@@ -76,30 +101,98 @@ class LoadReport:
 
 
 def expand(inputs: Iterable[Path]) -> list[Path]:
+    """The files to offer, in a stable order. A folder named on the command line is walked
+    without following links: a link or special file inside it is listed (and then refused by
+    `stage`), never followed. Hidden entries below the folder (".klaar", ".git") are skipped;
+    the given folder itself may live anywhere, also under a hidden folder or behind a link."""
     files: list[Path] = []
     for path in inputs:
         if path.is_dir():
-            # hidden files and folders below the given folder (".klaar", ".git") are skipped;
-            # the given folder itself may live anywhere, also under a hidden folder
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        elif path.is_file():
+            found = []
+            for folder, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                base = Path(folder)
+                # a link to a folder is not walked into (os.walk lists it under dirs only when
+                # it is not followed): offer it as an entry, so it is refused and reported
+                found += [base / d for d in dirs if (base / d).is_symlink()]
+                found += [base / n for n in names if not n.startswith(".")]
+            files.extend(sorted(found))
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise UsageError(f"'{path}' bestaat niet (geen bestand en geen map).")
     return files
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class Staged:
+    copy: Path  # the private copy in the lake's .tmp, under a name of our own
+    sha256: str
+    size: int
+
+
+def stage(path: Path, target: Path) -> Staged:
+    """Copy a delivered file to `target` while hashing it; every later step reads the copy.
+
+    Only a regular file is accepted: a symbolic link, folder, device, pipe or socket is refused
+    (a link to /proc/self/environ would put the loader's environment in the lake). The copy is
+    taken from one open file, checked to be the file that was inspected, and its length must
+    match the file's size before and after: a file that changes while it is read, or a system
+    file whose size is not its content, is refused. Reading the private copy also means a name
+    like `zaken_[1].csv` can never make a reader open another file.
+    """
+    try:
+        before = os.lstat(path)
+    except OSError as exc:
+        raise FileRejected(_os_reason(exc)) from None
+    if stat.S_ISLNK(before.st_mode):
+        raise FileRejected(
+            "het is een snelkoppeling (symbolische link), geen bestand; lever het bestand zelf "
+            "aan (kopieer het in de map)."
+        )
+    if not stat.S_ISREG(before.st_mode):
+        kind = "een map" if stat.S_ISDIR(before.st_mode) else "een apparaat, pijp of socket"
+        raise FileRejected(f"het is {kind}, geen gewoon bestand; lever een exportbestand aan.")
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise FileRejected(_os_reason(exc)) from None
+    digest, copied = hashlib.sha256(), 0
+    try:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
+            raise FileRejected(_CHANGED)
+        with open(fd, "rb", closefd=False) as src, open(target, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                digest.update(chunk)
+                dst.write(chunk)
+                copied += len(chunk)
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if copied != opened.st_size or (after.st_size, after.st_mtime_ns) != (
+        opened.st_size,
+        opened.st_mtime_ns,
+    ):
+        target.unlink(missing_ok=True)
+        raise FileRejected(_CHANGED)
+    return Staged(target, digest.hexdigest(), copied)
+
+
+_CHANGED = (
+    "het bestand veranderde tijdens het lezen (of is geen gewoon exportbestand); wacht tot het "
+    "helemaal is weggeschreven en laad het opnieuw."
+)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "het bestand mag niet worden gelezen (geen toegang); vraag de beheerder om rechten."
+    if exc.errno == errno.ELOOP:
+        return (
+            "het is een snelkoppeling (symbolische link), geen bestand; lever het bestand zelf aan."
+        )
+    return f"het bestand kan niet worden gelezen ({exc.strerror}); lever het opnieuw aan."
 
 
 def next_load_id(paths: LakePaths) -> str:
@@ -113,6 +206,7 @@ def remove_uncommitted(paths: LakePaths) -> None:
     for parquet in paths.raw.glob("*/*.parquet"):
         if parquet.name.split("-", 1)[0] not in committed:
             parquet.unlink()
+    remove_files_of_removed_loads(paths)
     shutil.rmtree(paths.tmp, ignore_errors=True)
     paths.tmp.mkdir(parents=True, exist_ok=True)
     for stray in paths.loads.glob(".*.tmp"):
@@ -134,15 +228,17 @@ def load(
     paths = LakePaths(settings.lake_dir)
     paths.ensure()
     today = today or dt.date.today()
-    aliases = settings.header_aliases()
+    mapping = settings.export_mapping()
 
     with exclusive_lock(paths):
         remove_uncommitted(paths)
         load_id = next_load_id(paths)
         started = dt.datetime.now().isoformat(timespec="seconds")
+        # an excluded or removed load does not count: its files may be offered again
         known = {
             f["sha256"]: f
             for m in committed_loads(paths)
+            if is_included(m)
             for f in m["bestanden"]
             if f["status"] == GELADEN
         }
@@ -153,7 +249,7 @@ def load(
         )
         report = LoadReport(load_id=load_id)
         for seq, path in enumerate(files, start=1):
-            result = _load_file(paths, load_id, seq, path, kind, known, ctx, aliases)
+            result = _load_file(paths, load_id, seq, path, kind, known, ctx, mapping)
             if result.status == GELADEN:
                 known[result.sha256] = asdict(result)
             report.files.append(result)
@@ -173,18 +269,35 @@ def load(
                 paths.loads / f"{load_id}.json",
                 json.dumps(record, indent=1, ensure_ascii=False).encode(),
             )
-        # Rebuild when this load committed something, or when an earlier load committed but
-        # was killed before it could publish.
-        if build.needs_build(paths):
-            report.published = build.build_and_publish(settings).name
+        # Build when this load added data, or when an earlier load committed but was killed
+        # before it could publish; a build that fails because of new data excludes it
+        # (pipelines/publishing.py), so the next load is never stuck behind it.
+        outcome = publish_lake(settings, paths)
+        if outcome.warehouse is not None:
+            report.published = outcome.warehouse.name
+        report.excluded, report.exclusion_reason = outcome.excluded, outcome.reason
     return report
 
 
-def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResult:
-    size = path.stat().st_size
-    sha = sha256_of(path)
+def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping) -> FileResult:
     bron = kind or kind_from_filename(path.name)
-    result = FileResult(seq, path.name, str(path), bron, sha, size, GEWEIGERD, "")
+    result = FileResult(seq, path.name, str(path), bron, "", 0, GEWEIGERD, "")
+    suffix = path.suffix.lower()
+    staged_name = f"{load_id}-{seq:04d}" + (suffix if suffix in (".csv", ".txt", ".xlsx") else "")
+    try:
+        staged = stage(path, paths.tmp / staged_name)
+    except FileRejected as exc:
+        result.melding = str(exc)
+        return result
+    result.sha256, result.grootte = staged.sha256, staged.size
+    try:
+        return _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping)
+    finally:
+        staged.copy.unlink(missing_ok=True)  # moved into landing when accepted
+
+
+def _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping) -> FileResult:
+    bron, sha = result.bron, staged.sha256
     if bron is None:
         result.melding = (
             "onbekende soort bestand: de naam moet beginnen met de bron (bijv. "
@@ -201,21 +314,22 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
         )
         return result
 
-    landing = paths.landing / bron / f"{sha}{path.suffix.lower()}"
-    if not landing.exists():
-        landing.parent.mkdir(parents=True, exist_ok=True)
-        tmp = paths.tmp / f"{sha}.landing"
-        shutil.copyfile(path, tmp)
-        fsync_path(tmp)
-        os.replace(tmp, landing)
-
     source = SOURCES[bron]
     try:
-        raw = read_file(path, source, aliases.get(bron, {}), workdir=paths.tmp)
+        raw = read_file(
+            staged.copy,
+            source,
+            mapping.aliases.get(bron, {}),
+            workdir=paths.tmp,
+            sheet=mapping.sheets.get(bron),
+            suffix=path.suffix,
+        )
         parse_ctx = ctx
         if raw.encoding == "xlsx":
             parse_ctx = ParseContext(ctx.deelnemers, ctx.pseudonymise, ctx.today, dot_decimals=True)
-        parsed = parse_rows(raw.table, source, parse_ctx)
+        parsed = parse_rows(
+            raw.table, source, parse_ctx, extra_columns=mapping.extra_columns.get(bron, ())
+        )
     except FileRejected as exc:
         result.melding = str(exc)
         return result
@@ -232,6 +346,7 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
     result.regels = raw.data_rows
     result.geladen = parsed.rows.height
     result.quarantaine = quarantined
+    result.niet_overgenomen = list(parsed.ignored)
     stem = f"{load_id}-{seq:04d}"
     rows = parsed.rows.with_columns(
         pl.lit(load_id).alias("_load_id"),
@@ -255,6 +370,13 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, aliases) -> FileResu
         result.quarantaine_pad = str(q_target.relative_to(paths.root))
     else:
         result.melding = "geen fouten"
+    # Only an accepted file is kept in the landing zone (docs/invoer.md): a refused one may be
+    # anything, and the person who offered it still has it.
+    landing = paths.landing / bron / f"{sha}{path.suffix.lower()}"
+    if not landing.exists():
+        landing.parent.mkdir(parents=True, exist_ok=True)
+        fsync_path(staged.copy)
+        os.replace(staged.copy, landing)
     return result
 
 

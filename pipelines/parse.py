@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -38,13 +38,29 @@ _TRUE = ("ja", "j", "1", "true", "waar", "yes", "y")
 _FALSE = ("nee", "n", "0", "false", "onwaar", "no")
 BOOLEANS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 
+# Digits are ASCII [0-9], never `\d`: the regex engine's \d also matches full-width and
+# Arabic-Indic digits, which then pass the format check but fail the conversion.
 # "1.234,5", "-12", "12,50": Dutch decimals, optional thousands dots in groups of three.
-DUTCH_DECIMAL = r"^[-+]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$"
+DUTCH_DECIMAL = r"^[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$"
 # Excel cells that held a number come out as "0.8": accepted for xlsx input only, where the
 # value was typed in a cell and "1.234" cannot mean one thousand two hundred and thirty four.
-DOT_DECIMAL = r"^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$"
-INTEGER = r"^[-+]?\d+$"
-POSTCODE = r"^(\d{4})\s*([A-Za-z]{2})?$"
+DOT_DECIMAL = r"^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"
+INTEGER = r"^[-+]?[0-9]+$"
+POSTCODE = r"^([0-9]{4})\s*([A-Za-z]{2})?$"
+
+# The longest field an export can hold: an Excel cell holds at most 32 767 characters, so a
+# longer field is a broken export, never a value (docs/invoer.md, "Grenzen").
+MAX_FIELD_CHARS = 32_767
+# Control characters (NUL and the like; TAB, LF and CR are ordinary) never belong in a value.
+CONTROL_CHARS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+FIELD_TOO_LONG = (
+    "het veld is langer dan 32.767 tekens (de grens van een Excel-cel); het is afgebroken of "
+    "samengevoegd met andere velden: corrigeer de export"
+)
+FIELD_CONTROL = (
+    "het veld bevat een onzichtbaar stuurteken (bijv. NUL); verwijder het in de bron of "
+    "exporteer opnieuw"
+)
 
 PII_MASK = "(persoonsgegeven, niet getoond)"
 
@@ -119,6 +135,17 @@ def _fmt(number: float) -> str:
     return text.replace(".", ",")
 
 
+def field_error(raw: pl.Expr) -> pl.Expr:
+    """Why a raw field can be no value of any type (too long, control characters), or null."""
+    return (
+        pl.when(raw.str.len_chars() > MAX_FIELD_CHARS)
+        .then(pl.lit(FIELD_TOO_LONG))
+        .when(raw.str.contains(CONTROL_CHARS))
+        .then(pl.lit(FIELD_CONTROL))
+        .otherwise(None)
+    )
+
+
 def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr, pl.Expr]:
     """(typed value, error reason or null) for one column, as expressions on the raw strings."""
     text = _blank_to_null(raw)
@@ -131,7 +158,12 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
     elif col.type == "int":
         ok = text.str.contains(INTEGER)
         value = pl.when(ok).then(text.str.replace(r"^\+", "")).cast(pl.Int64, strict=False)
-        error = pl.when(present & ~ok).then(pl.lit("geen geheel getal"))
+        error = (
+            pl.when(present & ~ok)
+            .then(pl.lit("geen geheel getal"))
+            .when(present & value.is_null())
+            .then(pl.lit("het getal is te groot (hooguit 18 cijfers)"))
+        )
     elif col.type == "decimal":
         dutch = text.str.contains(DUTCH_DECIMAL)
         normalised = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
@@ -143,8 +175,14 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
             normalised = pl.when(dotted).then(text).otherwise(normalised)
             ok = dutch | dotted
         value = pl.when(ok).then(normalised).cast(pl.Float64, strict=False)
-        error = pl.when(present & ~ok).then(
-            pl.lit("geen getal (verwacht bijvoorbeeld 1.234,5 met een komma als decimaalteken)")
+        error = (
+            pl.when(present & ~ok)
+            .then(
+                pl.lit("geen getal (verwacht bijvoorbeeld 1.234,5 met een komma als decimaalteken)")
+            )
+            # "1e400" or 400 digits convert to infinity: no amount or count is that large
+            .when(present & (value.is_null() | value.is_infinite() | value.is_nan()))
+            .then(pl.lit("het getal is te groot om te verwerken"))
         )
     elif col.type in ("date", "datetime"):
         parsed = pl.coalesce(
@@ -189,12 +227,26 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
     else:  # pragma: no cover - the contract only uses the types above
         raise ValueError(col.type)
 
+    if hasattr(error, "otherwise"):  # an open when/then chain
+        error = error.otherwise(None)
+    # The contract's promise, for every type: a value that is present either converts or is
+    # quarantined. Never a silent NULL (docs/invoer.md, "Getallen").
+    error = pl.coalesce(
+        [
+            error,
+            pl.when(present & value.is_null()).then(
+                pl.lit("de waarde kon niet worden omgezet; corrigeer de export")
+            ),
+        ]
+    )
     if col.type in ("int", "decimal"):
         range_error = _range_error(col, value)
         if range_error is not None:
-            error = pl.coalesce([error.otherwise(None), range_error])
+            error = pl.coalesce([error, range_error])
     if col.not_null:
         error = pl.coalesce([pl.when(~present).then(pl.lit("verplicht veld is leeg")), error])
+    # A field that is no value at all is reported as such, before any type error.
+    error = pl.coalesce([field_error(raw), error])
     return value, error
 
 
@@ -244,17 +296,25 @@ CROSS_CHECKS: dict[str, tuple[str, str, Callable[[], pl.Expr]]] = {
 class Parsed:
     rows: pl.DataFrame  # typed rows that passed every check, in file order, with `_regel`
     errors: pl.DataFrame  # one row per (regel, kolom) problem: ERROR_SCHEMA
+    ignored: tuple[str, ...] = ()  # unknown columns left in the landing zone
 
     @property
     def quarantined_rows(self) -> int:
         return self.errors["regel"].n_unique() if self.errors.height else 0
 
 
-# Unknown export columns are kept in raw (data contract), except those whose name suggests
-# personal data or free text: those stay in the landing zone only (AVG), so an export that
-# adds "Naam melder 2" or "Opmerking" never puts clear personal data in the lake.
+# Unknown export columns stay in the landing zone only, unless the mapping file admits them by
+# name (docs/invoer.md, "Kolommen"): a new column in an export may hold anything, a BSN included.
+# A name that suggests personal data or free text cannot even be admitted.
 PERSONAL_NAME_PARTS = (
     "naam",
+    "burgerservice",
+    "geboren",
+    "gsm",
+    "contact",
+    "beschrijving",
+    "persoon",
+    "klant",
     "mail",
     "telefoon",
     "tel_",
@@ -277,23 +337,60 @@ def looks_personal(column: str) -> bool:
     return name == "tel" or any(part in name for part in PERSONAL_NAME_PARTS)
 
 
+# What the quarantine may show of a rejected value (docs/invoer.md, "Quarantaine"). The beheerder
+# needs to see "31-02-2024" or "Gemeente Hengeloo" to fix an export, but a rejected value can be
+# anything a person typed in the wrong column: text with an e-mail address, a phone number or
+# BSN (8 or more digits in a row), several words, or more than 32 characters is not shown; the
+# file, line and column say where to find it in the landing zone.
+_SHOWN_MAX_CHARS = 32
+_LONG_NUMBER = re.compile(r"[0-9]{8,}")
+_CONTROL = re.compile(CONTROL_CHARS)
+_HIDDEN = "(niet getoond: {} tekens, mogelijk persoonsgegevens; zie het bestand)"
+_HIDDEN_PATTERN = re.compile(
+    "^" + re.escape(_HIDDEN).replace(re.escape("{}"), "[0-9]+(?:\\.[0-9]{3})*") + "$"
+)
+
+
+def shown_value(value: str | None) -> str | None:
+    """A rejected value as meta.quarantaine may show it: itself, or a note that hides it.
+    Applying it twice changes nothing (the build applies it again to older files)."""
+    if value is None or value == PII_MASK or _HIDDEN_PATTERN.match(value):
+        return value
+    hide = (
+        len(value) > _SHOWN_MAX_CHARS
+        or "@" in value
+        or _LONG_NUMBER.search(value.replace(" ", "")) is not None
+        or len(value.split()) > 2
+        or _CONTROL.search(value) is not None
+    )
+    if not hide:
+        return value
+    return _HIDDEN.format(f"{len(value):,}".replace(",", "."))
+
+
 # Rows are typed in slices: evaluating every expression on 1.6 M rows at once costs ~1 GB of
 # intermediate strings; slices keep the peak low at the same speed.
 SLICE_ROWS = 200_000
 
 
 def parse_rows(
-    table: pl.DataFrame, source: Source, ctx: ParseContext, slice_rows: int = SLICE_ROWS
+    table: pl.DataFrame,
+    source: Source,
+    ctx: ParseContext,
+    slice_rows: int = SLICE_ROWS,
+    extra_columns: Collection[str] = (),
 ) -> Parsed:
     """Type and check every row of `table` (strings, canonical names, `_regel`).
 
-    Columns of the contract that the file does not have are treated as empty; columns the
-    contract does not know are kept as text (`extra_<name>`) for the raw layer.
+    Columns of the contract that the file does not have are treated as empty. Columns the
+    contract does not know are kept as text (`extra_<name>`) only when `extra_columns` (the
+    mapping file's admitted names) lists them; the others are left out (`Parsed.ignored`).
     """
     known = {c.name for c in source.columns}
-    extras = [
-        c for c in table.columns if c not in known and c != "_regel" and not looks_personal(c)
-    ]
+    unknown = [c for c in table.columns if c not in known and c != "_regel"]
+    extras = [c for c in unknown if c in extra_columns and not looks_personal(c)]
+    ignored = tuple(c for c in unknown if c not in extras)
+    table = table.drop(ignored)
     table = table.with_columns(
         pl.lit(None, dtype=pl.String).alias(c.name)
         for c in source.columns
@@ -330,7 +427,11 @@ def parse_rows(
     for col in source.stored_columns:
         if col.pii == "hash":
             rows = rows.with_columns(ctx.pseudonymise(col.name, rows[col.name]).alias(col.name))
-    return Parsed(rows=rows, errors=pl.concat(errors).sort("regel", "kolom"))
+    errors = pl.concat(errors).sort("regel", "kolom")
+    errors = errors.with_columns(
+        pl.col("waarde").map_elements(shown_value, return_dtype=pl.String, skip_nulls=True)
+    )
+    return Parsed(rows=rows, errors=errors, ignored=ignored)
 
 
 def _type_slice(
@@ -345,11 +446,14 @@ def _type_slice(
         value, error = parse_column(column, pl.col(col.name), ctx)
         value_exprs.append(value.alias(col.name))
         error_exprs.append(error.alias(f"_fout_{col.name}"))
+    # admitted extra columns are text: only the field check applies
+    error_exprs += [field_error(pl.col(c)).alias(f"_fout_extra_{c}") for c in extras]
     typed = table.select(
         pl.col("_regel"),
         *value_exprs,
         *error_exprs,
         *(pl.col(c).alias(f"_ruw_{c}") for c in _stored_names(source)),
+        *(pl.col(c).alias(f"_ruw_extra_{c}") for c in extras),
         *(_blank_to_null(pl.col(c)).alias(f"extra_{c}") for c in extras),
     )
 
@@ -389,13 +493,15 @@ def _collect_errors(typed: pl.DataFrame, source: Source, error_cols: list[str]) 
     frames = []
     for err_col in error_cols:
         shown = err_col.removeprefix("_fout_")
-        column_def = source.column(shown)
-        # a postcode is personal data too: only its 4 digits may be kept, so never show it
-        pii = column_def.pii is not None or column_def.type == "postcode4"
+        pii = False
+        if not shown.startswith("extra_"):
+            column_def = source.column(shown)
+            # a postcode is personal data too: only its 4 digits may be kept, so never show it
+            pii = column_def.pii is not None or column_def.type == "postcode4"
         frames.append(
             bad.filter(pl.col(err_col).is_not_null()).select(
                 pl.col("_regel").alias("regel"),
-                pl.lit(shown).alias("kolom"),
+                pl.lit(shown.removeprefix("extra_")).alias("kolom"),
                 pl.col(err_col).alias("reden"),
                 (pl.lit(PII_MASK) if pii else pl.col(f"_ruw_{shown}")).alias("waarde"),
             )

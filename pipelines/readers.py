@@ -18,6 +18,9 @@ import csv
 import io
 import re
 import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,24 @@ from pipelines.contract import Source
 from pipelines.parse import ERROR_SCHEMA, normalise_name
 
 DELIMITER = ";"
+
+# Limits on what a delivered file may be (docs/invoer.md, "Grenzen"). They are checked before
+# anything is committed, so a file beyond them is refused with a message instead of making the
+# build fail later. The contract's sources have at most 16 columns; an export with hundreds more
+# is not an export of one of them.
+MAX_COLUMNS = 500
+# Unpacked size of an Excel workbook (all its parts). A real HR or finance export is a few MB; a
+# workbook whose parts unpack to more is refused before any spreadsheet reader sees it.
+MAX_XLSX_UNPACKED = 256 * 1024**2
+# Cells in the read sheet's used range (rows x columns): the spreadsheet reader allocates the
+# whole range, so one cell far away (XFD1048576) must not make it allocate 17 billion.
+MAX_XLSX_CELLS = 20_000_000
+# Names fastexcel gives to header cells without a name (a merged or empty header cell).
+_UNNAMED = re.compile(r"^__UNNAMED__\d+$")
+
+# Python's csv module refuses fields over 128 KB with an error that says nothing about length;
+# long fields are read whole and judged by the field check in pipelines/parse.py instead.
+csv.field_size_limit(2**31 - 1)
 
 
 class FileRejected(Exception):
@@ -80,13 +101,21 @@ def detect_encoding(data: bytes) -> str:
         ) from exc
 
 
+# Control characters no text export contains (TAB, LF, CR and FF excepted).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def looks_binary(data: bytes) -> str | None:
+    """A reason when the start of the file is not text. One stray control character (a NUL in a
+    field) does not make a file binary: such a row is quarantined wherever it is in the file
+    (pipelines/parse.py). Many of them (over 1 in 100 bytes, or 8 in a small file) do."""
     head = data[:8192]
     if head.startswith(b"PK\x03\x04"):
         return "het is een zip- of Excel-bestand, geen CSV"
     if head.startswith(b"%PDF"):
         return "het is een PDF-bestand"
-    if b"\x00" in head:
+    controls = len(_CONTROL_BYTES.findall(head))
+    if controls > max(8, len(head) // 100):
         return "het is geen tekstbestand (het bevat binaire gegevens)"
     return None
 
@@ -100,13 +129,20 @@ def map_header(
     (normalised export name -> canonical name) comes from the organisation's mapping file.
     Raises FileRejected for an empty or duplicated header name and for missing required columns.
     """
+    if len(names) > MAX_COLUMNS:
+        count = f"{len(names):,}".replace(",", ".")
+        raise FileRejected(
+            f"de kopregel heeft {count} kolommen; een export heeft er hooguit {MAX_COLUMNS}. "
+            "Controleer of dit de juiste export is (en het scheidingsteken ;)."
+        )
     known = {c.name for c in source.columns}
     canonical, seen = [], {}
     for position, name in enumerate(names, start=1):
         norm = normalise_name(name)
         if not norm:
             raise FileRejected(
-                f"kolom {position} van de kopregel heeft geen naam; geef elke kolom een naam."
+                f"kolom {position} van de kopregel heeft geen naam; geef elke kolom een naam "
+                "(in Excel: maak samengevoegde cellen in de kopregel los)."
             )
         norm = aliases.get(norm, norm)
         if norm in seen:
@@ -206,13 +242,22 @@ def _scan(path: Path) -> _Scan:
     return _Scan(encoding, has_rows, inside)
 
 
+# UTF-8 byte sequences of the characters Dutch text uses (é ë è ï ö ü as C3 xx; € ’ “ ” – as
+# E2 80/82 xx; a non-breaking space or ° as C2 xx). Read as Windows-1252 they become "Ã©",
+# "â‚¬", "Â°": in real Windows-1252 text these pairs practically never occur, so a file that is
+# not valid UTF-8 but contains them mixes two encodings (typically rows pasted from another file).
+_UTF8_IN_CP1252 = re.compile(rb"\xc3[\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]|\xc2[\xa0-\xbf]")
+
+
 def _check_cp1252(path: Path, head: bytes) -> str:
+    """Windows-1252, when every byte is one and the file does not also contain UTF-8 text."""
     if head.startswith(codecs.BOM_UTF8):
         raise FileRejected(
             "het bestand begint als UTF-8 maar bevat ongeldige tekens; sla het opnieuw op als "
             "'CSV UTF-8'."
         )
     decoder = codecs.getincrementaldecoder("cp1252")()
+    line, previous = 1, b""
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             try:
@@ -222,6 +267,22 @@ def _check_cp1252(path: Path, head: bytes) -> str:
                     "de tekencodering is niet te herkennen (geen UTF-8 en geen Windows-1252); "
                     "sla het bestand opnieuw op als 'CSV UTF-8'."
                 ) from exc
+            # a sequence may straddle two chunks: search with the last 2 bytes of the previous
+            window = previous + chunk
+            found = _UTF8_IN_CP1252.search(window)
+            if found:
+                at = line + window[: found.start()].count(b"\n") - previous.count(b"\n")
+                sample = found.group().decode("utf-8", errors="replace")
+                raise FileRejected(
+                    f"gemengde tekencodering: regel {at} bevat tekst in UTF-8 (bijv. "
+                    f"'{sample}', in Windows-1252 gelezen als "
+                    f"'{found.group().decode('cp1252', errors='replace')}'), terwijl andere "
+                    "regels Windows-1252 zijn. Zo zouden letters met accenten verminkt worden. "
+                    "Sla het bestand in Excel opnieuw op als 'CSV UTF-8' en controleer de "
+                    "regels die uit een ander bestand zijn geplakt."
+                )
+            line += chunk.count(b"\n")
+            previous = chunk[-2:]
     return "cp1252"
 
 
@@ -267,6 +328,12 @@ def _transcode(path: Path, encoding: str, target: Path) -> None:
             dst.write(chunk)
 
 
+def duckdb_path(path: Path) -> str:
+    """`path` as DuckDB's file functions must be given it to read exactly that file: DuckDB
+    treats `*`, `?` and `[` as glob characters, so each is escaped as a one-character class."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
+
+
 def _read_fast(path: Path, encoding: str, width: int, workdir: Path | None) -> pl.DataFrame | None:
     """DuckDB's strict CSV reader; None when it finds a structural problem anywhere."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
@@ -279,14 +346,15 @@ def _read_fast(path: Path, encoding: str, width: int, workdir: Path | None) -> p
             if encoding != "utf-8":  # DuckDB reads UTF-8 only (no Windows-1252, BOM-less)
                 target = Path(tmp) / "utf8.csv"
                 _transcode(path, encoding, target)
-            literal = str(target).replace("'", "''")
+            # The path is a bound parameter, never SQL text, and its glob characters are
+            # escaped: DuckDB expands `zaken_[1].csv` or `*` to *other* files otherwise.
             query = (
-                f"select * from read_csv('{literal}', delim=';', quote='\"', escape='\"', "
+                "select * from read_csv(?, delim=';', quote='\"', escape='\"', "
                 f"header=false, skip=1, auto_detect=false, columns={{{columns}}}, "
                 "strict_mode=true, null_padding=false, all_varchar=true)"
             )
             try:
-                table = con.sql(query).pl()
+                table = con.sql(query, params=[duckdb_path(target)]).pl()
             except duckdb.Error:
                 return None
     finally:
@@ -364,16 +432,144 @@ def _structure_error(line: int, reason: str) -> dict:
     return {"regel": line, "kolom": "(hele regel)", "reden": reason, "waarde": None}
 
 
-def read_xlsx(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTable:
-    """First sheet of an Excel file, every cell as text (no type guessing, which would empty a
-    text cell in a column that looks numeric), with the sheet's own row numbers."""
+_XLSX_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_XLSX_UNREADABLE = "het Excel-bestand kan niet worden gelezen; sla het opnieuw op als .xlsx."
+
+
+@dataclass(frozen=True)
+class _Sheet:
+    name: str
+    state: str  # visible, hidden or veryHidden
+    part: str  # the sheet's XML part in the zip, e.g. xl/worksheets/sheet1.xml
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def inspect_xlsx(path: Path, wanted: str | None = None) -> str:
+    """The name of the sheet to read, after checking the workbook can be read safely.
+
+    Every part is decompressed once, streaming, with a cap on the total (a zip bomb is refused
+    before any reader allocates; the zip's own size fields are not trusted, the CRC check
+    catches a lie). Hidden sheets are never read: the visible sheet is what the person who
+    exported the file saw. A workbook with several visible sheets is refused unless the mapping
+    file names the sheet ([bladen]), because guessing would load the wrong table silently."""
     try:
-        frame = pl.read_excel(path, sheet_id=1, infer_schema_length=0, drop_empty_rows=False)
-    except Exception as exc:  # fastexcel raises its own types; any failure means unreadable
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRejected(_XLSX_UNREADABLE) from exc
+    with archive:
+        try:
+            sheets = _sheets(archive)
+        except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError) as exc:
+            raise FileRejected(_XLSX_UNREADABLE) from exc
+        visible = [s for s in sheets if s.state == "visible"]
+        if wanted is not None:
+            chosen = next((s for s in sheets if s.name.lower() == wanted.lower()), None)
+            if chosen is None or chosen.state != "visible":
+                found = ", ".join(f"'{s.name}'" for s in visible) or "geen"
+                raise FileRejected(
+                    f"het blad '{wanted}' (uit het koppelbestand) staat niet zichtbaar in dit "
+                    f"Excel-bestand; zichtbare bladen: {found}. Pas het koppelbestand of de "
+                    "export aan."
+                )
+        elif not visible:
+            raise FileRejected(
+                "het Excel-bestand heeft geen zichtbaar blad; maak het blad zichtbaar."
+            )
+        elif len(visible) > 1:
+            names = ", ".join(f"'{s.name}'" for s in visible)
+            raise FileRejected(
+                f"het Excel-bestand heeft {len(visible)} zichtbare bladen ({names}); het is niet "
+                "zeker welk blad de export is. Lever een bestand met één zichtbaar blad, of noem "
+                "het blad in het koppelbestand (VTHMONITOR_KOPPELINGEN, tabel [bladen])."
+            )
+        else:
+            chosen = visible[0]
+        _check_unpacked(archive, chosen.part)
+    return chosen.name
+
+
+def _sheets(archive: zipfile.ZipFile) -> list[_Sheet]:
+    def small_part(name: str) -> bytes:
+        if archive.getinfo(name).file_size > 16 * 1024**2:
+            raise ValueError(name)
+        return archive.read(name)
+
+    workbook = ET.fromstring(small_part("xl/workbook.xml"))
+    rels = ET.fromstring(small_part("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _XLSX_NS)}
+    sheets = []
+    for node in workbook.iterfind("m:sheets/m:sheet", _XLSX_NS):
+        target = targets.get(node.get(f"{{{_XLSX_NS['r']}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheets.append(_Sheet(node.get("name", ""), node.get("state", "visible"), part))
+    return sheets
+
+
+def _check_unpacked(archive: zipfile.ZipFile, sheet_part: str) -> None:
+    total, max_row, max_col = 0, 0, 0
+    for info in archive.infolist():
+        is_sheet = info.filename == sheet_part
+        tail = b""
+        try:
+            with archive.open(info) as part:
+                while chunk := part.read(CHUNK):
+                    total += len(chunk)
+                    if total > MAX_XLSX_UNPACKED:
+                        raise FileRejected(
+                            f"het Excel-bestand pakt uit tot meer dan "
+                            f"{MAX_XLSX_UNPACKED // 1024**2} MB; een export is veel kleiner. "
+                            "Sla alleen het blad met de gegevens op, als .xlsx of CSV."
+                        )
+                    if is_sheet:
+                        window = tail + chunk
+                        for letters, row in _CELL_REF.findall(window):
+                            max_col = max(max_col, _column_number(letters))
+                            max_row = max(max_row, int(row))
+                        tail = window[-64:]
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            raise FileRejected(_XLSX_UNREADABLE) from exc
+    if max_col > MAX_COLUMNS:
         raise FileRejected(
-            "het Excel-bestand kan niet worden gelezen; sla het opnieuw op als .xlsx."
-        ) from exc
-    canonical, extras = map_header(list(frame.columns), source, aliases)
+            f"het blad gebruikt {max_col:,} kolommen; een export heeft er hooguit {MAX_COLUMNS}. "
+            "Verwijder lege of opgemaakte kolommen rechts van de gegevens.".replace(",", ".")
+        )
+    if max_row * max_col > MAX_XLSX_CELLS:
+        raise FileRejected(
+            f"het blad beslaat {max_row:,} rijen bij {max_col:,} kolommen; dat is meer dan een "
+            "export kan zijn. Verwijder lege of opgemaakte rijen en kolommen buiten de "
+            "gegevens, of lever CSV.".replace(",", ".")
+        )
+
+
+def read_xlsx(
+    path: Path, source: Source, aliases: Mapping[str, str], sheet: str | None = None
+) -> RawTable:
+    """The one visible sheet (or the sheet the mapping names) of an Excel file, every cell as
+    text (no type guessing, which would empty a text cell in a column that looks numeric), with
+    the sheet's own row numbers."""
+    name = inspect_xlsx(path, sheet)
+    try:
+        frame = pl.read_excel(path, sheet_name=name, infer_schema_length=0, drop_empty_rows=False)
+    except Exception as exc:  # fastexcel raises its own types; any failure means unreadable
+        raise FileRejected(_XLSX_UNREADABLE) from exc
+    # A header cell without a name comes out as __UNNAMED__n. With nothing below it, it is only
+    # formatting (dropped); with data below, it is a column without a name (map_header refuses).
+    unnamed = [c for c in frame.columns if _UNNAMED.match(c)]
+    empty = [c for c in unnamed if frame[c].drop_nulls().str.strip_chars().eq("").all()]
+    frame = frame.drop(empty)
+    header = ["" if _UNNAMED.match(c) else c for c in frame.columns]
+    canonical, extras = map_header(header, source, aliases)
     frame.columns = canonical
     # The header is row 1, so data row i (0-based) is row i + 2; empty rows are no data rows.
     table = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_regel")).filter(
@@ -383,15 +579,22 @@ def read_xlsx(path: Path, source: Source, aliases: Mapping[str, str]) -> RawTabl
 
 
 def read_file(
-    path: Path, source: Source, aliases: Mapping[str, str], workdir: Path | None = None
+    path: Path,
+    source: Source,
+    aliases: Mapping[str, str],
+    workdir: Path | None = None,
+    sheet: str | None = None,
+    suffix: str | None = None,
 ) -> RawTable:
-    suffix = path.suffix.lower()
+    """Read `path` as an export of `source`. `suffix` is the delivered file's extension when
+    `path` is a copy under another name (pipelines/load.py reads a staged copy)."""
+    suffix = (suffix or path.suffix).lower()
     if suffix == ".xlsx":
         if "xlsx" not in source.formats:
             raise FileRejected(
                 f"{source.title} wordt als CSV aangeleverd, niet als Excel; exporteer als CSV."
             )
-        return read_xlsx(path, source, aliases)
+        return read_xlsx(path, source, aliases, sheet)
     if suffix in (".csv", ".txt"):
         return read_csv(path, source, aliases, workdir)
     raise FileRejected(

@@ -24,6 +24,7 @@ Everything has a local default, so a fresh clone runs without configuration:
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
 from collections.abc import Mapping
@@ -147,19 +148,109 @@ class Settings:
             os.replace(tmp, self.key_file)
         return self.key_file.read_text().strip().encode()
 
-    def header_aliases(self) -> dict[str, dict[str, str]]:
-        """source -> {normalised export column name: canonical name}; shipped defaults first,
-        the organisation's own file (VTHMONITOR_KOPPELINGEN) on top."""
-        from pipelines.parse import normalise_name
+    def export_mapping(self) -> ExportMapping:
+        """The shipped mapping file with the organisation's own (VTHMONITOR_KOPPELINGEN) on top."""
+        return ExportMapping.from_files([DEFAULT_MAPPING, self.mapping_file])
 
-        merged: dict[str, dict[str, str]] = {}
-        for path in (DEFAULT_MAPPING, self.mapping_file):
+    def header_aliases(self) -> dict[str, dict[str, str]]:
+        """source -> {normalised export column name: canonical name}."""
+        return self.export_mapping().aliases
+
+
+# A column name that may reach the raw layer or SQL: lower case ASCII, digits and `_`, starting
+# with a letter. Names in the mapping file are checked against it when it is read; names in an
+# export never need to be, because only contract columns and admitted extras reach raw
+# (docs/invoer.md, "Kolommen").
+SAFE_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+# Tables of the mapping file that are not a source's column aliases.
+_EXTRA_TABLE, _SHEET_TABLE = "extra_kolommen", "bladen"
+
+
+@dataclass(frozen=True)
+class ExportMapping:
+    """How an organisation's exports map onto the data contract (docs/invoer.md):
+
+    - aliases: per source, normalised export column name -> canonical column name;
+    - extra_columns: per source, the unknown columns admitted into raw (as text); every other
+      unknown column stays in the landing zone only, because it may hold personal data;
+    - sheets: per source, the name of the Excel sheet to read when a workbook has several.
+    """
+
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    extra_columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_files(cls, paths: list[Path | None]) -> ExportMapping:
+        from pipelines.contract import SOURCES
+        from pipelines.parse import looks_personal, normalise_name
+
+        aliases: dict[str, dict[str, str]] = {}
+        extras: dict[str, set[str]] = {}
+        sheets: dict[str, str] = {}
+        for path in paths:
             if path is None:
                 continue
-            with open(path, "rb") as fh:
-                data = tomllib.load(fh)
-            for source, mapping in data.items():
-                target = merged.setdefault(source, {})
-                for export_name, canonical in mapping.items():
-                    target[normalise_name(export_name)] = canonical
-        return merged
+            try:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+            except OSError as exc:
+                raise SettingsError(
+                    f"koppelbestand {path} kan niet worden gelezen ({exc.strerror}); controleer "
+                    "VTHMONITOR_KOPPELINGEN."
+                ) from None
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(
+                    f"koppelbestand {path.name} is geen geldige TOML ({exc}); corrigeer het."
+                ) from None
+
+            def bad(what: str, _path: Path = path) -> SettingsError:
+                return SettingsError(f"koppelbestand {_path.name}: {what}; corrigeer het bestand.")
+
+            for table, content in data.items():
+                if not isinstance(content, dict):
+                    raise bad(f"'{table}' moet een tabel zijn ([{table}])")
+                if table == _EXTRA_TABLE:
+                    for source, names in content.items():
+                        if source not in SOURCES:
+                            raise bad(f"onbekende bron '{source}' in [{_EXTRA_TABLE}]")
+                        if not isinstance(names, list) or not all(
+                            isinstance(n, str) for n in names
+                        ):
+                            raise bad(f"[{_EXTRA_TABLE}] {source} moet een lijst met namen zijn")
+                        for name in names:
+                            norm = normalise_name(name)
+                            if not SAFE_COLUMN_NAME.match(norm):
+                                raise bad(
+                                    f"extra kolom '{name}' van {source}: gebruik alleen kleine "
+                                    "letters, cijfers en _, beginnend met een letter"
+                                )
+                            if looks_personal(norm):
+                                raise bad(
+                                    f"extra kolom '{name}' van {source} lijkt persoonsgegevens "
+                                    "of vrije tekst te bevatten; zulke kolommen blijven altijd "
+                                    "in de landing zone"
+                                )
+                            extras.setdefault(source, set()).add(norm)
+                elif table == _SHEET_TABLE:
+                    for source, sheet in content.items():
+                        if source not in SOURCES:
+                            raise bad(f"onbekende bron '{source}' in [{_SHEET_TABLE}]")
+                        if not isinstance(sheet, str) or not sheet.strip():
+                            raise bad(f"[{_SHEET_TABLE}] {source} moet de naam van een blad zijn")
+                        sheets[source] = sheet
+                elif table in SOURCES:
+                    target = aliases.setdefault(table, {})
+                    for export_name, canonical in content.items():
+                        if not isinstance(canonical, str) or not SAFE_COLUMN_NAME.match(canonical):
+                            raise bad(
+                                f"[{table}] '{export_name}' verwijst naar '{canonical}'; een "
+                                "kolomnaam bestaat uit kleine letters, cijfers en _"
+                            )
+                        target[normalise_name(export_name)] = canonical
+                else:
+                    raise bad(
+                        f"onbekende tabel [{table}]; gebruik de naam van een bron, "
+                        f"[{_EXTRA_TABLE}] of [{_SHEET_TABLE}]"
+                    )
+        return cls(aliases, {k: frozenset(v) for k, v in extras.items()}, sheets)

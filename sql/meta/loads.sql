@@ -13,6 +13,7 @@
 -- kolom geladen: aantal geladen regels; geladen + quarantaine = regels
 -- kolom quarantaine: aantal regels in quarantaine (zie meta.quarantaine)
 -- kolom melding: toelichting: 'geen fouten', de eerste fout, of de reden van weigering
+-- kolom niet_overgenomen: onbekende kolommen van het bestand die alleen in de landing zone bleven (niet toegelaten in het koppelbestand), gescheiden door komma's; leeg = geen
 with loads as (
     select * from raw.loads
 ),
@@ -32,7 +33,8 @@ final as (
         regels,
         geladen,
         quarantaine,
-        melding
+        melding,
+        nullif(array_to_string(niet_overgenomen, ', '), '') as niet_overgenomen
     from loads
 )
 

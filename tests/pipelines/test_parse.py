@@ -634,6 +634,19 @@ def test_lhso_must_match_aantal_overtredingen():
     ]
 
 
-def test_extra_columns_are_kept_as_text():
-    parsed = parse("klachten", [{"wijk": " Centrum "}])
-    assert parsed.rows["extra_wijk"].to_list() == ["Centrum"]
+def test_unknown_columns_stay_out_unless_admitted():
+    rows = table([{**DEFAULTS["klachten"], "wijk": " Centrum ", "burgerservicenummer": "1"}])
+    parsed = parse_rows(rows, SOURCES["klachten"], CTX)
+    assert parsed.ignored == ("wijk", "burgerservicenummer")
+    assert [c for c in parsed.rows.columns if c.startswith("extra_")] == []
+
+    admitted = parse_rows(rows, SOURCES["klachten"], CTX, extra_columns={"wijk"})
+    assert admitted.rows["extra_wijk"].to_list() == ["Centrum"]
+    assert admitted.ignored == ("burgerservicenummer",)
+
+
+def test_a_personal_looking_column_is_never_admitted():
+    rows = table([{**DEFAULTS["klachten"], "gsm": "0612345678"}])
+    parsed = parse_rows(rows, SOURCES["klachten"], CTX, extra_columns={"gsm"})
+    assert parsed.ignored == ("gsm",)
+    assert "extra_gsm" not in parsed.rows.columns

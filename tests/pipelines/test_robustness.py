@@ -4,6 +4,8 @@ session still reads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import xlsxwriter
 
@@ -56,26 +58,50 @@ def test_stray_quote_quarantines_only_its_own_line(tmp_path, settings):
     ]
 
 
-def test_unknown_column_with_personal_data_stays_in_landing_only(tmp_path, settings):
-    path = write(
-        tmp_path,
-        "klachten_2024.csv",
-        [
-            f"{KLACHTEN_HEADER};Naam melder 2;Opmerking;wijk",
-            "K1;01-02-2024;GM0153;geur;Jan;boos;Noord",
-        ],
-    )
-    accepted(run(settings, path).files[0], regels=1, geladen=1, quarantaine=0)
-    columns = [
+def _extra_columns(settings) -> list[str]:
+    return [
         r[0]
         for r in query(
             settings,
             "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = 'klachten'",
+            "where table_schema = 'raw' and table_name = 'klachten' "
+            "and column_name like 'extra_%' order by column_name",
         )
     ]
-    # unknown but harmless: kept, as the contract says; the personal ones are not
-    assert [c for c in columns if c.startswith("extra_")] == ["extra_wijk"]
+
+
+def test_unknown_columns_stay_in_landing_unless_the_mapping_admits_them(tmp_path, settings):
+    header = f"{KLACHTEN_HEADER};Naam melder 2;Opmerking;wijk;Burgerservicenummer;GSM"
+    path = write(
+        tmp_path, "klachten_2024.csv", [header, "K1;01-02-2024;GM0153;geur;Jan;boos;Noord;1;06"]
+    )
+    result = run(settings, path).files[0]
+    accepted(result, regels=1, geladen=1, quarantaine=0)
+    assert result.niet_overgenomen == [
+        "naam_melder_2",
+        "opmerking",
+        "wijk",
+        "burgerservicenummer",
+        "gsm",
+    ]
+    assert "onbekende kolommen niet overgenomen" in result.line()
+    assert _extra_columns(settings) == []
+    assert query(settings, "select niet_overgenomen from meta.loads") == [
+        ("naam_melder_2, opmerking, wijk, burgerservicenummer, gsm",)
+    ]
+
+    mapping = tmp_path / "koppelingen.toml"
+    mapping.write_text('[extra_kolommen]\nklachten = ["wijk"]\n', encoding="utf-8")
+    admitted = replace(settings, mapping_file=mapping)
+    second = write(
+        tmp_path, "klachten_2025.csv", [header, "K2;01-02-2025;GM0153;geur;Piet;;Zuid;2;07"]
+    )
+    accepted(run(admitted, second).files[0], regels=1, geladen=1, quarantaine=0)
+    assert _extra_columns(admitted) == ["extra_wijk"]
+    assert query(admitted, "select klacht_id, extra_wijk from raw.klachten order by 1") == [
+        ("K1", None),
+        ("K2", "Zuid"),
+    ]
 
 
 def _xlsx(path, header, rows):
