@@ -186,6 +186,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "minimal",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit's own table toolbar would download (and copy) cells as they are, formulas
+        # included; every table has the app's neutralised downloads instead (docs/exports.md).
+        "--client.disableDataExport",
+        "true",
     ]
     limit_memory(settings.app_memory_bytes)  # inherited by the program exec'd below
     # exec, not a child process: whoever stops `vthmonitor serve` (a test, systemd, Ctrl-C)
