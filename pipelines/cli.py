@@ -14,6 +14,9 @@ from pathlib import Path
 
 import polars as pl
 
+# The one CSV writer of every download (formula injection neutralised, docs/exports.md); it
+# imports no Streamlit, so the CLI stays light.
+from dashboard.export import csv_text
 from pipelines.settings import PROJECT_DIR, Settings
 
 
@@ -191,7 +194,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         lake.close()
 
     if args.format == "csv":
-        sys.stdout.write(result.frame.write_csv())
+        sys.stdout.write(csv_text(result.frame, separator=","))
     else:
         with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
             print(result.frame)
@@ -229,6 +232,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "minimal",
         "--browser.gatherUsageStats",
         "false",
+        # Streamlit's own table toolbar would download (and copy) cells as they are, formulas
+        # included; every table has the app's neutralised downloads instead (docs/exports.md).
+        "--client.disableDataExport",
+        "true",
     ]
     limit_memory(settings.app_memory_bytes)  # inherited by the program exec'd below
     # exec, not a child process: whoever stops `vthmonitor serve` (a test, systemd, Ctrl-C)

@@ -30,6 +30,7 @@ components.tabel(
     ),
     hide_index=True,
 )
+components.downloads(versheid, "versheid", key="versheid")
 
 st.subheader("Ladingen")
 ladingen = data.ladingen()

@@ -5,7 +5,9 @@ and violations with the LHSO matrix, complaints, enforcement.
 
 Only this deelnemer's data, plus TOTAAL (the whole organisation) for comparison. An
 accounthouder gets their own deelnemer; other roles pick one (the Overzicht page can hand a
-code over in session_state). The data layer checks the code against the viewer's scope.
+code over in session_state). The data layer checks the code against the viewer's scope, and
+withholds from an accounthouder a TOTAAL that would disclose other deelnemers (`onderdrukt`,
+docs/vergelijking-totaal.md); the page says so where that TOTAAL would have been.
 """
 
 from __future__ import annotations
@@ -220,10 +222,20 @@ def kaart(frame: pl.DataFrame, kpi_id: str) -> None:
             f"{vorig_jaar}: "
             f"{tekst(kpi_id, eigen.get('vorig_jaar_waarde'), eigen.get('vorig_jaar_tekst'))}"
         )
-    regels.append(
-        f"alle deelnemers: {tekst(kpi_id, totaal.get('waarde'), totaal.get('waarde_tekst'))}"
-    )
+    if totaal.get("onderdrukt"):
+        regels.append(f"alle deelnemers: {data.ONDERDRUKT}")
+    else:
+        regels.append(
+            f"alle deelnemers: {tekst(kpi_id, totaal.get('waarde'), totaal.get('waarde_tekst'))}"
+        )
     st.caption(" · ".join(regels))
+
+
+def onderdrukt_melding(reeks: pl.DataFrame) -> None:
+    """Under a trend with TOTAAL: the periods whose TOTAAL is withheld from this viewer."""
+    perioden = reeks.filter(pl.col("onderdrukt"))["periode"].to_list()
+    if perioden:
+        st.caption(f"Alle deelnemers in {', '.join(perioden)}: {data.ONDERDRUKT}.")
 
 
 def kaarten(frame: pl.DataFrame, kpi_ids: tuple[str, ...], per_rij: int = 4) -> None:
@@ -250,7 +262,10 @@ def kpi_tabel(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("vorig_jaar_periode").alias("Zelfde periode vorig jaar"),
         pl.col("verschil_vorig_jaar").round(2).alias("Verschil t.o.v. vorig jaar"),
         pl.col("norm").alias("Norm"),
-        pl.col("status").replace_strict(STATUS_LABELS, default=None).alias("Status"),
+        pl.when(pl.col("onderdrukt"))
+        .then(pl.lit(data.ONDERDRUKT))
+        .otherwise(pl.col("status").replace_strict(STATUS_LABELS, default=None))
+        .alias("Status"),
     ).sort("Kengetal", pl.col("Deelnemer") == namen[TOTAAL])
 
 
@@ -470,6 +485,7 @@ with links:
         charts.trend(trend("binnen_termijn_pct"), title="Besluiten binnen de termijn", y_title="%"),
         width="stretch",
     )
+    onderdrukt_melding(trend("binnen_termijn_pct"))
 with rechts:
     st.altair_chart(
         charts.trend(
@@ -493,6 +509,7 @@ with links:
         charts.trend(trend("naleefpercentage"), title="Naleefpercentage", y_title="%"),
         width="stretch",
     )
+    onderdrukt_melding(trend("naleefpercentage"))
 with rechts:
     matrix = dd.lhso_matrix(viewer, code, jaar)
     if matrix.height == 0:

@@ -167,25 +167,27 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
         components.definition(kpi_id)
         if kpi_normen.height:
             with st.expander("Normen en deadlines (referentiedata)"):
+                normen_tabel = kpi_normen.select(
+                    pl.struct("operator", "norm")
+                    .map_elements(
+                        lambda n, e=eenheid: norm_tekst(n["operator"], n["norm"], e),
+                        return_dtype=pl.String,
+                    )
+                    .alias("Norm"),
+                    pl.col("geldig_vanaf").alias("Geldig vanaf"),
+                    pl.col("deadline").alias("Deadline"),
+                    pl.col("bron").alias("Bron"),
+                    pl.col("toelichting").alias("Toelichting"),
+                )
                 components.tabel(
-                    kpi_normen.select(
-                        pl.struct("operator", "norm")
-                        .map_elements(
-                            lambda n, e=eenheid: norm_tekst(n["operator"], n["norm"], e),
-                            return_dtype=pl.String,
-                        )
-                        .alias("Norm"),
-                        pl.col("geldig_vanaf").alias("Geldig vanaf"),
-                        pl.col("deadline").alias("Deadline"),
-                        pl.col("bron").alias("Bron"),
-                        pl.col("toelichting").alias("Toelichting"),
-                    ),
+                    normen_tabel,
                     hide_index=True,
                     column_config={
                         "Geldig vanaf": st.column_config.DateColumn(format="DD-MM-YYYY"),
                         "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
                     },
                 )
+                components.downloads(normen_tabel, f"normen_{kpi_id}", key=f"normen-{kpi_id}")
 
 with st.expander("Alle jaarwaarden van de criteria als tabel"):
     criteria_tabel = components.kpi_tabel(waarden, "Criterium", "Jaar")

@@ -11,6 +11,9 @@ submodule per subject (dashboard/data/<onderwerp>.py) builds on `query` and `all
   app shows a new load without a restart; one handle per process, a cursor per query (pitfall 1).
 - Results are cached per (build, query, bound parameters): the scope is part of the parameters,
   so one viewer's rows are never served to another (pitfall 5), and a new build is a new key.
+- TOTAAL is a comparison, not a back door: every query that reads values from kpi.waarden reads
+  them through waarden_bron(), which withholds from an accounthouder the TOTAAL of a KPI and
+  period to which fewer than 3 other deelnemers contribute (docs/vergelijking-totaal.md).
 """
 
 from __future__ import annotations
@@ -108,6 +111,67 @@ def catalogus_naam(kpi_id: str) -> str:
     return rows["naam"][0] if rows.height else kpi_id
 
 
+# --- TOTAAL as a comparison (docs/vergelijking-totaal.md) --------------------------------------
+# Where fewer than this many deelnemers other than the viewer's own contribute to a KPI in a
+# period, TOTAAL minus the viewer's own figure (nearly) is another deelnemer's figure: an
+# accounthouder then does not get the TOTAAL value. kpi.totaal_bijdragers says who contributes.
+MIN_ANDERE_BIJDRAGERS = 3
+ONDERDRUKT = f"niet getoond: minder dan {MIN_ANDERE_BIJDRAGERS} andere deelnemers hebben gegevens"
+
+# The columns of kpi.waarden as a viewer may see them, plus `onderdrukt`: true on a TOTAAL row
+# whose waarde, waarde_tekst, teller, noemer and status are withheld from this viewer. Named
+# `zichtbaar`, for the `with` clause of a query; its parameters come first.
+_ZICHTBAAR_ALLES = """
+zichtbaar as (
+    select
+        kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
+        norm, status, false as onderdrukt
+    from kpi.waarden
+    where list_contains(?::varchar[], deelnemer_code)
+)"""
+
+# For an accounthouder: the others are the contributors minus the viewer's own deelnemers. A
+# TOTAAL row is shown only when that is known to be enough (or the KPI exists only for the
+# organisation as a whole): a KPI and period missing from kpi.totaal_bijdragers is withheld.
+_ZICHTBAAR_EIGEN = """
+zichtbaar_regel as (
+    select
+        w.*,
+        w.deelnemer_code = 'TOTAAL' and not coalesce(
+            not b.per_deelnemer
+            or b.bijdragers - len(list_intersect(b.deelnemers, ?::varchar[])) >= ?,
+            false
+        ) as onderdrukt
+    from kpi.waarden as w
+    left join kpi.totaal_bijdragers as b using (kpi_id, periode_type, periode)
+    where list_contains(?::varchar[], w.deelnemer_code)
+),
+
+zichtbaar as (
+    select
+        kpi_id, deelnemer_code, periode_type, periode,
+        case when not onderdrukt then waarde end as waarde,
+        case when not onderdrukt then waarde_tekst end as waarde_tekst,
+        case when not onderdrukt then teller end as teller,
+        case when not onderdrukt then noemer end as noemer,
+        norm,
+        case when not onderdrukt then status end as status,
+        onderdrukt
+    from zichtbaar_regel
+)"""
+
+
+def waarden_bron(viewer: Viewer) -> tuple[str, list]:
+    """The `with` clause (without the word `with`) that defines `zichtbaar`: the rows of
+    kpi.waarden within the viewer's scope, with TOTAAL withheld where the comparison would
+    disclose other deelnemers (columns of kpi.waarden plus `onderdrukt`), and its parameters,
+    which go before those of the rest of the query."""
+    scope = allowed(viewer)
+    if viewer.sees_all:
+        return _ZICHTBAAR_ALLES, [scope]
+    return _ZICHTBAAR_EIGEN, [list(viewer.deelnemers), MIN_ANDERE_BIJDRAGERS, scope]
+
+
 def kpi_waarden(
     viewer: Viewer,
     kpi_ids: list[str],
@@ -115,15 +179,18 @@ def kpi_waarden(
     periode_type: str | None = None,
     periodes: list[str] | None = None,
 ) -> pl.DataFrame:
-    """Rows of kpi.waarden for these KPIs, within the viewer's scope."""
+    """Rows of kpi.waarden for these KPIs, within the viewer's scope, with `onderdrukt` (see
+    waarden_bron)."""
     codes = allowed(viewer, deelnemer_codes)
+    bron, params = waarden_bron(viewer)
     sql = (
+        f"with {bron} "
         "select kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, "
-        "noemer, norm, status from kpi.waarden "
+        "noemer, norm, status, onderdrukt from zichtbaar "
         "where kpi_id in (select unnest(?::varchar[])) "
         "and deelnemer_code in (select unnest(?::varchar[]))"
     )
-    params: list = [kpi_ids, codes]
+    params += [kpi_ids, codes]
     if periode_type is not None:
         sql += " and periode_type = ?"
         params.append(periode_type)

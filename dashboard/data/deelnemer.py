@@ -11,7 +11,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, query
+from dashboard.data import TOTAAL, allowed, query, waarden_bron
 from dashboard.data.overzicht import maandnummer, periode_uit
 from dashboard.viewer import Viewer
 
@@ -27,17 +27,21 @@ def reeksen(viewer: Viewer, code: str, series: list[tuple[str, str, str, int]]) 
     """Several trend series in one query: for each (kpi_id, periode_type, tot_periode, aantal)
     the last `aantal` periods of that type up to and including tot_periode, for the deelnemer
     and TOTAAL: kpi_id, periode_type, deelnemer_code, periode, waarde, waarde_tekst, norm,
-    status, and cumulatief: the running sum of waarde from the first period of the same
-    calendar year in the series (for hours against the budget over the months of a year;
-    NULL where waarde is NULL). Periods of one type sort as text ('2024-Q4' < '2025-Q1'), so
-    a range is `between`."""
+    status, onderdrukt (TOTAAL withheld from this viewer, see data.waarden_bron), and
+    cumulatief: the running sum of waarde from the first period of the same calendar year in
+    the series (for hours against the budget over the months of a year; NULL where waarde is
+    NULL, and from a withheld period on, which a running sum would otherwise reveal). Periods
+    of one type sort as text ('2024-Q4' < '2025-Q1'), so a range is `between`."""
     van = [
         periode_uit(t, maandnummer(t, tot) - {"jaar": 12, "kwartaal": 3, "maand": 1}[t] * (n - 1))
         for _, t, tot, n in series
     ]
+    bron, bron_params = waarden_bron(viewer)
     return query(
-        """
-        with gevraagd as (
+        f"""
+        with {bron},
+
+        gevraagd as (
             select
                 unnest(?::varchar[]) as kpi_id,
                 unnest(?::varchar[]) as periode_type,
@@ -47,21 +51,26 @@ def reeksen(viewer: Viewer, code: str, series: list[tuple[str, str, str, int]]) 
 
         select
             w.kpi_id, w.periode_type, w.deelnemer_code, w.periode, w.waarde, w.waarde_tekst,
-            w.norm, w.status,
-            case when w.waarde is not null then sum(w.waarde) over (
-                partition by w.kpi_id, w.periode_type, w.deelnemer_code, left(w.periode, 4)
-                order by w.periode
-            ) end as cumulatief
-        from kpi.waarden as w
+            w.norm, w.status, w.onderdrukt,
+            case
+                when w.waarde is not null and not bool_or(w.onderdrukt) over jaar
+                    then sum(w.waarde) over jaar
+            end as cumulatief
+        from zichtbaar as w
         join gevraagd as g
             on w.kpi_id = g.kpi_id
             and w.periode_type = g.periode_type
             and w.periode between g.van and g.tot
         where list_contains(?::varchar[], w.deelnemer_code)
             and list_contains(?::varchar[], w.kpi_id)
+        window jaar as (
+            partition by w.kpi_id, w.periode_type, w.deelnemer_code, left(w.periode, 4)
+            order by w.periode
+        )
         order by w.kpi_id, w.periode_type, w.deelnemer_code, w.periode
         """,
         [
+            *bron_params,
             [k for k, _, _, _ in series],
             [t for _, t, _, _ in series],
             van,

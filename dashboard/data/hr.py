@@ -2,7 +2,8 @@
 capacity, in/outflow, training and innovation budget, budget size.
 
 These are organisation-level: the KPI values exist only for TOTAAL (which every viewer may see;
-the scope still goes through allowed()), and FTE per team has no deelnemer at all.
+the scope and the TOTAAL rule still go through allowed() and data.waarden_bron()), and FTE per
+team has no deelnemer at all.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, query
+from dashboard.data import TOTAAL, allowed, query, waarden_bron
 from dashboard.viewer import Viewer
 
 
@@ -19,19 +20,21 @@ def waarden(viewer: Viewer, kpi_ids: list[str], periode_type: str) -> pl.DataFra
     """kpi.waarden (TOTAAL) for these KPIs and period type, with name, unit and direction
     from the catalogue, oldest period first."""
     codes = allowed(viewer, [TOTAAL])
+    bron, bron_params = waarden_bron(viewer)
     return query(
-        """
+        f"""
+        with {bron}
         select waarden.kpi_id, catalogus.naam, catalogus.eenheid, catalogus.richting,
             waarden.deelnemer_code, waarden.periode_type, waarden.periode, waarden.waarde,
             waarden.teller, waarden.noemer, waarden.norm, waarden.status
-        from kpi.waarden as waarden
+        from zichtbaar as waarden
         join kpi.catalogus as catalogus using (kpi_id)
         where waarden.kpi_id in (select unnest(?::varchar[]))
           and waarden.deelnemer_code in (select unnest(?::varchar[]))
           and waarden.periode_type = ?
         order by waarden.kpi_id, waarden.periode
         """,
-        [kpi_ids, codes, periode_type],
+        [*bron_params, kpi_ids, codes, periode_type],
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, names, query
+from dashboard.data import TOTAAL, allowed, names, query, waarden_bron
 from dashboard.viewer import Viewer
 
 # The headline KPIs the MT compares across deelnemers (kpis.md: output, naleving, klachten).
@@ -48,8 +48,10 @@ PERIODE_TYPES = ("jaar", "kwartaal", "maand")
 # previous period and of the same period a year earlier (period arithmetic below), so the
 # changes are plain joins on kpi.waarden, restricted first to the few periods involved.
 # list_contains on a bound list is several times faster here than `in (select unnest(?))`.
+# The values come from `zichtbaar` (data.waarden_bron, prepended by vergelijking_per_kpi): a
+# TOTAAL withheld from the viewer has no value, so no change against it either.
 _VERGELIJKING = """
-with gevraagd as (
+gevraagd as (
     select
         unnest(?::varchar[]) as kpi_id,
         unnest(?::varchar[]) as periode_type,
@@ -61,8 +63,8 @@ with gevraagd as (
 w as (
     select
         kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
-        norm, status
-    from kpi.waarden
+        norm, status, onderdrukt
+    from zichtbaar
     where list_contains(?::varchar[], kpi_id)
         and list_contains(?::varchar[], deelnemer_code)
         and list_contains(?::varchar[], periode)
@@ -79,6 +81,7 @@ select
     h.noemer,
     h.norm,
     h.status,
+    h.onderdrukt,
     g.vorige as vorige_periode,
     v.waarde as vorige_waarde,
     v.waarde_tekst as vorige_tekst,
@@ -117,9 +120,11 @@ def vergelijking_per_kpi(
     perioden = [p for _, _, p in keuzes]
     vorige = [vorige_periode(t, p) for _, t, p in keuzes]
     vorig_jaar = [zelfde_periode_vorig_jaar(t, p) for _, t, p in keuzes]
+    bron, bron_params = waarden_bron(viewer)
     return query(
-        _VERGELIJKING,
+        f"with {bron},\n{_VERGELIJKING}",
         [
+            *bron_params,
             kpi_ids,
             types,
             perioden,
@@ -141,7 +146,8 @@ def vergelijking(
 ) -> pl.DataFrame:
     """One row per (kpi_id, deelnemer_code) for this period, within the viewer's scope (all
     allowed deelnemers and TOTAAL unless codes are given): waarde, waarde_tekst, teller, noemer,
-    norm, status, the previous period (label, value, text) and the difference, the same period
+    norm, status, onderdrukt (TOTAAL withheld from this viewer, see data.waarden_bron), the
+    previous period (label, value, text) and the difference, the same period
     last year (label, value, text) and the difference. NULL where a value is missing: no
     difference is invented."""
     return vergelijking_per_kpi(

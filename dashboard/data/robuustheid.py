@@ -2,7 +2,8 @@
 verbeterplan after the 2024 visitation).
 
 All of it is organisation-level: the KPI values exist only for TOTAAL (which every viewer may
-see; the scope still goes through allowed() so the rule lives in one place), and normen and
+see; the scope and the TOTAAL rule still go through allowed() and data.waarden_bron() so the
+rules live in one place), and normen and
 mijlpalen are reference data without deelnemer rows.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, query
+from dashboard.data import TOTAAL, allowed, query, waarden_bron
 from dashboard.viewer import Viewer
 
 # The criteria are the robustness KPIs that are not a milestone: the milestones have their own
@@ -35,12 +36,15 @@ def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
     year, its operator (>=, <=, =) and the status, as kpi.waarden holds them; name, unit and
     direction from the catalogue. Ordered by name, then year."""
     codes = allowed(viewer, [TOTAAL])
+    bron, bron_params = waarden_bron(viewer)
     return query(
         f"""
-        with waarden as (
+        with {bron},
+
+        waarden as (
             select kpi_id, deelnemer_code, periode, waarde, teller, noemer, norm, status,
                 make_date(periode::integer, 12, 31) as einde
-            from kpi.waarden
+            from zichtbaar
             where kpi_id in ({_CRITERIA})
               and periode_type = 'jaar'
               and deelnemer_code in (select unnest(?::varchar[]))
@@ -55,7 +59,7 @@ def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
             on waarden.kpi_id = normen.kpi_id and waarden.einde >= normen.geldig_vanaf
         order by catalogus.naam, waarden.periode
         """,
-        [codes],
+        [*bron_params, codes],
     )
 
 
@@ -121,11 +125,13 @@ def mijlpalen_gereed_per_jaar(viewer: Viewer, plan: str) -> pl.DataFrame:
     """Per year: how many milestones of the plan were gereed at the end of it (the sum of their
     rob_mijlpaal_<id> values in kpi.waarden, TOTAAL) out of how many."""
     codes = allowed(viewer, [TOTAAL])
+    bron, bron_params = waarden_bron(viewer)
     return query(
-        """
+        f"""
+        with {bron}
         select waarden.deelnemer_code, waarden.periode, sum(waarden.waarde) as gereed,
             count(*) as mijlpalen
-        from kpi.waarden as waarden
+        from zichtbaar as waarden
         join kpi.mijlpalen as mijlpalen using (kpi_id)
         where mijlpalen.plan = ?
           and waarden.periode_type = 'jaar'
@@ -133,5 +139,5 @@ def mijlpalen_gereed_per_jaar(viewer: Viewer, plan: str) -> pl.DataFrame:
         group by all
         order by waarden.periode
         """,
-        [plan, codes],
+        [*bron_params, plan, codes],
     )

@@ -43,3 +43,29 @@ def test_every_page_renders_without_error(server):
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000, title
         browser.close()
+
+
+def test_tables_offer_no_unneutralised_csv_download(server):
+    """Streamlit's table toolbar has its own CSV download that writes formulas as they are
+    (docs/exports.md): `vthmonitor serve` turns it off; the app's own downloads stay."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+        page.goto(f"{server}/datakwaliteit")
+        page.wait_for_selector("h1", timeout=60_000)
+        wait_until_idle(page)
+        table = page.locator("[data-testid=stDataFrame]").first
+        table.hover()
+        toolbar = page.locator("[data-testid=stElementToolbar]").first
+        toolbar.wait_for(state="visible", timeout=10_000)
+        labels = [
+            b.get_attribute("aria-label")
+            for b in toolbar.locator("[data-testid=stElementToolbarButton] button").all()
+        ]
+        # aria-label is "<action>" or "<action>: <table label>"
+        assert any(label.startswith("Search") for label in labels), labels  # a toolbar ...
+        assert not any(label.startswith("Download as CSV") for label in labels), labels
+        assert page.get_by_role("button", name="Download CSV").count() >= 1
+        browser.close()

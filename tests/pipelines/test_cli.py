@@ -41,6 +41,29 @@ def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     assert out.stdout.splitlines() == ["code,naam", "GM0164,Hengelo"]
 
 
+def test_sql_csv_neutralises_formulas_and_keeps_numbers(tmp_path, small_sample, project_env):
+    """The CSV of `vthmonitor sql` is made like every download (docs/exports.md): text a
+    spreadsheet would evaluate gets an apostrophe, numbers and lists are written as such."""
+    from pipelines.load import load
+    from pipelines.settings import Settings
+    from tests.conftest import TEST_KEY, TODAY
+
+    lake = tmp_path / "lake"
+    load(Settings(lake_dir=lake, pseudonym_key_value=TEST_KEY), [small_sample], today=TODAY)
+    query = (
+        "select '=1+1' as formule, '@SUM(A1)' as functie, '-2+3' as som, -12.5 as bedrag, "
+        "-3 as aantal, '-12' as tekstgetal, '+31 6 12345678' as telefoon, "
+        "'https://example.org/?a=1' as url, ['=1+1'] as lijst, 'x' as \"=kop\""
+    )
+    out = run("sql", query, "--format", "csv", "--lake", str(lake), env=project_env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == (
+        "formule,functie,som,bedrag,aantal,tekstgetal,telefoon,url,lijst,'=kop\n"
+        "'=1+1,'@SUM(A1),'-2+3,-12.5,-3,-12,'+31 6 12345678,https://example.org/?a=1,"
+        "['=1+1'],x\n"
+    )
+
+
 def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sample, project_env):
     lake = str(tmp_path / "lake")
     assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0

@@ -1,0 +1,240 @@
+"""Downloads and formula injection (docs/exports.md): every CSV a user gets neutralises text a
+spreadsheet would evaluate, numbers stay numbers, and the xlsx holds no formula and no live
+hyperlink. Checked on the bytes of dashboard/export.py and on the bytes the app's download
+buttons actually hand out (AppTest)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from xml.etree import ElementTree
+
+import polars as pl
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from dashboard import export
+from tests.dashboard.conftest import APP, open_page
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+PLAIN = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+TEKSTEN = [
+    "=1+1",
+    "@SUM(A1)",
+    "-2+3",
+    "+31 6 12345678",
+    "+31612345678",
+    "\t=1+1",
+    "\r=1+1",
+    "-12",
+    "-3,5",
+    "https://example.org/?a=1",
+    "gewoon",
+    None,
+]
+
+
+def frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "tekst": TEKSTEN,
+            "getal": [-1, -2, 3, -4, 5, 6, 7, 8, 9, 10, -11, None],
+            "bedrag": [-12.5] + [1.0] * 10 + [None],
+        }
+    )
+
+
+def test_csv_neutralises_formula_text_and_keeps_numbers():
+    # Only a text cell that is just a number with at most a leading minus is left as it is:
+    # Excel reads it as that number. A leading + (a phone number) or anything else is text.
+    expected = (
+        "tekst;getal;bedrag\n"
+        "'=1+1;-1;-12.5\n"
+        "'@SUM(A1);-2;1.0\n"
+        "'-2+3;3;1.0\n"
+        "'+31 6 12345678;-4;1.0\n"
+        "'+31612345678;5;1.0\n"
+        "'\t=1+1;6;1.0\n"
+        '"\'\r=1+1";7;1.0\n'
+        "-12;8;1.0\n"
+        "-3,5;9;1.0\n"
+        "https://example.org/?a=1;10;1.0\n"
+        "gewoon;-11;1.0\n"
+        ";;\n"
+    )
+    assert export.csv_bytes(frame()) == b"\xef\xbb\xbf" + expected.encode("utf-8")
+    # read back, the numeric columns are still numbers
+    back = pl.read_csv(io.BytesIO(export.csv_bytes(frame())), separator=";")
+    assert back.schema["getal"] == pl.Int64 and back["bedrag"][0] == -12.5
+
+
+def test_column_names_and_text_written_from_other_types_are_neutralised():
+    data = pl.DataFrame(
+        {
+            "=kop": ["a"],
+            "soort": pl.Series(["=1+1"], dtype=pl.Categorical),
+            "duur": pl.Series([dt.timedelta(hours=-1)]),
+            "lijst": [["=1+1", "b"]],
+            "record": [{"x": "=1+1"}],
+            "dag": [dt.date(2024, 7, 1)],
+        }
+    )
+    assert export.csv_text(data) == (
+        "'=kop;soort;duur;lijst;record;dag\n"
+        "a;'=1+1;'-1 day, 23:00:00;['=1+1', 'b'];{'x': '=1+1'};2024-07-01\n"
+    )
+
+
+def cells(xlsx: bytes) -> dict[str, dict]:
+    """Every cell of the first sheet: its text or number and whether it is a formula, a shared
+    string and marked as text (quote prefix)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        strings = [
+            # OOXML writes control characters as _xHHHH_ (a CR is _x000D_)
+            re.sub(
+                "_x([0-9A-F]{4})_",
+                lambda m: chr(int(m.group(1), 16)),
+                "".join(t.text or "" for t in si.iter(f"{MAIN}t")),
+            )
+            for si in ElementTree.fromstring(z.read("xl/sharedStrings.xml")).iter(f"{MAIN}si")
+        ]
+        styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+        prefixed = [
+            xf.get("quotePrefix") == "1" for xf in styles.find(f"{MAIN}cellXfs").iter(f"{MAIN}xf")
+        ]
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    found = {}
+    for c in sheet.iter(f"{MAIN}c"):
+        v = c.find(f"{MAIN}v")
+        text = strings[int(v.text)] if c.get("t") == "s" and v is not None else None
+        found[c.get("r")] = {
+            "tekst": text,
+            "getal": float(v.text) if c.get("t") is None and v is not None else None,
+            "formule": c.find(f"{MAIN}f") is not None,
+            "als_tekst": prefixed[int(c.get("s", 0))],
+        }
+    return found
+
+
+def hyperlinks(xlsx: bytes) -> list[str]:
+    """Hyperlink relationships and <hyperlink> elements anywhere in the package."""
+    found = []
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        for name in z.namelist():
+            if name.endswith(".rels"):
+                for rel in ElementTree.fromstring(z.read(name)).iter(f"{PLAIN}Relationship"):
+                    if rel.get("Type", "").endswith("/hyperlink"):
+                        found.append(f"{name}: {rel.get('Target')}")
+            elif name.startswith("xl/worksheets/") and b"<hyperlink" in z.read(name):
+                found.append(name)
+    return found
+
+
+def formulas(xlsx: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        return [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
+
+
+def test_excel_keeps_text_exact_without_formulas_or_hyperlinks():
+    xlsx = export.excel_bytes(frame())
+    assert formulas(xlsx) == []
+    assert hyperlinks(xlsx) == []
+    found = cells(xlsx)
+    # column A is the text: exactly as it was, a text cell, marked as text (Excel's apostrophe)
+    for row, tekst in enumerate(TEKSTEN[:-1], start=2):
+        assert found[f"A{row}"]["tekst"] == tekst, row
+        assert found[f"A{row}"]["als_tekst"] and not found[f"A{row}"]["formule"], row
+    # numbers are numbers
+    assert found["B2"]["getal"] == -1 and found["C2"]["getal"] == -12.5
+    assert not found["B2"]["als_tekst"]
+    back = pl.read_excel(io.BytesIO(xlsx))  # which leaves out the empty last row
+    assert back.rows() == frame().head(-1).rows()
+
+
+def test_importing_the_export_module_does_not_load_streamlit():
+    # pipelines/cli.py writes its CSV with dashboard.export: the CLI must stay Streamlit-free
+    code = "import sys, pipelines.cli; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- the bytes the app's download buttons hand out ----------------------------------------------
+@pytest.fixture
+def media(monkeypatch) -> list[MediaFileManager]:
+    """The media file managers of the AppTest runs (the app stores download bytes there)."""
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
+    return managers
+
+
+def downloaded(at: AppTest, media: list[MediaFileManager], key: str) -> bytes:
+    """The bytes a click on the download button with this key gives, from the last run."""
+    buttons = [b.proto for b in at.get("download_button") if b.key == key]
+    assert len(buttons) == 1, key
+    button, manager = buttons[0], media[-1]
+    url = (
+        manager.execute_deferred(button.deferred_file_id)
+        if button.HasField("deferred_file_id")
+        else button.url
+    )
+    return manager.read_file(os.path.basename(url).split(".")[0]).content
+
+
+@pytest.fixture
+def state_file(lake_env, tmp_path, monkeypatch):
+    path = tmp_path / "werkbank.sqlite3"
+    monkeypatch.setenv("VTHMONITOR_APP_STATE", str(path))
+    return path
+
+
+def werkbank(sql: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["viewer_role"] = "analist"
+    at.session_state["viewer_naam"] = "anna"
+    at.run()
+    at.switch_page("app_pages/sql_werkbank.py").run()
+    at.text_area(key="werkbank_sql").input(sql)
+    at.button(key="werkbank_uitvoeren").click().run()
+    assert not at.exception
+    return at
+
+
+def test_workbench_downloads_are_neutralised(state_file, media):
+    at = werkbank(
+        "select '=1+1' as formule, '@SUM(A1)' as functie, -12.5 as bedrag, "
+        "'https://example.org' as url, ['-1+2'] as lijst"
+    )
+    csv = downloaded(at, media, "werkbank_csv").decode("utf-8-sig")
+    assert csv == (
+        "formule;functie;bedrag;url;lijst\n'=1+1;'@SUM(A1);-12.5;https://example.org;['-1+2']\n"
+    )
+    xlsx = downloaded(at, media, "werkbank_xlsx")
+    assert formulas(xlsx) == [] and hyperlinks(xlsx) == []
+    assert cells(xlsx)["A2"]["tekst"] == "=1+1" and cells(xlsx)["C2"]["getal"] == -12.5
+
+
+def test_a_dashboard_table_download_is_neutralised(state_file, media):
+    # An analyst's query text is user input that ends up in the beheerder's audit log table.
+    query = '=HYPERLINK("https://example.org","klik")'
+    werkbank(query)
+    at = open_page("datakwaliteit", "beheerder")
+    text = downloaded(at, media, "auditlog-csv").decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert [r["sql"] for r in rows] == ["'" + query]
+    xlsx = downloaded(at, media, "auditlog-xlsx")
+    assert formulas(xlsx) == [] and hyperlinks(xlsx) == []
+    assert query in [c["tekst"] for c in cells(xlsx).values()]
