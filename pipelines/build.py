@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -41,6 +42,7 @@ from pipelines.parse import (
 )
 from pipelines.readers import FileRejected, duckdb_path, read_csv
 from pipelines.settings import SQL_DIR, Settings
+from pipelines.tombstones import tombstones
 
 RAW_META_COLUMNS = {
     "_regel": "BIGINT",
@@ -217,6 +219,7 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
         for source in SOURCES.values():
             if _append_raw(con, _raw_files(paths, new_loads, source.name), f"raw.{source.name}"):
                 touched.add(source.name)
+        touched |= apply_tombstones(con, records)
         _build_load_log(con, paths, records)
         # Every file the build reads is read by now. From here on the connection cannot reach
         # the file system at all, whatever a model or a value does (docs/invoer.md).
@@ -305,6 +308,52 @@ def _exclusion(record: dict, file: dict) -> dict:
         f"{record['load_id']}' of laad het bestand opnieuw na herstel.",
         "quarantaine_pad": None,
     }
+
+
+def apply_tombstones(con: duckdb.DuckDBPyConnection, records: list[dict]) -> set[str]:
+    """Delete every raw row whose key `vthmonitor erase` deleted (all versions, every load) and
+    keep the deletions themselves in raw.verwijderingen; the sources that lost rows.
+
+    Also a raw file the erase command could not rewrite (killed halfway, docs/verwijderen.md)
+    never reaches staging this way: the warehouse built from raw honours every tombstone."""
+    rows = [
+        {"load_id": m["load_id"], "bron": v["bron"], "sleutel": json.dumps(v["sleutel"])}
+        | {k: v.get(k) for k in ("reden", "door", "op", "rijen_in_raw")}
+        for m in records
+        if is_included(m)
+        for v in m.get("verwijderingen", [])
+    ]
+    schema = {
+        "load_id": pl.String,
+        "bron": pl.String,
+        "sleutel": pl.String,
+        "reden": pl.String,
+        "door": pl.String,
+        "op": pl.String,
+        "rijen_in_raw": pl.Int64,
+    }
+    frame = pl.DataFrame(rows, schema=schema).with_columns(
+        pl.col("op").str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S")
+    )
+    con.register("_verwijderingen", frame.to_arrow())
+    con.execute("create or replace table raw.verwijderingen as select * from _verwijderingen")
+    con.unregister("_verwijderingen")
+    emptied = set()
+    for source in SOURCES.values():
+        dead = tombstones(records, source.name).drop("_verwijderd_in")
+        if dead.height == 0:
+            continue
+        con.register("_dood", dead.to_arrow())
+        match = " and ".join(
+            f"r.{identifier(k)} is not distinct from d.{identifier(k)}" for k in source.key
+        )
+        deleted = con.execute(
+            f"delete from raw.{source.name} as r using _dood as d where {match}"
+        ).fetchone()[0]
+        con.unregister("_dood")
+        if deleted:
+            emptied.add(source.name)
+    return emptied
 
 
 def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: list[dict]) -> None:

@@ -121,6 +121,46 @@ def cmd_unload(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from pipelines.erasure import EraseError, erase
+    from pipelines.publishing import BuildFailed
+
+    settings = _settings(args)
+    try:
+        done = erase(settings, args.bron, args.sleutels, args.reden or "", _os_user())
+    except EraseError as exc:
+        print(f"vthmonitor erase: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print(
+            "vthmonitor erase: de verwijdering is vastgelegd en uit raw gehaald, maar het "
+            f"warehouse kon niet worden gebouwd: {exc}. Het volgende bouwen neemt haar mee.",
+            file=sys.stderr,
+        )
+        return 1
+    keys = len(args.sleutels)
+    print(
+        f"Verwijderd als lading {done.load_id}: {keys} sleutel{'s' if keys > 1 else ''} uit "
+        f"{args.bron}; {done.rows} rijen uit raw gehaald, {done.landing_lines} regels in de "
+        "landing zone gewist."
+    )
+    if done.rows == 0:
+        print(
+            "Let op: geen rij met deze sleutel gevonden. De verwijdering geldt wel: een latere "
+            "export met deze sleutel gaat naar quarantaine.",
+            file=sys.stderr,
+        )
+    for name in done.not_blanked:
+        print(
+            f"Let op: het Excel-bestand {name} in de landing zone bevat de gegevens nog; "
+            "verwijder of vervang het met de hand (zie docs/verwijderen.md).",
+            file=sys.stderr,
+        )
+    if done.published and done.published.warehouse is not None:
+        print(f"Gepubliceerd: {done.published.warehouse.name}")
+    return 0
+
+
 def limit_memory(limit_bytes: int) -> None:
     """Cap this process's address space (VTHMONITOR_APP_GEHEUGEN): an allocation beyond it fails
     inside DuckDB or Python with a memory error that the app reports, instead of the kernel
@@ -275,6 +315,27 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--reden", required=True, help="waarom (komt in het logboek)")
     p.add_argument("--lake", help=lake_help)
     p.set_defaults(func=cmd_unload)
+
+    p = sub.add_parser(
+        "erase",
+        help="verwijder rijen op sleutel (een per vergissing geregistreerde zaak, een klacht "
+        "onder een AVG-verzoek): uit raw, het warehouse en de landing zone, met logboek",
+    )
+    p.add_argument("bron", help="de bron, bijv. zaken of klachten")
+    p.add_argument(
+        "sleutels",
+        nargs="+",
+        metavar="SLEUTEL",
+        help="de sleutel (bijv. K-2024-0173); bij een sleutel van meer kolommen "
+        "kolom=waarde,kolom=waarde",
+    )
+    p.add_argument(
+        "--reden",
+        required=True,
+        help="waarom, bijv. 'AVG-verzoek 2026-014' (komt in het logboek; geen namen)",
+    )
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_erase)
 
     p = sub.add_parser(
         "sql",

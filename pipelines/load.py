@@ -32,11 +32,12 @@ from pipelines.lake import (
     is_included,
     write_atomic,
 )
-from pipelines.parse import ParseContext, parse_rows
+from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, parse_rows
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
 from pipelines.settings import Settings
+from pipelines.tombstones import tombstones
 
 GELADEN, AL_GELADEN, GEWEIGERD = "geladen", "al_geladen", "geweigerd"
 
@@ -242,6 +243,8 @@ def load(
             for f in m["bestanden"]
             if f["status"] == GELADEN
         }
+        records = committed_loads(paths)
+        tombstoned = {name: tombstones(records, name) for name in SOURCES}
         ctx = ParseContext(
             deelnemers=build.deelnemer_lookup_from_reference(settings),
             pseudonymise=Pseudonymiser(settings.pseudonym_key()),
@@ -249,7 +252,7 @@ def load(
         )
         report = LoadReport(load_id=load_id)
         for seq, path in enumerate(files, start=1):
-            result = _load_file(paths, load_id, seq, path, kind, known, ctx, mapping)
+            result = _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned)
             if result.status == GELADEN:
                 known[result.sha256] = asdict(result)
             report.files.append(result)
@@ -279,7 +282,7 @@ def load(
     return report
 
 
-def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping) -> FileResult:
+def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned) -> FileResult:
     bron = kind or kind_from_filename(path.name)
     result = FileResult(seq, path.name, str(path), bron, "", 0, GEWEIGERD, "")
     suffix = path.suffix.lower()
@@ -291,12 +294,16 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping) -> FileResu
         return result
     result.sha256, result.grootte = staged.sha256, staged.size
     try:
-        return _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping)
+        return _load_staged(
+            paths, load_id, seq, path, staged, result, known, ctx, mapping, tombstoned
+        )
     finally:
         staged.copy.unlink(missing_ok=True)  # moved into landing when accepted
 
 
-def _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping) -> FileResult:
+def _load_staged(
+    paths, load_id, seq, path, staged, result, known, ctx, mapping, tombstoned
+) -> FileResult:
     bron, sha = result.bron, staged.sha256
     if bron is None:
         result.melding = (
@@ -334,21 +341,22 @@ def _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping)
         result.melding = str(exc)
         return result
 
-    errors = pl.concat([raw.structure_errors, parsed.errors])
+    loaded, erased = _without_erased(parsed.rows, source, tombstoned.get(bron))
+    errors = pl.concat([raw.structure_errors, parsed.errors, erased]).sort("regel", "kolom")
     quarantined = errors["regel"].n_unique() if errors.height else 0
-    if parsed.rows.height + quarantined != raw.data_rows:  # the contract's promise, checked
+    if loaded.height + quarantined != raw.data_rows:  # the contract's promise, checked
         raise AssertionError(
-            f"{path.name}: {parsed.rows.height} geladen + {quarantined} quarantaine "
+            f"{path.name}: {loaded.height} geladen + {quarantined} quarantaine "
             f"!= {raw.data_rows} regels"
         )
     result.status = GELADEN
     result.codering = raw.encoding
     result.regels = raw.data_rows
-    result.geladen = parsed.rows.height
+    result.geladen = loaded.height
     result.quarantaine = quarantined
     result.niet_overgenomen = list(parsed.ignored)
     stem = f"{load_id}-{seq:04d}"
-    rows = parsed.rows.with_columns(
+    rows = loaded.with_columns(
         pl.lit(load_id).alias("_load_id"),
         pl.lit(seq, dtype=pl.Int32).alias("_bestand_seq"),
         pl.lit(path.name).alias("_bestand"),
@@ -378,6 +386,30 @@ def _load_staged(paths, load_id, seq, path, staged, result, known, ctx, mapping)
         fsync_path(staged.copy)
         os.replace(staged.copy, landing)
     return result
+
+
+def _without_erased(
+    rows: pl.DataFrame, source, dead: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows whose key `vthmonitor erase` did not delete, and quarantine rows for those it
+    did: a deleted zaak or complaint never comes back with a later export (docs/verwijderen.md).
+    """
+    if dead is None or dead.height == 0 or rows.height == 0:
+        return rows, pl.DataFrame(schema=ERROR_SCHEMA)
+    keys = list(source.key)
+    hit = rows.join(dead, on=keys, how="inner", nulls_equal=True)
+    shown = source.column(keys[0])
+    erased = hit.select(
+        pl.col("_regel").alias("regel"),
+        pl.lit(shown.name).alias("kolom"),
+        pl.format(
+            "deze sleutel is verwijderd (lading {}, vthmonitor erase) en wordt niet opnieuw "
+            "opgenomen",
+            pl.col("_verwijderd_in"),
+        ).alias("reden"),
+        (pl.lit(PII_MASK) if shown.pii else pl.col(shown.name).cast(pl.String)).alias("waarde"),
+    ).cast(ERROR_SCHEMA)
+    return rows.join(dead.select(keys), on=keys, how="anti", nulls_equal=True), erased
 
 
 def _write_parquet(frame: pl.DataFrame, target: Path, paths: LakePaths) -> None:
