@@ -42,8 +42,9 @@ def describe_failure(exc: BaseException, during: str = " bij het bouwen") -> str
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if _disk_full(exc):
         return (
-            "de schijf is vol. Maak ruimte vrij op de schijf van de datalake (oude bestanden in "
-            "de landing zone of warehouse/) en laad opnieuw"
+            "de schijf is vol (of de bestandsgrootte is begrensd). Maak ruimte vrij op de "
+            "schijf van de datalake (oude bestanden in de landing zone of warehouse/) en laad "
+            "opnieuw"
         )
     if isinstance(exc, MemoryError | duckdb.OutOfMemoryException) or "Out of Memory" in text:
         return (
@@ -60,9 +61,10 @@ def describe_failure(exc: BaseException, during: str = " bij het bouwen") -> str
 
 
 def _disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    """Out of disk space, quota, or the file-size limit of the process (EFBIG)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         return True
-    return "No space left on device" in str(exc)
+    return any(text in str(exc) for text in ("No space left on device", "File too large"))
 
 
 def _environmental(exc: BaseException) -> bool:

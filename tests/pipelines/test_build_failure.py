@@ -5,6 +5,7 @@ data's fault (broken reference data) excludes nothing; no traceback reaches the 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -196,7 +197,7 @@ def test_a_changed_norm_is_published_by_the_next_load(tmp_path, settings):
 @pytest.mark.parametrize(
     ("exc", "start"),
     [
-        (OSError(28, "No space left on device"), "de schijf is vol."),
+        (OSError(28, "No space left on device"), "de schijf is vol"),
         (MemoryError(), "er was niet genoeg geheugen"),
         (
             duckdb.OutOfMemoryException("Out of Memory Error: failed to allocate"),
@@ -221,3 +222,58 @@ def test_an_unexpected_error_reaches_the_user_as_dutch_not_a_traceback(tmp_path)
     assert "Traceback" not in cli.stderr
     assert cli.stderr.startswith("vthmonitor load: onverwachte fout (")
     assert "Er is niets half gepubliceerd" in cli.stderr
+
+
+def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_path, settings):
+    """A real write failure: the load runs with a file-size limit (RLIMIT_FSIZE) that the new
+    warehouse file exceeds, as on a full disk."""
+    import resource
+
+    export = write(tmp_path, "klachten_2024.csv", [KLACHTEN_HEADER, "K1;01-02-2024;GM0153;geur"])
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+    # no byte-code cache writes under the limit: a truncated .pyc would break later imports
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "load",
+            str(export),
+            "--lake",
+            str(settings.lake_dir),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=small_files,
+        env=env,
+    )
+    assert cli.returncode == 1
+    assert "Traceback" not in cli.stderr
+    assert cli.stderr.startswith(
+        "vthmonitor load: het warehouse kon niet worden gebouwd: de schijf is vol (of de "
+        "bestandsgrootte is begrensd)."
+    )
+    paths = LakePaths(settings.lake_dir)
+    assert [m.get("uitgesloten") for m in committed_loads(paths)] == [None]
+    assert published_warehouse(paths) is None
+    assert list(paths.tmp.glob("*.duckdb*")) == []
+    # with room again, the committed load is published by the next command
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipelines.cli",
+            "load",
+            str(export),
+            "--lake",
+            str(settings.lake_dir),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert query(settings, "select klacht_id from staging.klachten") == [("K1",)]
