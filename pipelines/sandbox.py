@@ -245,8 +245,7 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
             f"(DuckDB: {tree.get('error_message', 'onbekend')}). Een PIVOT of andere "
             "bijzondere opbouw kunt u vaak herschrijven met GROUP BY en FILTER."
         )
-    ctes = {name.lower() for name in _cte_names(tree)}
-    for node in _nodes(tree):
+    for node, ctes in _scoped_nodes(tree):
         if node.get("type") == "BASE_TABLE":
             _check_table(node, ctes)
         elif node.get("type") == "TABLE_FUNCTION":
@@ -261,27 +260,36 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
     return sql
 
 
-def _nodes(tree) -> Iterator[dict]:
-    """Every dict in the parse tree: subqueries, CTEs, joins, IN (...) and LATERAL included."""
-    stack = [tree]
+def _scoped_nodes(tree) -> Iterator[tuple[dict, frozenset[str]]]:
+    """Every dict in the parse tree (subqueries, CTEs, joins, IN (...) and LATERAL included),
+    with the CTE names visible at that point, lower-cased.
+
+    DuckDB's scoping, which an unqualified name must follow to be a CTE rather than a catalog
+    view (docs/sql-werkbank.md): a WITH clause's names are visible in its own query node and in
+    everything nested in it, never in a sibling or parent; a CTE sees the CTEs before it in the
+    same WITH, not those after it; a CTE sees itself only when it is recursive (DuckDB then
+    parses it as a RECURSIVE_CTE_NODE named after it)."""
+    stack: list[tuple[object, frozenset[str]]] = [(tree, frozenset())]
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            yield node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def _cte_names(tree) -> Iterator[str]:
-    for node in _nodes(tree):
+        node, visible = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, visible) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        yield node, visible
+        if node.get("type") == "RECURSIVE_CTE_NODE" and node.get("cte_name"):
+            visible = visible | {node["cte_name"].lower()}
         cte_map = node.get("cte_map")
-        if isinstance(cte_map, dict):
-            for entry in cte_map.get("map", []):
-                yield entry["key"]
+        entries = cte_map.get("map", []) if isinstance(cte_map, dict) else []
+        for entry in entries:
+            # the definition sees the names before it; the next definitions see it too
+            stack.append((entry.get("value"), visible))
+            visible = visible | {entry["key"].lower()}
+        stack.extend((value, visible) for key, value in node.items() if key != "cte_map")
 
 
-def _check_table(node: dict, ctes: set[str]) -> None:
+def _check_table(node: dict, ctes: frozenset[str]) -> None:
     schema = (node.get("schema_name") or "").lower()
     catalog = (node.get("catalog_name") or "").lower()
     name = node.get("table_name") or ""
@@ -308,6 +316,11 @@ def _check_table(node: dict, ctes: set[str]) -> None:
         return
     if name.lower() in ctes or name.lower() in CATALOG_VIEWS:
         return
+    if name.lower() in DENIED_CATALOG_VIEWS:
+        raise Refused(
+            f"'{name}' is niet beschikbaar in de werkbank: de instellingen van de server zijn "
+            "niet op te vragen."
+        )
     if _LOOKS_LIKE_FILE.search(name):
         raise Refused(
             f"Bestanden lezen ('{name}') kan niet in de werkbank: alleen de tabellen van de "

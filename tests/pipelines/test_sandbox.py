@@ -276,3 +276,80 @@ def test_dates_outside_the_calendar_come_back_as_text(lake):
     from dashboard import export
 
     assert b"infinity" in export.csv_bytes(result.frame)  # no panic in the export
+
+
+# An unqualified name is a CTE only where DuckDB's scoping makes that CTE visible (issue 12);
+# anywhere else it is DuckDB's catalog view of that name, which shows paths or settings.
+CTE_OUT_OF_SCOPE = [
+    # the issue's two: a CTE in a sibling subquery does not hide the catalog view
+    (
+        "select file from pragma_database_list, (with pragma_database_list as (select 1) select 1)",
+        "Tabel 'pragma_database_list' zonder schema",
+    ),
+    (
+        "select * from pg_settings, (with pg_settings as (select 1) select 1)",
+        "'pg_settings' is niet beschikbaar",
+    ),
+    # a CTE inside another CTE's definition is not visible outside it
+    (
+        "with q as (with duckdb_settings as (select 1) select 1) select * from duckdb_settings",
+        "Tabel 'duckdb_settings' zonder schema",
+    ),
+    # a CTE does not see the CTEs after it, nor itself unless it is recursive
+    (
+        "with a as (select * from pg_settings), pg_settings as (select 1) select * from a",
+        "'pg_settings' is niet beschikbaar",
+    ),
+    (
+        "with pg_settings as (select * from pg_settings) select * from pg_settings",
+        "'pg_settings' is niet beschikbaar",
+    ),
+    # a WITH in the left branch of a UNION is not visible in the right one
+    (
+        "(with duckdb_databases as (select 1 as x) select x from duckdb_databases) "
+        "union all select 1 from duckdb_databases",
+        "Tabel 'duckdb_databases' zonder schema",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sql", "words"), CTE_OUT_OF_SCOPE)
+def test_a_cte_hides_a_catalog_view_only_where_it_is_in_scope(lake, sql, words):
+    with pytest.raises(Refused) as refused:
+        check(lake.cursor(), sql)
+    assert words in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        # a later CTE reads an earlier one
+        ("with a as (select 1 as n), b as (select n + 1 as n from a) select n from b", [2]),
+        # a CTE used in a nested subquery, a derived table and a LATERAL join
+        ("with a as (select 3 as n) select n from range(5) r(n) where n in (select n from a)", [3]),
+        ("with a as (select 4 as n) select n from (select n from (select n from a))", [4]),
+        ("with a as (select 5 as n) select l.n from range(1), lateral (select n from a) l", [5]),
+        # a nested WITH reads the outer CTE
+        (
+            "with a as (select 1 as n) "
+            "select n from (with b as (select n + 1 as n from a) select n from b)",
+            [2],
+        ),
+        # shadowing: the innermost CTE of a name wins, also over a catalog view
+        (
+            "with a as (select 1 as n) select n from (with a as (select 2 as n) select n from a)",
+            [2],
+        ),
+        ("with pg_settings as (select 7 as n) select n from pg_settings", [7]),
+        # recursive, and both branches of a UNION under one WITH
+        (
+            "with recursive r(n) as (select 1 union all select n + 1 from r where n < 4) "
+            "select sum(n)::int as n from r",
+            [10],
+        ),
+        ("with a as (select 1 as n) select n from a union all select n + 1 from a", [1, 2]),
+    ],
+)
+def test_legitimate_cte_queries_still_run(lake, sql, expected):
+    result = run(lake.cursor(), sql, Limits())
+    assert result.frame.to_series(0).to_list() == expected
