@@ -457,11 +457,7 @@ def _explain(exc: BaseException, timed_out: bool, limits: Limits) -> Refused | Q
 def to_polars(table: pa.Table) -> pl.DataFrame:
     """Arrow -> polars for any result: duplicate column names (`select 1, 1`) get a suffix, and
     a column polars cannot hold (an unusual DuckDB type) becomes text rather than an error."""
-    names, seen = [], {}
-    for name in table.column_names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        names.append(name if count == 1 else f"{name}_{count}")
+    names = unique_names(table.column_names)
     table = table.rename_columns(names)
     for index, name in enumerate(names):
         replaced = _outside_calendar_as_text(table.column(name))
@@ -480,6 +476,26 @@ def to_polars(table: pa.Table) -> pl.DataFrame:
                     name, [None if v is None else str(v) for v in column.to_pylist()], pl.String
                 )
         return pl.DataFrame(columns)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique: the first of each name stays, a repeat gets the lowest free
+    `_<n>` (n >= 2) that is neither a name of the result nor already given, so
+    `select 1 as a, 1 as a, 1 as a_2` becomes a, a_3, a_2 (never two columns a_2)."""
+    taken = set(names)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            unique.append(name)
+            continue
+        n = 2
+        while f"{name}_{n}" in taken:
+            n += 1
+        taken.add(f"{name}_{n}")
+        unique.append(f"{name}_{n}")
+    return unique
 
 
 _SECONDS_PER_UNIT = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}

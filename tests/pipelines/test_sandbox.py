@@ -353,3 +353,9 @@ def test_a_cte_hides_a_catalog_view_only_where_it_is_in_scope(lake, sql, words):
 def test_legitimate_cte_queries_still_run(lake, sql, expected):
     result = run(lake.cursor(), sql, Limits())
     assert result.frame.to_series(0).to_list() == expected
+
+
+def test_generated_suffixes_never_collide_with_a_name_of_the_result(lake):
+    result = run(lake.cursor(), "select 1 as a, 2 as a, 3 as a_2, 4 as a, 5 as a_3", Limits())
+    assert result.frame.columns == ["a", "a_4", "a_2", "a_5", "a_3"]
+    assert result.frame.row(0) == (1, 2, 3, 4, 5)
