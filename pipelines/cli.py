@@ -95,8 +95,8 @@ def _os_user() -> str:
 def cmd_sql(args: argparse.Namespace) -> int:
     """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
     from pipelines.app_state import AppState, InvalidSavedQuery
-    from pipelines.lake import NoLake, PublishedLake
     from pipelines.sandbox import QueryFailed, Refused
+    from pipelines.sql_worker import Workers
     from pipelines.workbench import limits, run_logged
 
     settings = _settings(args)
@@ -126,14 +126,11 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print("vthmonitor sql: geef een query, --opgeslagen NAAM of --lijst.", file=sys.stderr)
         return 2
 
-    lake = PublishedLake(settings)
+    workers = Workers(settings, spares=0)  # one query: no spare to keep warm
     try:
         result = run_logged(
-            lake, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
+            workers, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
         )
-    except NoLake as exc:
-        print(f"vthmonitor sql: {exc}", file=sys.stderr)
-        return 1
     except Refused as exc:
         print(f"vthmonitor sql: geweigerd. {exc}", file=sys.stderr)
         return 1
@@ -142,7 +139,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print(f"vthmonitor sql: {exc.message}{detail}", file=sys.stderr)
         return 1
     finally:
-        lake.close()
+        workers.close()
 
     if args.format == "csv":
         sys.stdout.write(result.frame.write_csv())

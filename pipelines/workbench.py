@@ -1,6 +1,7 @@
 """The analysts' SQL workbench as one service, shared by the dashboard page and `vthmonitor sql`:
-run a query in the sandbox (pipelines/sandbox.py) on the published lake and write every run,
-refused ones included, to the audit log in the app-state database (pipelines/app_state.py).
+run a query in the sandbox (pipelines/sandbox.py), in a worker process of its own
+(pipelines/sql_worker.py), on the published lake and write every run, refused ones included, to
+the audit log in the app-state database (pipelines/app_state.py).
 """
 
 from __future__ import annotations
@@ -8,22 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
 from pipelines.app_state import AppState, Uitvoering
-from pipelines.lake import PublishedLake
-from pipelines.sandbox import Limits, QueryFailed, Refused, Result, run
+from pipelines.sandbox import Limits, QueryFailed, Refused, Result
 from pipelines.settings import SQL_DIR, Settings
+from pipelines.sql_worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
 
 
 def limits(settings: Settings) -> Limits:
-    return Limits(time_limit_s=settings.sql_time_limit_s, max_rows=settings.sql_max_rows)
+    return Limits(
+        time_limit_s=settings.sql_time_limit_s,
+        max_rows=settings.sql_max_rows,
+        memory_bytes=settings.sql_worker_memory_bytes,
+    )
 
 
 def run_logged(
-    lake: PublishedLake,
+    workers: Workers,
     state: AppState,
     sql: str,
     limits: Limits,
@@ -32,15 +35,13 @@ def run_logged(
     rol: str,
     kanaal: str,
 ) -> Result:
-    """Run one query and log it; re-raises Refused/QueryFailed after logging them.
+    """Run one query in a worker process and log it; re-raises Refused/QueryFailed after logging
+    them.
 
-    The build id is read on the same cursor the query runs on, so the log names the build the
-    rows came from even when a load publishes a new one meanwhile."""
-    cursor = lake.cursor()
-    build_id = None
+    The build id is read by the worker on the connection the query runs on, so the log names
+    the build the rows came from even when a load publishes a new one meanwhile."""
     try:
-        build_id = cursor.execute("select build_id from meta.build").fetchall()[0][0]
-        result = run(cursor, sql, limits)
+        result = workers.run(sql, limits)
     except (Refused, QueryFailed) as exc:
         state.log(
             Uitvoering(
@@ -50,12 +51,9 @@ def run_logged(
                 sql=sql,
                 status=exc.status,
                 melding=" ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))[:2000],
-                build_id=build_id,
+                build_id=exc.build_id,
             )
         )
-        raise
-    except duckdb.Error:
-        cursor.close()
         raise
     state.log(
         Uitvoering(
@@ -67,7 +65,7 @@ def run_logged(
             duur_ms=round(result.elapsed_s * 1000, 1),
             rijen=result.rows,
             afgekapt=result.truncated,
-            build_id=build_id,
+            build_id=result.build_id,
         )
     )
     return result

@@ -2,9 +2,9 @@
 
 The schema browser reads DuckDB's own catalogue of the published warehouse: the descriptions
 there are the comment blocks of sql/<laag>/<naam>.sql, the same text `tests/sql/test_docs.py`
-requires. An analyst's query runs uncached through pipelines/workbench.py (sandbox + audit log):
-every run is a new, logged execution. Saved queries and history live in the app-state database,
-outside the lake.
+requires. An analyst's query runs uncached through pipelines/workbench.py (sandbox + audit log),
+in a worker process of its own: every run is a new, logged execution. Saved queries and history
+live in the app-state database, outside the lake.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import lake, query
+from dashboard.data import query
 from dashboard.viewer import ScopeError, Viewer
 from pipelines import workbench
 from pipelines.app_state import AppState
 from pipelines.sandbox import PUBLIC_SCHEMAS, Limits, Result
 from pipelines.settings import Settings
+from pipelines.sql_worker import Workers
 
 _SCHEMAS = list(PUBLIC_SCHEMAS)
 
@@ -25,6 +26,12 @@ _SCHEMAS = list(PUBLIC_SCHEMAS)
 @st.cache_resource
 def state() -> AppState:
     return AppState(Settings.from_env().app_state_file)
+
+
+@st.cache_resource(on_release=lambda workers: workers.close())
+def workers() -> Workers:
+    """The app's worker processes for workbench queries, with a warm spare: one per process."""
+    return Workers(Settings.from_env(), spares=1)
 
 
 def limits() -> Limits:
@@ -78,7 +85,7 @@ def uitvoeren(viewer: Viewer, sql: str) -> Result:
     """Run the analyst's query in the sandbox and log it (raises Refused/QueryFailed)."""
     _require_analist(viewer)
     return workbench.run_logged(
-        lake(),
+        workers(),
         state(),
         sql,
         limits(),

@@ -69,12 +69,13 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     )  # fmt: skip
     assert slow.returncode == 1 and "na 1 seconde gestopt" in slow.stderr
 
-    # Beyond the address-space limit a query fails with a Dutch memory message, not a crash:
-    # this string distance needs ~5 GB outside DuckDB's own memory accounting.
+    # Beyond the worker's address-space limit a query fails with a Dutch memory message, not a
+    # crash: this string distance needs ~5 GB outside DuckDB's own memory accounting.
     huge = run(
         "sql", "select damerau_levenshtein(repeat('a', 25000), repeat('b', 25000))",
         "--lake", lake,
-        env=project_env | {"VTHMONITOR_APP_GEHEUGEN": "3GB", "VTHMONITOR_SQL_TIJDSLIMIET": "60"},
+        env=project_env
+        | {"VTHMONITOR_SQL_WERKER_GEHEUGEN": "3GB", "VTHMONITOR_SQL_TIJDSLIMIET": "60"},
     )  # fmt: skip
     assert huge.returncode == 1 and "meer geheugen nodig" in huge.stderr, huge.stderr
 

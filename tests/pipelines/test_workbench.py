@@ -13,32 +13,36 @@ from pipelines.build import build_and_publish
 from pipelines.lake import LakePaths, PublishedLake, exclusive_lock
 from pipelines.load import load
 from pipelines.sandbox import Limits, QueryFailed, Refused
+from pipelines.sql_worker import Workers
 from pipelines.workbench import examples, run_logged
 
 
-def _run(lake, state, sql, user="anna", **limits):
+def _run(workers, state, sql, user="anna", **limits):
     return run_logged(
-        lake, state, sql, Limits(**limits), gebruiker=user, rol="analist", kanaal="app"
+        workers, state, sql, Limits(**limits), gebruiker=user, rol="analist", kanaal="app"
     )
 
 
 @pytest.fixture
 def loaded(settings, small_sample):
+    """(settings, a reader to compare with, the workers, the app state) on a loaded lake."""
     load(settings, [small_sample])
     reader = PublishedLake(settings)
-    yield settings, reader, AppState(settings.app_state_file)
+    workers = Workers(settings, spares=1)
+    yield settings, reader, workers, AppState(settings.app_state_file)
+    workers.close()
     reader.close()
 
 
 def test_every_run_is_logged_with_user_time_duration_rows_and_outcome(loaded):
-    settings, lake, state = loaded
+    settings, lake, workers, state = loaded
     build_id = lake.cursor().execute("select build_id from meta.build").fetchone()[0]
-    _run(lake, state, "select * from range(7)")
-    _run(lake, state, "select * from range(30)", max_rows=20)
+    _run(workers, state, "select * from range(7)")
+    _run(workers, state, "select * from range(30)", max_rows=20)
     with pytest.raises(Refused):
-        _run(lake, state, "select * from raw.zaken", user="bert")
+        _run(workers, state, "select * from raw.zaken", user="bert")
     with pytest.raises(QueryFailed):
-        _run(lake, state, "select * from kpi.bestaat_niet", user="bert")
+        _run(workers, state, "select * from kpi.bestaat_niet", user="bert")
 
     log = state.auditlog()
     assert log.select("gebruiker", "status", "rijen", "afgekapt").rows() == [
@@ -56,10 +60,10 @@ def test_every_run_is_logged_with_user_time_duration_rows_and_outcome(loaded):
 
 
 def test_history_is_per_user_newest_first_and_each_query_once(loaded):
-    _settings, lake, state = loaded
+    _settings, _lake, workers, state = loaded
     for sql in ("select 1", "select 2", "select 1"):
-        _run(lake, state, sql, user="anna")
-    _run(lake, state, "select 3", user="bert")
+        _run(workers, state, sql, user="anna")
+    _run(workers, state, "select 3", user="bert")
     assert state.geschiedenis("anna")["sql"].to_list() == ["select 1", "select 2"]
     assert state.geschiedenis("bert")["sql"].to_list() == ["select 3"]
     assert state.geschiedenis("carla").height == 0
@@ -105,10 +109,10 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 
 
 def test_saved_queries_survive_a_rebuild_and_a_new_load(loaded, tmp_path):
-    settings, lake, state = loaded
+    settings, lake, workers, state = loaded
     sql = "select count(*) as n from staging.deelnemers"
     state.save("Aantal deelnemers", sql, "anna")
-    before = _run(lake, state, sql).frame["n"][0]
+    before = _run(workers, state, sql).frame["n"][0]
     first_build = lake.cursor().execute("select build_id from meta.build").fetchone()[0]
 
     with exclusive_lock(LakePaths(settings.lake_dir)):
@@ -124,14 +128,14 @@ def test_saved_queries_survive_a_rebuild_and_a_new_load(loaded, tmp_path):
 
     saved = AppState(settings.app_state_file).saved_by_name("aantal deelnemers")
     assert saved.row(0, named=True)["sql"] == sql and saved["auteur"][0] == "anna"
-    after = _run(lake, state, saved["sql"][0])
+    after = _run(workers, state, saved["sql"][0])
     assert after.frame["n"][0] == before
     builds = state.auditlog()["build_id"].to_list()
     assert builds[0] != first_build and builds[-1] == first_build  # ran on the new build
 
 
 def test_the_example_queries_run_and_agree_with_the_kpi_tables(loaded):
-    _settings, lake, state = loaded
+    _settings, lake, workers, state = loaded
     found = {example.name: example for example in examples()}
     assert {
         "naleefpercentage_per_deelnemer_per_kwartaal",
@@ -143,7 +147,7 @@ def test_the_example_queries_run_and_agree_with_the_kpi_tables(loaded):
     results = {}
     for name, example in found.items():
         assert example.title and example.description, name
-        result = _run(lake, state, example.sql)
+        result = _run(workers, state, example.sql)
         assert result.rows > 0 and not result.truncated, name
         results[name] = result.frame
 
