@@ -1,6 +1,8 @@
 """`vthmonitor`: the command-line interface (sample, load, rebuild, sql, serve).
 
-Exit codes: 0 = everything accepted, 1 = a file was rejected or a query failed, 2 = usage error.
+Exit codes: 0 = everything accepted, 1 = a file was rejected or a query failed, 2 = usage error,
+130 = `sql` stopped with Ctrl-C (the shell's convention for SIGINT; the query's worker process is
+killed and its audit row completed as 'afgebroken').
 Messages are Dutch and say what to do; no stack traces for expected errors.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -92,6 +95,13 @@ def _os_user() -> str:
         return f"uid-{os.getuid()}"
 
 
+def _interrupt_once(signum, frame) -> None:
+    """Ctrl-C stops the query; a second Ctrl-C must not break off killing the worker and
+    completing the audit row, so from now on it is ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
     from pipelines.app_state import AppState, InvalidSavedQuery
@@ -127,10 +137,18 @@ def cmd_sql(args: argparse.Namespace) -> int:
         return 2
 
     workers = Workers(settings, spares=0)  # one query: no spare to keep warm
+    signal.signal(signal.SIGINT, _interrupt_once)
     try:
         result = run_logged(
             workers, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
         )
+    except KeyboardInterrupt:
+        print(
+            "\nvthmonitor sql: afgebroken met Ctrl-C. De query is gestopt en staat als "
+            "'afgebroken' in het auditlog.",
+            file=sys.stderr,
+        )
+        return 130
     except Refused as exc:
         print(f"vthmonitor sql: geweigerd. {exc}", file=sys.stderr)
         return 1
@@ -240,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"vthmonitor {args.command}: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"\nvthmonitor {args.command}: afgebroken met Ctrl-C.", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,15 +6,17 @@ the audit log in the app-state database (pipelines/app_state.py).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.app_state import AppState, Uitvoering
+from pipelines.app_state import AppState
 from pipelines.sandbox import Limits, QueryFailed, Refused, Result
 from pipelines.settings import SQL_DIR, Settings
 from pipelines.sql_worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
+INTERRUPTED = "Afgebroken door de gebruiker (Ctrl-C); de query is gestopt."
 
 
 def limits(settings: Settings) -> Limits:
@@ -35,38 +37,46 @@ def run_logged(
     rol: str,
     kanaal: str,
 ) -> Result:
-    """Run one query in a worker process and log it; re-raises Refused/QueryFailed after logging
-    them.
+    """Run one query in a worker process, logged: the audit row is written as 'bezig' before
+    the query runs and completed afterwards with the outcome and the real duration (time-outs
+    included), so a run whose process is killed still leaves its row. Re-raises Refused,
+    QueryFailed and KeyboardInterrupt (status 'afgebroken') after completing the row.
 
     The build id is read by the worker on the connection the query runs on, so the log names
     the build the rows came from even when a load publishes a new one meanwhile."""
+    run_id = state.begin(gebruiker, rol, kanaal, sql)
+    started = time.perf_counter()
+
+    def took(elapsed_s: float | None = None) -> float:
+        seconds = time.perf_counter() - started if elapsed_s is None else elapsed_s
+        return round(seconds * 1000, 1)
+
     try:
         result = workers.run(sql, limits)
     except (Refused, QueryFailed) as exc:
-        state.log(
-            Uitvoering(
-                gebruiker=gebruiker,
-                rol=rol,
-                kanaal=kanaal,
-                sql=sql,
-                status=exc.status,
-                melding=" ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))[:2000],
-                build_id=exc.build_id,
-            )
+        melding = " ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))
+        state.finish(
+            run_id,
+            exc.status,
+            duur_ms=took(exc.elapsed_s),
+            melding=melding,
+            build_id=exc.build_id,
         )
         raise
-    state.log(
-        Uitvoering(
-            gebruiker=gebruiker,
-            rol=rol,
-            kanaal=kanaal,
-            sql=sql,
-            status="ok",
-            duur_ms=round(result.elapsed_s * 1000, 1),
-            rijen=result.rows,
-            afgekapt=result.truncated,
-            build_id=result.build_id,
-        )
+    except KeyboardInterrupt:
+        # Ctrl-C in `vthmonitor sql`: the worker has been killed (Workers.run)
+        state.finish(run_id, "afgebroken", duur_ms=took(), melding=INTERRUPTED)
+        raise
+    except BaseException as exc:
+        state.finish(run_id, "fout", duur_ms=took(), melding=f"{type(exc).__name__}: {exc}")
+        raise
+    state.finish(
+        run_id,
+        "ok",
+        duur_ms=took(result.elapsed_s),
+        rijen=result.rows,
+        afgekapt=result.truncated,
+        build_id=result.build_id,
     )
     return result
 

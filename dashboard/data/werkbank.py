@@ -116,8 +116,18 @@ def geschiedenis(viewer: Viewer, limit: int = 30) -> pl.DataFrame:
     return state().geschiedenis(viewer.gebruiker, limit=limit)
 
 
+# How a run's status reads on a page. A row still 'bezig' belongs to a query that is running now
+# or to a process that was killed before it could complete the row.
+STATUS_TEKST = {"bezig": "onderbroken of nog bezig"}
+
+
+def status_tekst(status: str) -> str:
+    return STATUS_TEKST.get(status, status)
+
+
 def auditlog(viewer: Viewer, limit: int = 500) -> pl.DataFrame:
-    """Who ran which ad-hoc query, when, how long, how many rows, refused or not."""
+    """Who ran which ad-hoc query, when, how long, how many rows, refused or not. The query
+    text is its stored start (SQL_TEXT_MAX characters) with the whole text's length and hash."""
     if not viewer.sees_audit_log:
         raise ScopeError("Het auditlog van de SQL-werkbank is alleen voor de beheerder.")
     return state().auditlog(limit=limit)
