@@ -104,6 +104,7 @@ def _interrupt_once(signum, frame) -> None:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
+    from dashboard import export
     from pipelines.app_state import AppState, InvalidSavedQuery
     from pipelines.sandbox import QueryFailed, Refused
     from pipelines.sql_worker import Workers
@@ -136,11 +137,33 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print("vthmonitor sql: geef een query, --opgeslagen NAAM of --lijst.", file=sys.stderr)
         return 2
 
+    def write(result) -> None:
+        """The result on stdout; the audit row is completed only after this succeeded."""
+        try:
+            if args.format == "csv":
+                sys.stdout.write(export._excel_safe(result.frame).write_csv())
+            else:
+                with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
+                    print(result.frame)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): nothing more reaches it, and Python must not
+            # try to flush stdout again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise
+
     workers = Workers(settings, spares=0)  # one query: no spare to keep warm
     signal.signal(signal.SIGINT, _interrupt_once)
     try:
         result = run_logged(
-            workers, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
+            workers,
+            state,
+            sql,
+            limits(settings),
+            gebruiker=user,
+            rol="cli",
+            kanaal="cli",
+            deliver=write,
         )
     except KeyboardInterrupt:
         print(
@@ -153,17 +176,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print(f"vthmonitor sql: geweigerd. {exc}", file=sys.stderr)
         return 1
     except QueryFailed as exc:
-        detail = f"\nDuckDB meldt: {exc.detail}" if exc.detail else ""
+        detail = f"\nMelding: {exc.detail}" if exc.detail else ""
         print(f"vthmonitor sql: {exc.message}{detail}", file=sys.stderr)
         return 1
     finally:
         workers.close()
 
-    if args.format == "csv":
-        sys.stdout.write(result.frame.write_csv())
-    else:
-        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
-            print(result.frame)
     if result.truncated:
         print(
             f"Let op: {result.cut_note(limits(settings))} "

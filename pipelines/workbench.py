@@ -7,6 +7,7 @@ the audit log in the app-state database (pipelines/app_state.py).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from pipelines.sql_worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
 INTERRUPTED = "Afgebroken door de gebruiker (Ctrl-C); de query is gestopt."
+NOT_DELIVERED = (
+    "De query is uitgevoerd, maar het resultaat kon niet worden weggeschreven. Controleer waar "
+    "de uitvoer heen gaat (schijf vol, een afgesloten pijp) en probeer het opnieuw."
+)
 
 
 def limits(settings: Settings) -> Limits:
@@ -36,11 +41,16 @@ def run_logged(
     gebruiker: str,
     rol: str,
     kanaal: str,
+    deliver: Callable[[Result], None] | None = None,
 ) -> Result:
     """Run one query in a worker process, logged: the audit row is written as 'bezig' before
     the query runs and completed afterwards with the outcome and the real duration (time-outs
     included), so a run whose process is killed still leaves its row. Re-raises Refused,
     QueryFailed and KeyboardInterrupt (status 'afgebroken') after completing the row.
+
+    `deliver` writes the result where it goes (`vthmonitor sql`: stdout) before the row is
+    completed: a run is 'ok' only when its output was written; a failure while writing is
+    'fout' and a Dutch QueryFailed.
 
     The build id is read by the worker on the connection the query runs on, so the log names
     the build the rows came from even when a load publishes a new one meanwhile."""
@@ -53,6 +63,8 @@ def run_logged(
 
     try:
         result = workers.run(sql, limits)
+        if deliver is not None:
+            _deliver(deliver, result)
     except (Refused, QueryFailed) as exc:
         melding = " ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))
         state.finish(
@@ -79,6 +91,17 @@ def run_logged(
         build_id=result.build_id,
     )
     return result
+
+
+def _deliver(deliver: Callable[[Result], None], result: Result) -> None:
+    try:
+        deliver(result)
+    except BaseException as exc:  # noqa: BLE001 - polars' PanicException is a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        failed = QueryFailed(NOT_DELIVERED, f"{type(exc).__name__}: {exc}")
+        failed.elapsed_s, failed.build_id = result.elapsed_s, result.build_id
+        raise failed from None
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import signal
 import subprocess
@@ -208,3 +210,46 @@ def test_a_killed_sql_leaves_its_row_and_its_worker_ends_by_itself(
     while _running(worker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not _running(worker)
+
+
+def test_csv_of_nested_columns_is_written_as_text_and_then_logged(
+    tmp_path, small_sample, project_env
+):
+    # Review item 15: lists, structs and maps ended in a traceback, while the audit said 'ok'.
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    out = run(
+        "sql",
+        "select [1, 2] as l, {'a': 1, 'b': 'x'} as s, map {'k': 1} as m, [[1], [2, 3]] as ll, "
+        "1 as a, 2 as a, 3 as a_2",
+        "--format", "csv", "--lake", lake, env=project_env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows == [
+        ["l", "s", "m", "ll", "a", "a_3", "a_2"],
+        ["[1, 2]", "{'a': 1, 'b': 'x'}", "{'k': 1}", "[[1], [2, 3]]", "1", "2", "3"],
+    ]
+    state = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3")
+    assert state.auditlog().select("status", "rijen").row(0) == ("ok", 1)
+
+
+def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sample, project_env):
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "sql", "select * from range(1000)", "--lake", lake],
+        env=project_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cli.stdout.close()  # the reader is gone before anything is written (`| head -0`)
+    err = cli.stderr.read()
+    cli.wait(timeout=120)
+    assert cli.returncode == 1
+    assert "resultaat kon niet worden weggeschreven" in err and "Traceback" not in err
+    assert "Exception ignored" not in err
+    row = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog().row(0, named=True)
+    assert row["status"] == "fout" and "BrokenPipeError" in row["melding"]
