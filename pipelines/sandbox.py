@@ -37,6 +37,8 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
+from pipelines.settings import DEFAULT_SQL_WORKER_MEMORY, parse_size
+
 if TYPE_CHECKING:
     import polars as pl
 
@@ -130,7 +132,7 @@ class Limits:
     time_limit_s: float = 10.0
     max_rows: int = 10_000
     # Address space of the query's worker process (VTHMONITOR_SQL_WERKER_GEHEUGEN).
-    memory_bytes: int = 4 * 1024**3
+    memory_bytes: int = parse_size(DEFAULT_SQL_WORKER_MEMORY)
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,10 @@ class Workers:
                 if worker.alive():
                     return worker
                 worker.kill()  # ended while idle (IDLE_TIMEOUT_S): reap it
-        return _Worker(self.lake_dir, self.reader_memory)
+        try:
+            return _Worker(self.lake_dir, self.reader_memory)
+        except OSError as exc:  # no process could be started (limits of the machine)
+            raise QueryFailed(NO_WORKER, str(exc)) from None
 
     def _fill(self) -> None:
         with self._lock:
@@ -136,7 +139,10 @@ class Workers:
                 self._idle.remove(worker)
                 worker.kill()
             while not self._closed and len(self._idle) < self.spares:
-                self._idle.append(_Worker(self.lake_dir, self.reader_memory))
+                try:
+                    self._idle.append(_Worker(self.lake_dir, self.reader_memory))
+                except OSError:
+                    return  # no spare now; the next query starts its own worker
 
 
 class _Worker:
@@ -296,7 +302,7 @@ def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
     if not conn.poll(IDLE_TIMEOUT_S):
         return
     request = json.loads(conn.recv_bytes(MAX_MESSAGE_BYTES))
-    signal.alarm(math.ceil(request["time_limit_s"]) + ALARM_GRACE_S)
+    signal.alarm(min(math.ceil(request["time_limit_s"]) + ALARM_GRACE_S, 2**31 - 1))
     limits = Limits(max_rows=request["max_rows"], memory_bytes=request["memory_bytes"])
     answer: dict = {"soort": "fout"}
     payload = None

@@ -26,6 +26,7 @@ NOTICE = "werkbank_melding"
 
 viewer = components.viewer()
 limits = werkbank.limits()
+werkbank.workers()  # starts the warm spare while the analyst writes the first query
 
 st.title("SQL-werkbank")
 st.caption(
