@@ -296,8 +296,10 @@ def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
     from pipelines.sandbox import collect
 
     lake = PublishedLake(Settings(lake_dir=lake_dir, reader_memory_limit=reader_memory))
-    with contextlib.suppress(NoLake):
-        lake.cursor().close()  # opened ahead: the query does not wait for it
+    # Opened ahead, so the query does not wait for it. Only a head start: whatever fails here
+    # (nothing published yet, a file being replaced) fails again below and is answered there.
+    with contextlib.suppress(Exception):
+        lake.cursor().close()
     conn.send_bytes(json.dumps({"soort": "klaar"}).encode())
     if not conn.poll(IDLE_TIMEOUT_S):
         return
