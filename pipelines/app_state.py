@@ -8,18 +8,27 @@ it at once, the app and `vthmonitor sql`, and DuckDB allows only one writing pro
 
 One short-lived connection per call keeps it safe across Streamlit's session threads.
 Times are stored as ISO-8601 text in UTC.
+
+The audit log cannot be flooded, hidden or bypassed (docs/sql-werkbank.md): it keeps the first
+SQL_TEXT_MAX characters of a query with the length and SHA-256 of the whole text, and at most
+MELDING_MAX characters of a message; a run is written as 'bezig' *before* it starts and
+completed afterwards, so a process killed halfway leaves its row behind. A database from an
+older version gets the new columns in place (ALTER TABLE ADD COLUMN); no row is lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+
+from pipelines.sandbox import MAX_SQL_CHARS
 
 _SCHEMA = """
 create table if not exists opgeslagen_query (
@@ -36,18 +45,27 @@ create table if not exists auditlog (
     gebruiker text not null,
     rol text not null,
     kanaal text not null,        -- app or cli
-    sql text not null,
-    status text not null,        -- ok, geweigerd, fout, tijdslimiet
+    sql text not null,           -- the first SQL_TEXT_MAX characters
+    status text not null,        -- bezig, then ok, geweigerd, fout, tijdslimiet or afgebroken
     duur_ms real,
     rijen integer,
     afgekapt integer not null default 0,
-    melding text,
-    build_id text
+    melding text,                -- at most MELDING_MAX characters
+    build_id text,
+    sql_lengte integer,          -- characters of the whole query
+    sql_sha256 text              -- of the whole query (UTF-8)
 );
 create index if not exists auditlog_gebruiker on auditlog (gebruiker, id);
 """
+# Columns added after the first version: an older database gets them in place.
+_ADDED_COLUMNS = {"sql_lengte": "integer", "sql_sha256": "text"}
 
-STATUSES = ("ok", "geweigerd", "fout", "tijdslimiet")
+SQL_TEXT_MAX = 10_000
+MELDING_MAX = 2_000
+# 'bezig' is written before the run; a row that stays 'bezig' belongs to a run that is still
+# going or to a process that was killed (dashboard: "onderbroken of nog bezig").
+STATUSES = ("bezig", "ok", "geweigerd", "fout", "tijdslimiet", "afgebroken")
+FINAL_STATUSES = STATUSES[1:]
 
 
 class InvalidSavedQuery(ValueError):
@@ -61,7 +79,7 @@ class Uitvoering:
     gebruiker: str
     rol: str
     kanaal: str
-    sql: str
+    sql: str  # the whole text: the log keeps its start, length and hash
     status: str
     duur_ms: float | None = None
     rijen: int | None = None
@@ -76,6 +94,7 @@ class AppState:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.executescript(_SCHEMA)
+            _migrate(con)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -94,34 +113,73 @@ class AppState:
         return pl.DataFrame(rows, schema=schema, orient="row")
 
     # --- audit log -----------------------------------------------------------------------------
-    def log(self, run: Uitvoering) -> None:
+    def log(self, run: Uitvoering) -> int:
+        """Write one complete run at once; returns its id."""
         if run.status not in STATUSES:
             raise ValueError(f"onbekende status {run.status!r}")
         with self._connect() as con:
-            con.execute(
-                "insert into auditlog (tijdstip, gebruiker, rol, kanaal, sql, status, duur_ms, "
-                "rijen, afgekapt, melding, build_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cursor = con.execute(
+                "insert into auditlog (tijdstip, gebruiker, rol, kanaal, sql, sql_lengte, "
+                "sql_sha256, status, duur_ms, rijen, afgekapt, melding, build_id) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     _now(),
                     run.gebruiker,
                     run.rol,
                     run.kanaal,
-                    run.sql,
+                    *_bounded_sql(run.sql),
                     run.status,
                     run.duur_ms,
                     run.rijen,
                     int(run.afgekapt),
-                    run.melding,
+                    _bounded(run.melding, MELDING_MAX),
                     run.build_id,
+                ),
+            )
+            return cursor.lastrowid
+
+    def begin(self, gebruiker: str, rol: str, kanaal: str, sql: str) -> int:
+        """Write a run as 'bezig' before it starts; complete it with `finish`."""
+        return self.log(Uitvoering(gebruiker, rol, kanaal, sql, "bezig"))
+
+    def finish(
+        self,
+        run_id: int,
+        status: str,
+        *,
+        duur_ms: float | None = None,
+        rijen: int | None = None,
+        afgekapt: bool = False,
+        melding: str | None = None,
+        build_id: str | None = None,
+    ) -> None:
+        """Complete a run written by `begin` with its outcome and real duration."""
+        if status not in FINAL_STATUSES:
+            raise ValueError(f"onbekende eindstatus {status!r}")
+        with self._connect() as con:
+            con.execute(
+                "update auditlog set status = ?, duur_ms = ?, rijen = ?, afgekapt = ?, "
+                "melding = ?, build_id = ? where id = ?",
+                (
+                    status,
+                    duur_ms,
+                    rijen,
+                    int(afgekapt),
+                    _bounded(melding, MELDING_MAX),
+                    build_id,
+                    run_id,
                 ),
             )
 
     _LOG_SCHEMA = {
+        "id": pl.Int64,
         "tijdstip": pl.String,
         "gebruiker": pl.String,
         "rol": pl.String,
         "kanaal": pl.String,
         "sql": pl.String,
+        "sql_lengte": pl.Int64,
+        "sql_sha256": pl.String,
         "status": pl.String,
         "duur_ms": pl.Float64,
         "rijen": pl.Int64,
@@ -129,24 +187,34 @@ class AppState:
         "melding": pl.String,
         "build_id": pl.String,
     }
+    # Bounded on the way out too: rows written before the bound (older versions) stay whole in
+    # the database but never reach a page or a download in full.
+    _LOG_SELECT = {
+        "sql": f"substr(sql, 1, {SQL_TEXT_MAX})",
+        "melding": f"substr(melding, 1, {MELDING_MAX})",
+    }
 
     def auditlog(self, limit: int = 500, gebruiker: str | None = None) -> pl.DataFrame:
-        """The newest runs first; only this user's when `gebruiker` is given (the history)."""
+        """The newest runs first; only this user's when `gebruiker` is given (the history).
+        `sql` is the stored start of the query; `sql_afgekort` says whether that is not all."""
         where, params = ("where gebruiker = ?", (gebruiker,)) if gebruiker else ("", ())
+        columns = ", ".join(f"{self._LOG_SELECT.get(c, c)} as {c}" for c in self._LOG_SCHEMA)
         frame = self._frame(
-            f"select {', '.join(self._LOG_SCHEMA)} from auditlog {where} order by id desc limit ?",
+            f"select {columns} from auditlog {where} order by id desc limit ?",
             (*params, limit),
             self._LOG_SCHEMA | {"afgekapt": pl.Int64},
         )
         return frame.with_columns(
             pl.col("afgekapt").cast(pl.Boolean),
             pl.col("tijdstip").str.to_datetime(time_zone="UTC"),
+            (pl.col("sql_lengte") > pl.col("sql").str.len_chars()).alias("sql_afgekort"),
         )
 
     def geschiedenis(self, gebruiker: str, limit: int = 50) -> pl.DataFrame:
-        """This user's own runs, newest first, each distinct query text once."""
+        """This user's own runs, newest first, each distinct query text once (by the hash of
+        the whole text: two long queries that start alike are two entries)."""
         log = self.auditlog(limit=limit * 5, gebruiker=gebruiker)
-        return log.unique(subset="sql", keep="first", maintain_order=True).head(limit)
+        return log.unique(subset="sql_sha256", keep="first", maintain_order=True).head(limit)
 
     # --- saved queries -------------------------------------------------------------------------
     _SAVED_SCHEMA = {
@@ -164,6 +232,11 @@ class AppState:
             raise InvalidSavedQuery("Geef de query een naam om hem op te slaan.")
         if not sql.strip():
             raise InvalidSavedQuery("Er is geen SQL om op te slaan.")
+        if len(sql) > MAX_SQL_CHARS:  # could never run; would flood every analyst's list
+            raise InvalidSavedQuery(
+                f"De query is te lang om op te slaan ({len(sql):,} tekens; hooguit "
+                f"{MAX_SQL_CHARS:,}).".replace(",", ".")
+            )
         with self._connect() as con:
             con.execute(
                 "insert into opgeslagen_query (naam, sql, auteur, opgeslagen_op) "
@@ -199,3 +272,37 @@ class AppState:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _bounded_sql(sql: str) -> tuple[str, int, str]:
+    """(the first SQL_TEXT_MAX characters, the whole length, the SHA-256 of the whole)."""
+    return sql[:SQL_TEXT_MAX], len(sql), _sha256(sql)
+
+
+def _bounded(text: str | None, limit: int) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+def _migrate(con: sqlite3.Connection) -> None:
+    """Bring a database of an older version up to date in place: add the new columns and fill
+    in length and hash of the rows already there (their text is kept as it was)."""
+    present = {row[1] for row in con.execute("pragma table_info(auditlog)")}
+    for column, kind in _ADDED_COLUMNS.items():
+        if column not in present:
+            con.execute(f"alter table auditlog add column {column} {kind}")
+    while True:
+        rows = con.execute(
+            "select id, sql from auditlog where sql_sha256 is null limit 500"
+        ).fetchall()
+        if not rows:
+            return
+        con.executemany(
+            "update auditlog set sql_lengte = ?, sql_sha256 = ? where id = ?",
+            [(len(sql), _sha256(sql), run_id) for run_id, sql in rows],
+        )

@@ -1,6 +1,8 @@
 """`vthmonitor`: the command-line interface (sample, load, rebuild, sql, serve).
 
-Exit codes: 0 = everything accepted, 1 = a file was rejected or a query failed, 2 = usage error.
+Exit codes: 0 = everything accepted, 1 = a file was rejected or a query failed, 2 = usage error,
+130 = `sql` stopped with Ctrl-C (the shell's convention for SIGINT; the query's worker process is
+killed and its audit row completed as 'afgebroken').
 Messages are Dutch and say what to do; no stack traces for expected errors.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -181,11 +184,18 @@ def _os_user() -> str:
         return f"uid-{os.getuid()}"
 
 
+def _interrupt_once(signum, frame) -> None:
+    """Ctrl-C stops the query; a second Ctrl-C must not break off killing the worker and
+    completing the audit row, so from now on it is ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
 def cmd_sql(args: argparse.Namespace) -> int:
     """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
     from pipelines.app_state import AppState, InvalidSavedQuery
-    from pipelines.lake import NoLake, PublishedLake
     from pipelines.sandbox import QueryFailed, Refused
+    from pipelines.sql_worker import Workers
     from pipelines.workbench import limits, run_logged
 
     settings = _settings(args)
@@ -215,29 +225,51 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print("vthmonitor sql: geef een query, --opgeslagen NAAM of --lijst.", file=sys.stderr)
         return 2
 
-    lake = PublishedLake(settings)
+    def write(result) -> None:
+        """The result on stdout; the audit row is completed only after this succeeded."""
+        try:
+            if args.format == "csv":
+                sys.stdout.write(csv_text(result.frame, separator=","))
+            else:
+                with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
+                    print(result.frame)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): nothing more reaches it, and Python must not
+            # try to flush stdout again at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise
+
+    workers = Workers(settings, spares=0)  # one query: no spare to keep warm
+    signal.signal(signal.SIGINT, _interrupt_once)
     try:
         result = run_logged(
-            lake, state, sql, limits(settings), gebruiker=user, rol="cli", kanaal="cli"
+            workers,
+            state,
+            sql,
+            limits(settings),
+            gebruiker=user,
+            rol="cli",
+            kanaal="cli",
+            deliver=write,
         )
-    except NoLake as exc:
-        print(f"vthmonitor sql: {exc}", file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        print(
+            "\nvthmonitor sql: afgebroken met Ctrl-C. De query is gestopt en staat als "
+            "'afgebroken' in het auditlog.",
+            file=sys.stderr,
+        )
+        return 130
     except Refused as exc:
         print(f"vthmonitor sql: geweigerd. {exc}", file=sys.stderr)
         return 1
     except QueryFailed as exc:
-        detail = f"\nDuckDB meldt: {exc.detail}" if exc.detail else ""
+        detail = f"\nMelding: {exc.detail}" if exc.detail else ""
         print(f"vthmonitor sql: {exc.message}{detail}", file=sys.stderr)
         return 1
     finally:
-        lake.close()
+        workers.close()
 
-    if args.format == "csv":
-        sys.stdout.write(csv_text(result.frame, separator=","))
-    else:
-        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
-            print(result.frame)
     if result.truncated:
         print(
             f"Let op: {result.cut_note(limits(settings))} "
@@ -368,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vthmonitor {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"vthmonitor {args.command}: afgebroken.", file=sys.stderr)
+        print(f"\nvthmonitor {args.command}: afgebroken met Ctrl-C.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
         return _unexpected(args, exc)

@@ -36,8 +36,11 @@ from pipelines.settings import DEFAULT_READER_MEMORY, Settings
 # The reader is also the analysts' sandbox: no file or network access, no extension loading,
 # no configuration changes (pitfall 3; `lock_configuration` must come last). The memory limit
 # (pitfall 4) makes a huge ad-hoc query fail with OutOfMemoryException instead of taking the
-# process down; no spilling to disk, so it cannot fill the disk either. Statement types, schemas
-# and the time limit are enforced per query in pipelines/sandbox.py.
+# process down; no spilling to disk, so it cannot fill the disk either. Statement types and
+# schemas are enforced per query in pipelines/sandbox.py; an analyst's query runs on its own
+# connection in a worker process (pipelines/sql_worker.py) that is killed at the time limit and
+# has its own address-space cap, since neither the interrupt nor this memory limit bounds every
+# single DuckDB call.
 READER_CONFIG = {
     "access_mode": "READ_ONLY",
     "enable_external_access": False,

@@ -13,9 +13,12 @@ Two layers, because neither is enough alone (pitfall 3):
    out (it holds every version of every row; staging holds the current ones) and turns what
    would be a cryptic DuckDB error into a Dutch sentence that says what to do instead.
 
-The time limit is a watchdog that interrupts this query's own cursor (`interrupt()` leaves the
-connection usable, so the app keeps serving); the row cap streams the result in Arrow batches
-and stops reading after N + 1 rows, so a 10 M-row result never materialises.
+Limits: a query runs in a worker process of its own (pipelines/sql_worker.py), which the app
+kills at the time limit and whose address space is capped, so a single huge function call
+cannot outrun them (docs/sql-werkbank.md). Inside the worker, `collect` streams the result in
+Arrow batches and stops reading after N + 1 rows or MAX_RESULT_BYTES, so a 10 M-row result never
+materialises. This module imports polars only where a result becomes a frame (`to_polars`, in
+the app), which keeps the worker's start-up short.
 
 Not supported, on purpose: a stand-alone PIVOT statement and queries DuckDB cannot serialise
 for the check (refused with a hint); EXPLAIN (not a query). Scalar functions are not
@@ -27,15 +30,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
+
+from pipelines.settings import DEFAULT_SQL_WORKER_MEMORY, parse_size
+
+if TYPE_CHECKING:
+    import polars as pl
 
 # What analysts may read. raw (every delivered version of every row, and the build's own
 # bookkeeping) is left out: staging has the same rows, one current version per key.
@@ -91,13 +96,23 @@ MAX_SQL_CHARS = 100_000
 HINT_SCHEMAS = "Beschikbaar zijn de schema's kpi, staging, marts en meta (zie de schemaverkenner)."
 
 
-class Refused(Exception):
+class SandboxError(Exception):
+    """A run that did not give a result. The worker's side (pipelines/sql_worker.py) fills in
+    how long it took and on which build, for the audit log; None where not known."""
+
+    status = "fout"
+    elapsed_s: float | None = None
+    build_id: str | None = None
+    peak_memory_bytes: int | None = None
+
+
+class Refused(SandboxError):
     """The query is not allowed in the workbench. `str()` is a Dutch sentence for the user."""
 
     status = "geweigerd"
 
 
-class QueryFailed(Exception):
+class QueryFailed(SandboxError):
     """DuckDB could not run the query. `message` is Dutch; `detail` is DuckDB's own text."""
 
     status = "fout"
@@ -116,6 +131,8 @@ class TimedOut(QueryFailed):
 class Limits:
     time_limit_s: float = 10.0
     max_rows: int = 10_000
+    # Address space of the query's worker process (VTHMONITOR_SQL_WERKER_GEHEUGEN).
+    memory_bytes: int = parse_size(DEFAULT_SQL_WORKER_MEMORY)
 
 
 @dataclass(frozen=True)
@@ -125,6 +142,8 @@ class Result:
     # (more than MAX_RESULT_BYTES), or None (complete).
     cut: str | None
     elapsed_s: float
+    build_id: str | None = None
+    peak_memory_bytes: int | None = None  # the worker's peak resident memory
 
     @property
     def rows(self) -> int:
@@ -193,8 +212,9 @@ def _statement_type(statement) -> str:
     return str(statement.type).rsplit(".", 1)[-1]
 
 
-def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """The query as DuckDB will run it, or Refused / QueryFailed with a Dutch message."""
+def check_text(sql: str) -> None:
+    """What needs no parser: an empty or overlong text is refused before any process or
+    connection is involved."""
     if not sql or not sql.strip().strip(";").strip():
         raise Refused("Er is geen query ingevuld. Typ een SELECT of kies een voorbeeldquery.")
     if len(sql) > MAX_SQL_CHARS:
@@ -204,6 +224,11 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
                 ",", "."
             )
         )
+
+
+def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The query as DuckDB will run it, or Refused / QueryFailed with a Dutch message."""
+    check_text(sql)
     try:
         statements = cursor.extract_statements(sql)
     except duckdb.Error as exc:
@@ -245,8 +270,7 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
             f"(DuckDB: {tree.get('error_message', 'onbekend')}). Een PIVOT of andere "
             "bijzondere opbouw kunt u vaak herschrijven met GROUP BY en FILTER."
         )
-    ctes = {name.lower() for name in _cte_names(tree)}
-    for node in _nodes(tree):
+    for node, ctes in _scoped_nodes(tree):
         if node.get("type") == "BASE_TABLE":
             _check_table(node, ctes)
         elif node.get("type") == "TABLE_FUNCTION":
@@ -261,27 +285,36 @@ def check(cursor: duckdb.DuckDBPyConnection, sql: str) -> str:
     return sql
 
 
-def _nodes(tree) -> Iterator[dict]:
-    """Every dict in the parse tree: subqueries, CTEs, joins, IN (...) and LATERAL included."""
-    stack = [tree]
+def _scoped_nodes(tree) -> Iterator[tuple[dict, frozenset[str]]]:
+    """Every dict in the parse tree (subqueries, CTEs, joins, IN (...) and LATERAL included),
+    with the CTE names visible at that point, lower-cased.
+
+    DuckDB's scoping, which an unqualified name must follow to be a CTE rather than a catalog
+    view (docs/sql-werkbank.md): a WITH clause's names are visible in its own query node and in
+    everything nested in it, never in a sibling or parent; a CTE sees the CTEs before it in the
+    same WITH, not those after it; a CTE sees itself only when it is recursive (DuckDB then
+    parses it as a RECURSIVE_CTE_NODE named after it)."""
+    stack: list[tuple[object, frozenset[str]]] = [(tree, frozenset())]
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            yield node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-
-
-def _cte_names(tree) -> Iterator[str]:
-    for node in _nodes(tree):
+        node, visible = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, visible) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        yield node, visible
+        if node.get("type") == "RECURSIVE_CTE_NODE" and node.get("cte_name"):
+            visible = visible | {node["cte_name"].lower()}
         cte_map = node.get("cte_map")
-        if isinstance(cte_map, dict):
-            for entry in cte_map.get("map", []):
-                yield entry["key"]
+        entries = cte_map.get("map", []) if isinstance(cte_map, dict) else []
+        for entry in entries:
+            # the definition sees the names before it; the next definitions see it too
+            stack.append((entry.get("value"), visible))
+            visible = visible | {entry["key"].lower()}
+        stack.extend((value, visible) for key, value in node.items() if key != "cte_map")
 
 
-def _check_table(node: dict, ctes: set[str]) -> None:
+def _check_table(node: dict, ctes: frozenset[str]) -> None:
     schema = (node.get("schema_name") or "").lower()
     catalog = (node.get("catalog_name") or "").lower()
     name = node.get("table_name") or ""
@@ -308,6 +341,11 @@ def _check_table(node: dict, ctes: set[str]) -> None:
         return
     if name.lower() in ctes or name.lower() in CATALOG_VIEWS:
         return
+    if name.lower() in DENIED_CATALOG_VIEWS:
+        raise Refused(
+            f"'{name}' is niet beschikbaar in de werkbank: de instellingen van de server zijn "
+            "niet op te vragen."
+        )
     if _LOOKS_LIKE_FILE.search(name):
         raise Refused(
             f"Bestanden lezen ('{name}') kan niet in de werkbank: alleen de tabellen van de "
@@ -343,73 +381,59 @@ def _check_table_function(node: dict) -> None:
     )
 
 
-# --- running -----------------------------------------------------------------------------------
-def run(cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits) -> Result:
-    """Check and run one query on its own cursor (closed afterwards); at most limits.max_rows
-    rows and MAX_RESULT_BYTES bytes.
+# --- running (inside the worker process) --------------------------------------------------
+def collect(
+    cursor: duckdb.DuckDBPyConnection, sql: str, limits: Limits
+) -> tuple[pa.Table, str | None]:
+    """Check and run one query on this cursor: at most limits.max_rows rows and
+    MAX_RESULT_BYTES bytes, and why it was cut ("rijen", "omvang" or None).
 
-    Raises Refused, TimedOut or QueryFailed, whatever goes wrong (so every run can be logged);
-    every message is Dutch and says what to do."""
-    started = time.perf_counter()
-    timed_out = threading.Event()
-
-    def stop() -> None:
-        timed_out.set()
-        cursor.interrupt()
-
-    # The watchdog starts before the check: parsing a pathological text also counts.
-    watchdog = threading.Timer(limits.time_limit_s, stop)
-    watchdog.daemon = True
-    watchdog.start()
-    try:
-        check(cursor, sql)
-        batches, seen, size = [], 0, 0
-        reader = cursor.sql(sql).to_arrow_reader(min(limits.max_rows + 1, BATCH_ROWS))
-        for batch in reader:
-            if size + batch.nbytes > MAX_RESULT_BYTES:
-                # keep the rows of this batch that fit, by its average row size
-                fitting = (MAX_RESULT_BYTES - size) * batch.num_rows // max(batch.nbytes, 1)
-                batches.append(batch.slice(0, fitting))
-                seen += fitting
-                size = MAX_RESULT_BYTES + 1
-                break
-            batches.append(batch)
-            seen += batch.num_rows
-            size += batch.nbytes
-            if seen > limits.max_rows:
-                break  # enough: stop reading, the rest is never computed
-        schema = reader.schema
-        table = pa.Table.from_batches(batches, schema=schema).slice(0, limits.max_rows)
-        frame = to_polars(table)
-    except (Refused, QueryFailed):
-        raise
-    except BaseException as exc:  # noqa: BLE001 - polars' PanicException is a BaseException
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise _explain(exc, timed_out.is_set(), limits) from None
-    finally:
-        watchdog.cancel()
-        cursor.close()
+    No time limit here: this runs in a worker process that is killed at the limit
+    (pipelines/sql_worker.py). Raises Refused, QueryFailed or what DuckDB/Arrow raise; `explain`
+    turns the latter into a Dutch QueryFailed."""
+    check(cursor, sql)
+    batches, seen, size = [], 0, 0
+    reader = cursor.sql(sql).to_arrow_reader(min(limits.max_rows + 1, BATCH_ROWS))
+    for batch in reader:
+        if size + batch.nbytes > MAX_RESULT_BYTES:
+            # keep the rows of this batch that fit, by its average row size
+            fitting = (MAX_RESULT_BYTES - size) * batch.num_rows // max(batch.nbytes, 1)
+            batches.append(batch.slice(0, fitting))
+            seen += fitting
+            size = MAX_RESULT_BYTES + 1
+            break
+        batches.append(batch)
+        seen += batch.num_rows
+        size += batch.nbytes
+        if seen > limits.max_rows:
+            break  # enough: stop reading, the rest is never computed
+    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, limits.max_rows)
     cut = "rijen" if seen > limits.max_rows else "omvang" if size > MAX_RESULT_BYTES else None
-    return Result(frame=frame, cut=cut, elapsed_s=time.perf_counter() - started)
+    return table, cut
 
 
-def _explain(exc: BaseException, timed_out: bool, limits: Limits) -> Refused | QueryFailed:
+MEMORY_MESSAGE = (
+    "De query heeft meer geheugen nodig dan de werkbank mag gebruiken. Beperk de gegevens met "
+    "WHERE of GROUP BY, of selecteer minder kolommen."
+)
+
+
+def timed_out(limits: Limits) -> TimedOut:
+    return TimedOut(
+        f"De query is na {_seconds(limits.time_limit_s)} gestopt: dat is de tijdslimiet "
+        "van de werkbank. Beperk de gegevens met WHERE, koppel tabellen op hun sleutel "
+        "(een JOIN zonder ON-voorwaarde maakt alle combinaties), of tel eerst met count(*).",
+    )
+
+
+def explain(exc: BaseException) -> Refused | QueryFailed:
     """Any failure of a run as a Dutch message. Errors raised while the Arrow reader streams
     the result arrive as OSError or ArrowException, not as duckdb.Error: judged by their text."""
+    if isinstance(exc, Refused | QueryFailed):
+        return exc
     text = str(exc)
-    if timed_out and (isinstance(exc, duckdb.InterruptException) or "INTERRUPT" in text):
-        return TimedOut(
-            f"De query is na {_seconds(limits.time_limit_s)} gestopt: dat is de tijdslimiet "
-            "van de werkbank. Beperk de gegevens met WHERE, koppel tabellen op hun sleutel "
-            "(een JOIN zonder ON-voorwaarde maakt alle combinaties), of tel eerst met count(*).",
-        )
     if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or "Out of Memory" in text:
-        return QueryFailed(
-            "De query heeft meer geheugen nodig dan de werkbank mag gebruiken. Beperk de "
-            "gegevens met WHERE of GROUP BY, of selecteer minder kolommen.",
-            _first_line(exc),
-        )
+        return QueryFailed(MEMORY_MESSAGE, _first_line(exc))
     if isinstance(exc, duckdb.CatalogException):
         return QueryFailed(
             "Een tabel, kolom of functie in de query bestaat niet. Zoek de juiste naam op in "
@@ -444,11 +468,9 @@ def _explain(exc: BaseException, timed_out: bool, limits: Limits) -> Refused | Q
 def to_polars(table: pa.Table) -> pl.DataFrame:
     """Arrow -> polars for any result: duplicate column names (`select 1, 1`) get a suffix, and
     a column polars cannot hold (an unusual DuckDB type) becomes text rather than an error."""
-    names, seen = [], {}
-    for name in table.column_names:
-        count = seen.get(name, 0) + 1
-        seen[name] = count
-        names.append(name if count == 1 else f"{name}_{count}")
+    import polars as pl
+
+    names = unique_names(table.column_names)
     table = table.rename_columns(names)
     for index, name in enumerate(names):
         replaced = _outside_calendar_as_text(table.column(name))
@@ -469,6 +491,26 @@ def to_polars(table: pa.Table) -> pl.DataFrame:
         return pl.DataFrame(columns)
 
 
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique: the first of each name stays, a repeat gets the lowest free
+    `_<n>` (n >= 2) that is neither a name of the result nor already given, so
+    `select 1 as a, 1 as a, 1 as a_2` becomes a, a_3, a_2 (never two columns a_2)."""
+    taken = set(names)
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            unique.append(name)
+            continue
+        n = 2
+        while f"{name}_{n}" in taken:
+            n += 1
+        taken.add(f"{name}_{n}")
+        unique.append(f"{name}_{n}")
+    return unique
+
+
 _SECONDS_PER_UNIT = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 # Python and polars print dates only within years 1..9999; DuckDB also has 'infinity' and dates
 # far beyond, which would make polars panic when the result is shown or exported.
@@ -479,6 +521,8 @@ _FIRST_DAY, _LAST_DAY = -719_162, 2_932_896
 def _outside_calendar_as_text(column: pa.ChunkedArray) -> pa.ChunkedArray | None:
     """A date/timestamp column with a value outside years 1..9999 as text ('infinity', or the
     ISO form), or None when every value is in range (the usual case: nothing changes)."""
+    import pyarrow.compute as pc
+
     kind = column.type
     if pa.types.is_timestamp(kind):
         per_second = _SECONDS_PER_UNIT[kind.unit]

@@ -16,6 +16,9 @@ Everything has a local default, so a fresh clone runs without configuration:
   of `vthmonitor sql`, default 8GB. DuckDB's memory limit does not count every allocation (huge
   strings, some functions): with this limit such a query fails with a memory error instead of
   the kernel killing the whole app.
+- VTHMONITOR_SQL_WERKER_GEHEUGEN: the address-space limit of each workbench query's own worker
+  process (pipelines/sql_worker.py), default 4GB: a query that allocates more, inside or outside
+  DuckDB's accounting, fails with a memory message in its worker; the app is not affected.
 - VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL); default
   `<lake>/app/werkbank.sqlite3`. It is not part of the published warehouse, so a load or a
   rebuild never touches it.
@@ -39,6 +42,9 @@ DEFAULT_MAPPING = PACKAGE_DIR / "mappings" / "powerbrowser.toml"
 # Every reader of one warehouse file in a process must use the same configuration (pitfall 6),
 # so connections opened without settings (tests, the build's peek) use this default too.
 DEFAULT_READER_MEMORY = "2GB"
+# A workbench query's worker: DuckDB's reader limit plus the process itself (~1 GB of address
+# space for Python, DuckDB and Arrow) plus room for a 256 MB result and its Arrow copy.
+DEFAULT_SQL_WORKER_MEMORY = "4GB"
 
 
 class SettingsError(ValueError):
@@ -111,10 +117,15 @@ class Settings:
     reader_memory_limit: str = DEFAULT_READER_MEMORY
     app_state_override: Path | None = None
     app_memory_limit: str = "8GB"
+    sql_worker_memory_limit: str = DEFAULT_SQL_WORKER_MEMORY
 
     @property
     def app_memory_bytes(self) -> int:
         return parse_size(self.app_memory_limit)
+
+    @property
+    def sql_worker_memory_bytes(self) -> int:
+        return parse_size(self.sql_worker_memory_limit)
 
     @property
     def app_state_file(self) -> Path:
@@ -134,6 +145,9 @@ class Settings:
             sql_max_rows=int(_number(env, "VTHMONITOR_SQL_MAX_RIJEN", 10_000, int)),
             reader_memory_limit=env.get("VTHMONITOR_SQL_GEHEUGEN") or DEFAULT_READER_MEMORY,
             app_memory_limit=_size(env, "VTHMONITOR_APP_GEHEUGEN", "8GB"),
+            sql_worker_memory_limit=_size(
+                env, "VTHMONITOR_SQL_WERKER_GEHEUGEN", DEFAULT_SQL_WORKER_MEMORY
+            ),
             app_state_override=Path(state).resolve() if state else None,
         )
 

@@ -1,29 +1,39 @@
 """The analysts' SQL workbench as one service, shared by the dashboard page and `vthmonitor sql`:
-run a query in the sandbox (pipelines/sandbox.py) on the published lake and write every run,
-refused ones included, to the audit log in the app-state database (pipelines/app_state.py).
+run a query in the sandbox (pipelines/sandbox.py), in a worker process of its own
+(pipelines/sql_worker.py), on the published lake and write every run, refused ones included, to
+the audit log in the app-state database (pipelines/app_state.py).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
-
-from pipelines.app_state import AppState, Uitvoering
-from pipelines.lake import PublishedLake
-from pipelines.sandbox import Limits, QueryFailed, Refused, Result, run
+from pipelines.app_state import AppState
+from pipelines.sandbox import Limits, QueryFailed, Refused, Result
 from pipelines.settings import SQL_DIR, Settings
+from pipelines.sql_worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
+INTERRUPTED = "Afgebroken door de gebruiker (Ctrl-C); de query is gestopt."
+NOT_DELIVERED = (
+    "De query is uitgevoerd, maar het resultaat kon niet worden weggeschreven. Controleer waar "
+    "de uitvoer heen gaat (schijf vol, een afgesloten pijp) en probeer het opnieuw."
+)
 
 
 def limits(settings: Settings) -> Limits:
-    return Limits(time_limit_s=settings.sql_time_limit_s, max_rows=settings.sql_max_rows)
+    return Limits(
+        time_limit_s=settings.sql_time_limit_s,
+        max_rows=settings.sql_max_rows,
+        memory_bytes=settings.sql_worker_memory_bytes,
+    )
 
 
 def run_logged(
-    lake: PublishedLake,
+    workers: Workers,
     state: AppState,
     sql: str,
     limits: Limits,
@@ -31,46 +41,67 @@ def run_logged(
     gebruiker: str,
     rol: str,
     kanaal: str,
+    deliver: Callable[[Result], None] | None = None,
 ) -> Result:
-    """Run one query and log it; re-raises Refused/QueryFailed after logging them.
+    """Run one query in a worker process, logged: the audit row is written as 'bezig' before
+    the query runs and completed afterwards with the outcome and the real duration (time-outs
+    included), so a run whose process is killed still leaves its row. Re-raises Refused,
+    QueryFailed and KeyboardInterrupt (status 'afgebroken') after completing the row.
 
-    The build id is read on the same cursor the query runs on, so the log names the build the
-    rows came from even when a load publishes a new one meanwhile."""
-    cursor = lake.cursor()
-    build_id = None
+    `deliver` writes the result where it goes (`vthmonitor sql`: stdout) before the row is
+    completed: a run is 'ok' only when its output was written; a failure while writing is
+    'fout' and a Dutch QueryFailed.
+
+    The build id is read by the worker on the connection the query runs on, so the log names
+    the build the rows came from even when a load publishes a new one meanwhile."""
+    run_id = state.begin(gebruiker, rol, kanaal, sql)
+    started = time.perf_counter()
+
+    def took(elapsed_s: float | None = None) -> float:
+        seconds = time.perf_counter() - started if elapsed_s is None else elapsed_s
+        return round(seconds * 1000, 1)
+
     try:
-        build_id = cursor.execute("select build_id from meta.build").fetchall()[0][0]
-        result = run(cursor, sql, limits)
+        result = workers.run(sql, limits)
+        if deliver is not None:
+            _deliver(deliver, result)
     except (Refused, QueryFailed) as exc:
-        state.log(
-            Uitvoering(
-                gebruiker=gebruiker,
-                rol=rol,
-                kanaal=kanaal,
-                sql=sql,
-                status=exc.status,
-                melding=" ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))[:2000],
-                build_id=build_id,
-            )
+        melding = " ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))
+        state.finish(
+            run_id,
+            exc.status,
+            duur_ms=took(exc.elapsed_s),
+            melding=melding,
+            build_id=exc.build_id,
         )
         raise
-    except duckdb.Error:
-        cursor.close()
+    except KeyboardInterrupt:
+        # Ctrl-C in `vthmonitor sql`: the worker has been killed (Workers.run)
+        state.finish(run_id, "afgebroken", duur_ms=took(), melding=INTERRUPTED)
         raise
-    state.log(
-        Uitvoering(
-            gebruiker=gebruiker,
-            rol=rol,
-            kanaal=kanaal,
-            sql=sql,
-            status="ok",
-            duur_ms=round(result.elapsed_s * 1000, 1),
-            rijen=result.rows,
-            afgekapt=result.truncated,
-            build_id=build_id,
-        )
+    except BaseException as exc:
+        state.finish(run_id, "fout", duur_ms=took(), melding=f"{type(exc).__name__}: {exc}")
+        raise
+    state.finish(
+        run_id,
+        "ok",
+        duur_ms=took(result.elapsed_s),
+        rijen=result.rows,
+        afgekapt=result.truncated,
+        build_id=result.build_id,
     )
     return result
+
+
+def _deliver(deliver: Callable[[Result], None], result: Result) -> None:
+    try:
+        deliver(result)
+    except BaseException as exc:  # noqa: BLE001 - polars' PanicException is a BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        failed = QueryFailed(NOT_DELIVERED, f"{type(exc).__name__}: {exc}")
+        failed.elapsed_s, failed.build_id = result.elapsed_s, result.build_id
+        raise failed from None
 
 
 @dataclass(frozen=True)

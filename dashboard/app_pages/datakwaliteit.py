@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import components, data
 from dashboard.data import werkbank
 from dashboard.format import datum, getal, tijdstip
+from pipelines.app_state import SQL_TEXT_MAX
 
 viewer = components.viewer()
 st.title("Datakwaliteit")
@@ -93,7 +94,10 @@ if viewer.sees_audit_log:
     st.subheader("Auditlog SQL-werkbank")
     st.caption(
         "Wie welke ad-hoc query uitvoerde (dashboard en vthmonitor sql), wanneer, hoe lang, "
-        "hoeveel rijen, en of hij werd geweigerd. De nieuwste 500."
+        "hoeveel rijen, en of hij werd geweigerd. De nieuwste 500. Van een lange query is het "
+        f"begin bewaard ({getal(SQL_TEXT_MAX)} tekens), met de lengte en de SHA-256 van de hele "
+        "tekst. 'Onderbroken of nog bezig': de query loopt nog, of het proces werd gestopt "
+        "voordat de uitkomst kon worden vastgelegd."
     )
     log = werkbank.auditlog(viewer)
     if log.height == 0:
@@ -105,16 +109,21 @@ if viewer.sees_audit_log:
                 pl.col("gebruiker").alias("Gebruiker"),
                 pl.col("rol").alias("Rol"),
                 pl.col("kanaal").alias("Kanaal"),
-                pl.col("status").alias("Status"),
+                pl.col("status")
+                .map_elements(werkbank.status_tekst, return_dtype=pl.String)
+                .alias("Status"),
                 pl.col("rijen").alias("Rijen"),
                 pl.col("afgekapt").replace_strict({True: "ja", False: "nee"}).alias("Afgekapt"),
                 pl.col("duur_ms").alias("Duur (ms)"),
                 pl.col("sql").alias("Query"),
+                pl.col("sql_lengte").alias("Tekens"),
+                pl.col("sql_sha256").alias("SHA-256"),
                 pl.col("melding").alias("Melding"),
             ),
             key="auditlog",
             column_config={
-                c: st.column_config.NumberColumn(format="localized") for c in ("Rijen", "Duur (ms)")
+                c: st.column_config.NumberColumn(format="localized")
+                for c in ("Rijen", "Duur (ms)", "Tekens")
             },
         )
         components.downloads(log, "auditlog_sql", key="auditlog")

@@ -26,6 +26,7 @@ NOTICE = "werkbank_melding"
 
 viewer = components.viewer()
 limits = werkbank.limits()
+werkbank.workers()  # starts the warm spare while the analyst writes the first query
 
 st.title("SQL-werkbank")
 st.caption(
@@ -245,18 +246,25 @@ with browser_col:
         else:
             st.caption("Uw laatste query's (elke tekst één keer), nieuwste eerst.")
             labels = {
-                i: f"{tijdstip(r['tijdstip'])} · {r['status']} · {' '.join(r['sql'].split())[:70]}"
+                i: f"{tijdstip(r['tijdstip'])} · {werkbank.status_tekst(r['status'])} · "
+                f"{' '.join(r['sql'].split())[:70]}"
                 for i, r in enumerate(geschiedenis.iter_rows(named=True))
             }
             keuze = st.selectbox(
                 "Query", list(labels), format_func=labels.get, key="werkbank_geschiedenis"
             )
             st.code(geschiedenis["sql"][keuze], language="sql")
+            afgekort = geschiedenis["sql_afgekort"][keuze]
             st.button(
                 "Zet in de editor",
                 key="werkbank_geschiedenis_open",
                 on_click=_replace,
                 args=(geschiedenis["sql"][keuze],),
+                disabled=afgekort,
+                help=f"Van deze query ({getal(geschiedenis['sql_lengte'][keuze])} tekens) is "
+                "alleen het begin bewaard; bewaar lange query's met 'Opslaan'."
+                if afgekort
+                else None,
             )
 
 # --- the editor and the result ------------------------------------------------------------------

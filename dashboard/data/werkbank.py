@@ -2,9 +2,9 @@
 
 The schema browser reads DuckDB's own catalogue of the published warehouse: the descriptions
 there are the comment blocks of sql/<laag>/<naam>.sql, the same text `tests/sql/test_docs.py`
-requires. An analyst's query runs uncached through pipelines/workbench.py (sandbox + audit log):
-every run is a new, logged execution. Saved queries and history live in the app-state database,
-outside the lake.
+requires. An analyst's query runs uncached through pipelines/workbench.py (sandbox + audit log),
+in a worker process of its own: every run is a new, logged execution. Saved queries and history
+live in the app-state database, outside the lake.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard.data import lake, query
+from dashboard.data import query
 from dashboard.viewer import ScopeError, Viewer
 from pipelines import workbench
 from pipelines.app_state import AppState
 from pipelines.sandbox import PUBLIC_SCHEMAS, Limits, Result
 from pipelines.settings import Settings
+from pipelines.sql_worker import Workers
 
 _SCHEMAS = list(PUBLIC_SCHEMAS)
 
@@ -25,6 +26,12 @@ _SCHEMAS = list(PUBLIC_SCHEMAS)
 @st.cache_resource
 def state() -> AppState:
     return AppState(Settings.from_env().app_state_file)
+
+
+@st.cache_resource(on_release=lambda workers: workers.close())
+def workers() -> Workers:
+    """The app's worker processes for workbench queries, with a warm spare: one per process."""
+    return Workers(Settings.from_env(), spares=1)
 
 
 def limits() -> Limits:
@@ -78,7 +85,7 @@ def uitvoeren(viewer: Viewer, sql: str) -> Result:
     """Run the analyst's query in the sandbox and log it (raises Refused/QueryFailed)."""
     _require_analist(viewer)
     return workbench.run_logged(
-        lake(),
+        workers(),
         state(),
         sql,
         limits(),
@@ -109,8 +116,18 @@ def geschiedenis(viewer: Viewer, limit: int = 30) -> pl.DataFrame:
     return state().geschiedenis(viewer.gebruiker, limit=limit)
 
 
+# How a run's status reads on a page. A row still 'bezig' belongs to a query that is running now
+# or to a process that was killed before it could complete the row.
+STATUS_TEKST = {"bezig": "onderbroken of nog bezig"}
+
+
+def status_tekst(status: str) -> str:
+    return STATUS_TEKST.get(status, status)
+
+
 def auditlog(viewer: Viewer, limit: int = 500) -> pl.DataFrame:
-    """Who ran which ad-hoc query, when, how long, how many rows, refused or not."""
+    """Who ran which ad-hoc query, when, how long, how many rows, refused or not. The query
+    text is its stored start (SQL_TEXT_MAX characters) with the whole text's length and hash."""
     if not viewer.sees_audit_log:
         raise ScopeError("Het auditlog van de SQL-werkbank is alleen voor de beheerder.")
     return state().auditlog(limit=limit)

@@ -336,3 +336,22 @@ def test_the_beheerder_sees_the_audit_log_and_the_mt_does_not(state_file):
     assert "Auditlog SQL-werkbank" not in [s.value for s in mt.subheader]
     with pytest.raises(ScopeError):
         werkbank.auditlog(Viewer(role="mt"))
+
+
+def test_the_audit_log_view_stays_bounded_and_shows_unfinished_runs(state_file):
+    # 45 refused 5 MB queries made the beheerder's table fail (review item 8); and a run whose
+    # process was killed stays 'bezig'.
+    state = AppState(state_file)
+    flood = "select 1 -- " + "x" * 5_000_000
+    for _ in range(45):
+        state.finish(state.begin("mallory", "analist", "app", flood), "geweigerd", duur_ms=0.1)
+    state.begin("anna", "cli", "cli", "select count(*) from staging.zaken")  # then killed
+    at = open_page("datakwaliteit", "beheerder")
+    assert not at.exception
+    log = next(d.value for d in at.dataframe if "Gebruiker" in d.value.columns)
+    assert len(log) == 46
+    assert log["Status"].iloc[0] == "onderbroken of nog bezig"
+    assert list(log["Status"].iloc[1:].unique()) == ["geweigerd"]
+    assert log["Query"].str.len().max() == 10_000
+    assert set(log["Tekens"].iloc[1:]) == {len(flood)}
+    assert "onderbroken of nog bezig" in texts(at).lower()

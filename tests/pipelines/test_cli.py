@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+from pipelines.app_state import AppState
 from pipelines.cli import main
+
+RUNAWAY = "select count(*) from range(100000) a, range(100000) b, range(100000) c"
 
 
 def run(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -92,12 +101,13 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     )  # fmt: skip
     assert slow.returncode == 1 and "na 1 seconde gestopt" in slow.stderr
 
-    # Beyond the address-space limit a query fails with a Dutch memory message, not a crash:
-    # this string distance needs ~5 GB outside DuckDB's own memory accounting.
+    # Beyond the worker's address-space limit a query fails with a Dutch memory message, not a
+    # crash: this string distance needs ~5 GB outside DuckDB's own memory accounting.
     huge = run(
         "sql", "select damerau_levenshtein(repeat('a', 25000), repeat('b', 25000))",
         "--lake", lake,
-        env=project_env | {"VTHMONITOR_APP_GEHEUGEN": "3GB", "VTHMONITOR_SQL_TIJDSLIMIET": "60"},
+        env=project_env
+        | {"VTHMONITOR_SQL_WERKER_GEHEUGEN": "3GB", "VTHMONITOR_SQL_TIJDSLIMIET": "60"},
     )  # fmt: skip
     assert huge.returncode == 1 and "meer geheugen nodig" in huge.stderr, huge.stderr
 
@@ -145,3 +155,124 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert main(["load", str(tmp_path / "bestaat-niet.csv"), "--lake", str(tmp_path)]) == 2
     assert "bestaat niet" in capsys.readouterr().err
     assert main(["load", str(tmp_path), "--kind", "onzin", "--lake", str(tmp_path)]) == 2
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _busy_worker(cli: subprocess.Popen, state_file: Path) -> int:
+    """Wait until `vthmonitor sql` has written its 'bezig' row and started its worker."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        workers = []
+        for entry in Path("/proc").iterdir():
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if parent == cli.pid and b"pipelines.sql_worker" in cmdline:
+                workers.append(int(entry.name))
+        started = state_file.exists() and AppState(state_file).auditlog().height == 1
+        if workers and started:
+            time.sleep(2)  # started up and running the query
+            return workers[0]
+        time.sleep(0.1)
+    raise AssertionError("vthmonitor sql did not start its query")
+
+
+def _sql_in_background(lake: str, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "sql", RUNAWAY, "--lake", lake],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a command in a terminal has
+    )
+
+
+def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, small_sample, project_env):
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    state_file = tmp_path / "lake" / "app" / "werkbank.sqlite3"
+    cli = _sql_in_background(lake, project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "120"})
+    worker = _busy_worker(cli, state_file)
+    interrupted = time.monotonic()
+    os.killpg(cli.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the foreground group
+    _out, err = cli.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 10  # not the 120 s time limit
+    assert cli.returncode == 130
+    assert "afgebroken met Ctrl-C" in err and "Traceback" not in err
+    assert not _running(worker)
+    row = AppState(state_file).auditlog().row(0, named=True)
+    assert row["status"] == "afgebroken" and "Ctrl-C" in row["melding"]
+    assert 2_000 <= row["duur_ms"] < 60_000
+
+
+def test_a_killed_sql_leaves_its_row_and_its_worker_ends_by_itself(
+    tmp_path, small_sample, project_env
+):
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    state_file = tmp_path / "lake" / "app" / "werkbank.sqlite3"
+    cli = _sql_in_background(lake, project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "6"})
+    worker = _busy_worker(cli, state_file)
+    cli.kill()  # kill -9: no chance to complete anything
+    cli.communicate(timeout=30)
+    log = AppState(state_file).auditlog()
+    assert log.select("status", "sql").rows() == [("bezig", RUNAWAY)]  # the run is on record
+    # Without its parent, the worker still ends: its own alarm at the limit plus a grace.
+    deadline = time.monotonic() + 30
+    while _running(worker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _running(worker)
+
+
+def test_csv_of_nested_columns_is_written_as_text_and_then_logged(
+    tmp_path, small_sample, project_env
+):
+    # Review item 15: lists, structs and maps ended in a traceback, while the audit said 'ok'.
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    out = run(
+        "sql",
+        "select [1, 2] as l, {'a': 1, 'b': 'x'} as s, map {'k': 1} as m, [[1], [2, 3]] as ll, "
+        "1 as a, 2 as a, 3 as a_2",
+        "--format", "csv", "--lake", lake, env=project_env,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    assert rows == [
+        ["l", "s", "m", "ll", "a", "a_3", "a_2"],
+        ["[1, 2]", "{'a': 1, 'b': 'x'}", "{'k': 1}", "[[1], [2, 3]]", "1", "2", "3"],
+    ]
+    state = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3")
+    assert state.auditlog().select("status", "rijen").row(0) == ("ok", 1)
+
+
+def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sample, project_env):
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "pipelines.cli", "sql", "select * from range(1000)", "--lake", lake],
+        env=project_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    cli.stdout.close()  # the reader is gone before anything is written (`| head -0`)
+    err = cli.stderr.read()
+    cli.wait(timeout=120)
+    assert cli.returncode == 1
+    assert "resultaat kon niet worden weggeschreven" in err and "Traceback" not in err
+    assert "Exception ignored" not in err
+    row = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog().row(0, named=True)
+    assert row["status"] == "fout" and "BrokenPipeError" in row["melding"]

@@ -3,42 +3,49 @@ example queries, and that what analysts saved survives loads and rebuilds of the
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 import threading
+import time
 
 import polars as pl
 import pytest
 
-from pipelines.app_state import AppState, InvalidSavedQuery, Uitvoering
+from pipelines.app_state import SQL_TEXT_MAX, AppState, InvalidSavedQuery, Uitvoering
 from pipelines.build import build_and_publish
 from pipelines.lake import LakePaths, PublishedLake, exclusive_lock
 from pipelines.load import load
-from pipelines.sandbox import Limits, QueryFailed, Refused
+from pipelines.sandbox import Limits, QueryFailed, Refused, TimedOut
+from pipelines.sql_worker import Workers
 from pipelines.workbench import examples, run_logged
 
 
-def _run(lake, state, sql, user="anna", **limits):
+def _run(workers, state, sql, user="anna", **limits):
     return run_logged(
-        lake, state, sql, Limits(**limits), gebruiker=user, rol="analist", kanaal="app"
+        workers, state, sql, Limits(**limits), gebruiker=user, rol="analist", kanaal="app"
     )
 
 
 @pytest.fixture
 def loaded(settings, small_sample):
+    """(settings, a reader to compare with, the workers, the app state) on a loaded lake."""
     load(settings, [small_sample])
     reader = PublishedLake(settings)
-    yield settings, reader, AppState(settings.app_state_file)
+    workers = Workers(settings, spares=1)
+    yield settings, reader, workers, AppState(settings.app_state_file)
+    workers.close()
     reader.close()
 
 
 def test_every_run_is_logged_with_user_time_duration_rows_and_outcome(loaded):
-    settings, lake, state = loaded
+    settings, lake, workers, state = loaded
     build_id = lake.cursor().execute("select build_id from meta.build").fetchone()[0]
-    _run(lake, state, "select * from range(7)")
-    _run(lake, state, "select * from range(30)", max_rows=20)
+    _run(workers, state, "select * from range(7)")
+    _run(workers, state, "select * from range(30)", max_rows=20)
     with pytest.raises(Refused):
-        _run(lake, state, "select * from raw.zaken", user="bert")
+        _run(workers, state, "select * from raw.zaken", user="bert")
     with pytest.raises(QueryFailed):
-        _run(lake, state, "select * from kpi.bestaat_niet", user="bert")
+        _run(workers, state, "select * from kpi.bestaat_niet", user="bert")
 
     log = state.auditlog()
     assert log.select("gebruiker", "status", "rijen", "afgekapt").rows() == [
@@ -49,17 +56,18 @@ def test_every_run_is_logged_with_user_time_duration_rows_and_outcome(loaded):
     ]
     assert log["build_id"].unique().to_list() == [build_id]
     assert log["kanaal"].unique().to_list() == ["app"]
-    assert (log["duur_ms"].drop_nulls() >= 0).all() and log["duur_ms"].null_count() == 2
+    # every run has its real duration, refused and failed ones too
+    assert log["duur_ms"].null_count() == 0 and (log["duur_ms"] >= 0).all()
     assert "raw-laag" in log["melding"][1]
     assert "bestaat_niet" in log["melding"][0]  # DuckDB's own text is kept for the beheerder
     assert log["tijdstip"].dtype == pl.Datetime("us", "UTC")
 
 
 def test_history_is_per_user_newest_first_and_each_query_once(loaded):
-    _settings, lake, state = loaded
+    _settings, _lake, workers, state = loaded
     for sql in ("select 1", "select 2", "select 1"):
-        _run(lake, state, sql, user="anna")
-    _run(lake, state, "select 3", user="bert")
+        _run(workers, state, sql, user="anna")
+    _run(workers, state, "select 3", user="bert")
     assert state.geschiedenis("anna")["sql"].to_list() == ["select 1", "select 2"]
     assert state.geschiedenis("bert")["sql"].to_list() == ["select 3"]
     assert state.geschiedenis("carla").height == 0
@@ -105,10 +113,10 @@ def test_concurrent_writers_lose_nothing(tmp_path):
 
 
 def test_saved_queries_survive_a_rebuild_and_a_new_load(loaded, tmp_path):
-    settings, lake, state = loaded
+    settings, lake, workers, state = loaded
     sql = "select count(*) as n from staging.deelnemers"
     state.save("Aantal deelnemers", sql, "anna")
-    before = _run(lake, state, sql).frame["n"][0]
+    before = _run(workers, state, sql).frame["n"][0]
     first_build = lake.cursor().execute("select build_id from meta.build").fetchone()[0]
 
     with exclusive_lock(LakePaths(settings.lake_dir)):
@@ -124,14 +132,14 @@ def test_saved_queries_survive_a_rebuild_and_a_new_load(loaded, tmp_path):
 
     saved = AppState(settings.app_state_file).saved_by_name("aantal deelnemers")
     assert saved.row(0, named=True)["sql"] == sql and saved["auteur"][0] == "anna"
-    after = _run(lake, state, saved["sql"][0])
+    after = _run(workers, state, saved["sql"][0])
     assert after.frame["n"][0] == before
     builds = state.auditlog()["build_id"].to_list()
     assert builds[0] != first_build and builds[-1] == first_build  # ran on the new build
 
 
 def test_the_example_queries_run_and_agree_with_the_kpi_tables(loaded):
-    _settings, lake, state = loaded
+    _settings, lake, workers, state = loaded
     found = {example.name: example for example in examples()}
     assert {
         "naleefpercentage_per_deelnemer_per_kwartaal",
@@ -143,7 +151,7 @@ def test_the_example_queries_run_and_agree_with_the_kpi_tables(loaded):
     results = {}
     for name, example in found.items():
         assert example.title and example.description, name
-        result = _run(lake, state, example.sql)
+        result = _run(workers, state, example.sql)
         assert result.rows > 0 and not result.truncated, name
         results[name] = result.frame
 
@@ -182,3 +190,108 @@ def test_the_example_queries_run_and_agree_with_the_kpi_tables(loaded):
         results["kpi_definities"].height
         == cursor.execute("select count(*) from kpi.catalogus").fetchone()[0]
     )
+
+
+# --- the audit log cannot be flooded, hidden or bypassed (review item 8) -------------------------
+def test_huge_refused_queries_are_stored_bounded_with_length_and_hash(loaded):
+    settings, _lake, workers, state = loaded
+    huge = "select 1 -- " + "x" * 5_000_000  # 5 MB: refused as too long
+    for _ in range(3):
+        with pytest.raises(Refused, match="te lang"):
+            _run(workers, state, huge)
+    log = state.auditlog()
+    assert log["status"].to_list() == ["geweigerd"] * 3
+    row = log.row(0, named=True)
+    assert row["sql"] == huge[:SQL_TEXT_MAX] and row["sql_afgekort"]
+    assert row["sql_lengte"] == len(huge)
+    assert row["sql_sha256"] == hashlib.sha256(huge.encode()).hexdigest()
+    with sqlite3.connect(settings.app_state_file) as con:
+        longest_sql, longest_melding = con.execute(
+            "select max(length(sql)), max(length(melding)) from auditlog"
+        ).fetchone()
+    assert longest_sql == SQL_TEXT_MAX and longest_melding <= 2_000
+    stored = sum(p.stat().st_size for p in settings.app_state_file.parent.glob("werkbank.sqlite3*"))
+    assert stored < 1024**2  # not 15 MB
+
+
+def test_a_run_is_written_before_it_starts_and_completed_with_its_real_duration(loaded):
+    _settings, _lake, workers, state = loaded
+    runaway = "select count(*) from range(100000) a, range(100000) b, range(100000) c"
+    outcome: list[BaseException] = []
+
+    def analyst() -> None:
+        try:
+            _run(workers, state, runaway, time_limit_s=2)
+        except TimedOut as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=analyst)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while state.auditlog().height == 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    while_running = state.auditlog().row(0, named=True)
+    thread.join()
+    assert while_running["status"] == "bezig" and while_running["duur_ms"] is None
+    assert while_running["sql"] == runaway
+    done = state.auditlog()
+    assert done.height == 1  # the same row, completed
+    assert done["status"][0] == "tijdslimiet" and len(outcome) == 1
+    assert 2_000 <= done["duur_ms"][0] < 7_000  # the real duration, not empty
+
+
+# The first version's table, as an existing installation has it.
+_FIRST_VERSION = """
+create table opgeslagen_query (
+    id integer primary key, naam text not null, sql text not null, auteur text not null,
+    opgeslagen_op text not null, unique (auteur, naam)
+);
+create table auditlog (
+    id integer primary key, tijdstip text not null, gebruiker text not null, rol text not null,
+    kanaal text not null, sql text not null, status text not null, duur_ms real, rijen integer,
+    afgekapt integer not null default 0, melding text, build_id text
+);
+create index auditlog_gebruiker on auditlog (gebruiker, id);
+"""
+
+
+def test_an_older_database_is_migrated_in_place_and_nothing_is_lost(tmp_path):
+    path = tmp_path / "werkbank.sqlite3"
+    flood = "select 1 -- " + "y" * 5_000_000
+    with sqlite3.connect(path) as con:
+        con.executescript(_FIRST_VERSION)
+        con.execute(
+            "insert into opgeslagen_query (naam, sql, auteur, opgeslagen_op) "
+            "values ('Oud', 'select 42', 'anna', '2026-01-05T10:00:00.000+00:00')"
+        )
+        con.executemany(
+            "insert into auditlog (tijdstip, gebruiker, rol, kanaal, sql, status, duur_ms) "
+            "values ('2026-01-05T10:00:00.000+00:00', 'anna', 'analist', 'app', ?, ?, ?)",
+            [("select 42", "ok", 3.5), (flood, "geweigerd", None)],
+        )
+    con.close()
+
+    state = AppState(path)
+    log = state.auditlog()
+    assert log.select("sql_lengte", "status").rows() == [(len(flood), "geweigerd"), (9, "ok")]
+    assert log["sql_sha256"].to_list() == [
+        hashlib.sha256(flood.encode()).hexdigest(),
+        hashlib.sha256(b"select 42").hexdigest(),
+    ]
+    assert log["sql"][0] == flood[:SQL_TEXT_MAX] and log["sql_afgekort"].to_list() == [True, False]
+    assert state.saved()["sql"].to_list() == ["select 42"]
+    with sqlite3.connect(path) as con:  # the old text itself is kept, whole
+        assert con.execute("select length(sql) from auditlog where id = 2").fetchone()[0] == len(
+            flood
+        )
+    con.close()
+    # and the migrated database takes new runs the new way
+    state.finish(state.begin("bert", "analist", "app", "select 7"), "ok", duur_ms=1.0, rijen=1)
+    assert AppState(path).auditlog()["sql"].to_list()[0] == "select 7"
+
+
+def test_a_query_too_long_to_run_cannot_be_saved(tmp_path):
+    state = AppState(tmp_path / "state.sqlite3")
+    with pytest.raises(InvalidSavedQuery, match="te lang om op te slaan"):
+        state.save("Enorm", "select 1 -- " + "x" * 200_000, "anna")
+    assert state.saved().height == 0
