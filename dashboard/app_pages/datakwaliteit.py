@@ -91,6 +91,33 @@ components.tabel(tonen, hide_index=True)
 components.downloads(tabel, "rijen_per_deelnemer", key="rijen")
 
 if viewer.sees_audit_log:
+    st.subheader("Verwijderingen")
+    st.caption(
+        "Sleutels die met 'vthmonitor erase' zijn verwijderd (een zaak die per vergissing is "
+        "geregistreerd, een klacht onder een AVG-verzoek): uit raw, het warehouse en de landing "
+        "zone; een latere export met zo'n sleutel gaat naar quarantaine."
+    )
+    weg = data.verwijderingen(viewer)
+    if weg.height == 0:
+        st.info("Er is nog niets verwijderd.")
+    else:
+        components.tabel(
+            weg.select(
+                pl.col("op")
+                .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
+                .alias("Op"),
+                pl.col("load_id").alias("Lading"),
+                pl.col("bron").alias("Bron"),
+                pl.col("sleutel").alias("Sleutel"),
+                pl.col("reden").alias("Reden"),
+                pl.col("door").alias("Door"),
+                pl.col("rijen_in_raw").alias("Rijen verwijderd"),
+            ),
+            hide_index=True,
+            column_config={"Rijen verwijderd": st.column_config.NumberColumn(format="localized")},
+        )
+        components.downloads(weg, "verwijderingen", key="verwijderingen")
+
     st.subheader("Auditlog SQL-werkbank")
     st.caption(
         "Wie welke ad-hoc query uitvoerde (dashboard en vthmonitor sql), wanneer, hoe lang, "

@@ -241,6 +241,17 @@ def ladingen() -> pl.DataFrame:
     )
 
 
+def verwijderingen(viewer: Viewer) -> pl.DataFrame:
+    """Every key deleted with `vthmonitor erase`: who, when, why (docs/verwijderen.md). For the
+    beheerder, who answers for the deletions; the keys name zaken and complaints."""
+    if not viewer.sees_audit_log:
+        raise ScopeError("De verwijderingen zijn alleen voor de beheerder.")
+    return query(
+        "select load_id, bron, sleutel, reden, door, op, rijen_in_raw from meta.verwijderingen "
+        "order by load_id desc, bron, sleutel"
+    )
+
+
 def quarantaine_per_reden() -> pl.DataFrame:
     """Quarantined rows counted by source, column and reason: no values, so no one's data."""
     return query(

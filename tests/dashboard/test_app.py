@@ -91,3 +91,43 @@ def test_app_follows_a_new_load_without_restart(tmp_path, monkeypatch):
     table = at.dataframe[-1].value
     assert table[table["Deelnemer"] == "Hengelo"]["klachten"].iloc[0] == "2"
     st.cache_resource.clear()
+
+
+def test_the_beheerder_sees_deletions_and_excluded_loads(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from pipelines.erasure import erase
+    from pipelines.load import load
+    from pipelines.settings import Settings
+    from tests.conftest import TEST_KEY, TODAY
+    from tests.pipelines.test_build_failure import poisoned_load
+
+    settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value=TEST_KEY)
+    export = tmp_path / "klachten_2024.csv"
+    export.write_text(
+        "klacht_id;datum_melding;bevoegd_gezag;aard\n"
+        "K1;01-02-2024;GM0164;geur\nK2;02-02-2024;GM0164;geluid\n",
+        encoding="utf-8",
+    )
+    load(settings, [export], today=TODAY)
+    bad = poisoned_load(settings, tmp_path)
+    erase(settings, "klachten", ["K1"], "AVG-verzoek 2026-014", "beheerder-test")
+    monkeypatch.setenv("VTHMONITOR_LAKE", str(settings.lake_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    at = open_page("datakwaliteit", "beheerder")
+    assert not at.exception
+    assert "Verwijderingen" in [s.value for s in at.subheader]
+    deletions = next(d.value for d in at.dataframe if "Sleutel" in d.value.columns)
+    assert deletions[["Bron", "Sleutel", "Reden", "Door"]].values.tolist() == [
+        ["klachten", '{"klacht_id": "K1"}', "AVG-verzoek 2026-014", "beheerder-test"]
+    ]
+    loads = next(
+        d.value for d in at.dataframe if "Lading" in d.value.columns and "Status" in d.value.columns
+    )
+    assert loads[loads["Lading"] == bad]["Status"].tolist() == ["uitgesloten"]
+
+    mt = open_page("datakwaliteit", "mt")
+    assert "Verwijderingen" not in [s.value for s in mt.subheader]
+    st.cache_resource.clear()
