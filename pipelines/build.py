@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -34,8 +35,10 @@ from pipelines.lake import (
     published_warehouse,
 )
 from pipelines.parse import (
+    PII_MASK,
     ParseContext,
     ReferenceError_,
+    allowed_spellings,
     deelnemer_lookup,
     parse_rows,
     shown_value,
@@ -99,15 +102,16 @@ def read_reference(settings: Settings, name: str, lookup: dict[str, str]) -> pl.
     try:
         raw = read_csv(path, source, {})
     except FileRejected as exc:
-        raise BuildError(f"Referentiebestand {path.name}: {exc}") from exc
+        raise BuildError(f"Referentiebestand {path.name}: {str(exc).rstrip('.')}") from exc
     ctx = ParseContext(deelnemers=lookup, pseudonymise=_no_pii, today=dt.date.max)
     parsed = parse_rows(raw.table, source, ctx)
     errors = pl.concat([raw.structure_errors, parsed.errors])
     if errors.height:
         first = errors.row(0, named=True)
+        value = f" (waarde '{first['waarde']}')" if first["waarde"] is not None else ""
         raise BuildError(
             f"Referentiebestand {path.name}, regel {first['regel']}, kolom {first['kolom']}: "
-            f"{first['reden']} (waarde '{first['waarde']}'). Corrigeer het bestand."
+            f"{first['reden']}{value}; corrigeer het bestand"
         )
     return parsed.rows
 
@@ -158,6 +162,9 @@ def definition_hash(settings: Settings) -> str:
     ]
     for path in files:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
+    # which unknown columns raw may keep is the mapping file's decision (docs/invoer.md)
+    admitted = settings.export_mapping().extra_columns
+    digest.update(json.dumps({k: sorted(v) for k, v in sorted(admitted.items())}).encode())
     return digest.hexdigest()
 
 
@@ -184,23 +191,38 @@ def _incremental_base(settings: Settings, paths: LakePaths, loads: list[dict], d
     return published_warehouse(paths), held
 
 
-def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = True) -> Path:
+def build_warehouse(
+    settings: Settings,
+    paths: LakePaths,
+    incremental: bool = True,
+    excluded: dict[str, dict] | None = None,
+) -> Path:
     """A new warehouse file in warehouse/, not yet published.
 
     After an ordinary load only the new raw files are appended to a copy of the published
     warehouse and the staging tables of the sources they touch are recomputed (one monthly
     export: ~1 s instead of a full rebuild); the result is identical to a full build, which
     runs when there is no usable base (first load, changed SQL or reference data, `rebuild`).
+
+    `excluded` (load id -> {reden, op}) builds as if those loads were excluded, before their
+    commit records say so (pipelines/publishing.py tries a build first, then records it).
     """
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
-    records = committed_loads(paths)
+    records = [
+        m | {"uitgesloten": excluded[m["load_id"]]} if m["load_id"] in (excluded or {}) else m
+        for m in committed_loads(paths)
+    ]
     loads = [m for m in records if is_included(m) and carries_data(m)]
     name = f"W{_last_load_id(loads)}-{stamp}.duckdb"
     tmp = paths.tmp / name
     definition = definition_hash(settings)
     base = _incremental_base(settings, paths, loads, definition) if incremental else None
     if base is not None:
-        shutil.copyfile(base[0], tmp)
+        try:
+            shutil.copyfile(base[0], tmp)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a half copy (full disk) is not left behind
+            raise
         held = set(base[1])
         new_loads = [m for m in loads if m["load_id"] not in held]
     else:
@@ -216,16 +238,19 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
             for source in SOURCES.values():
                 con.execute(empty_raw_ddl(source, f"raw.{source.name}"))
         touched = set()
+        admitted = settings.export_mapping().extra_columns
         for source in SOURCES.values():
-            if _append_raw(con, _raw_files(paths, new_loads, source.name), f"raw.{source.name}"):
+            files = _raw_files(paths, new_loads, source.name)
+            table = f"raw.{source.name}"
+            if _append_raw(con, files, table, source, admitted.get(source.name, ())):
                 touched.add(source.name)
         touched |= apply_tombstones(con, records)
-        _build_load_log(con, paths, records)
+        lookup = deelnemer_lookup_from_reference(settings)
+        _build_load_log(con, paths, records, lookup)
         # Every file the build reads is read by now. From here on the connection cannot reach
         # the file system at all, whatever a model or a value does (docs/invoer.md).
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-        lookup = deelnemer_lookup_from_reference(settings)
         for ref in REFERENCE:
             frame = read_reference(settings, ref, lookup)
             con.register("_ref", frame.drop("_regel").to_arrow())
@@ -268,20 +293,35 @@ def build_warehouse(settings: Settings, paths: LakePaths, incremental: bool = Tr
     return target
 
 
-def _append_raw(con: duckdb.DuckDBPyConnection, files: list[Path], table: str) -> bool:
-    """Insert the rows of `files` (in order) into `table`; True when there were any files."""
+def _append_raw(
+    con: duckdb.DuckDBPyConnection,
+    files: list[Path],
+    table: str,
+    source: Source,
+    admitted: Collection[str],
+) -> bool:
+    """Insert the rows of `files` (in order) into `table`; True when there were any files.
+
+    Only the contract's columns and the extra columns the mapping file admits are taken: raw
+    files of an older version may hold unknown columns that are no longer admitted (personal
+    data, perhaps); those stay out of every warehouse (docs/invoer.md, "Kolommen")."""
     if not files:
         return False
     # file names are bound parameters (glob characters escaped), never SQL text
     listing = [duckdb_path(p) for p in files]
     scan = "read_parquet(?::varchar[], union_by_name=true)"
-    # Files may carry extra export columns the mapping file admitted: add them as text first.
-    # The contract's columns are typed the same in every file, so the insert casts nothing else.
+    wanted = [c.name for c in source.stored_columns] + list(RAW_META_COLUMNS)
+    wanted += [f"extra_{c}" for c in sorted(admitted)]
+    present = [r[0] for r in con.execute(f"select * from {scan} limit 0", [listing]).description]
+    taken = [c for c in present if c in wanted]
+    # Admitted extra columns are added as text first. The contract's columns are typed the same
+    # in every file, so the insert casts nothing else.
     have = {r[0] for r in con.execute(f"select * from {table} limit 0").description}
-    for column, *_ in con.execute(f"select * from {scan} limit 0", [listing]).description:
+    for column in taken:
         if column not in have:
             con.execute(f"alter table {table} add column {identifier(column)} varchar")
-    con.execute(f"insert into {table} by name select * from {scan}", [listing])
+    columns = ", ".join(identifier(c) for c in taken)
+    con.execute(f"insert into {table} by name select {columns} from {scan}", [listing])
     return True
 
 
@@ -305,7 +345,7 @@ def _exclusion(record: dict, file: dict) -> dict:
         "status": UITGESLOTEN,
         "melding": "niet gepubliceerd: het warehouse kon met deze lading niet worden gebouwd "
         f"({record['uitgesloten']['reden']}). Verwijder de lading met 'vthmonitor unload "
-        f"{record['load_id']}' of laad het bestand opnieuw na herstel.",
+        f'{record["load_id"]} --reden "..."\', of laad het bestand opnieuw na herstel.',
         "quarantaine_pad": None,
     }
 
@@ -356,7 +396,35 @@ def apply_tombstones(con: duckdb.DuckDBPyConnection, records: list[dict]) -> set
     return emptied
 
 
-def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: list[dict]) -> None:
+# A column in the quarantine files of this version: their values already passed shown_value.
+MASKED = "_getoond"
+
+
+def _mask_old_quarantine(frame: pl.DataFrame, lookup: dict[str, str]) -> pl.DataFrame:
+    ctx = ParseContext(deelnemers=lookup, pseudonymise=_no_pii, today=dt.date.max)
+    masked = []
+    for (bron, kolom), part in frame.group_by(["bron", "kolom"], maintain_order=True):
+        try:
+            col = SOURCES[bron].column(kolom)
+            kind, allowed = col.type, allowed_spellings(col, ctx)
+            hidden = col.pii is not None or col.type == "postcode4"
+        except KeyError:
+            kind, allowed, hidden = "text", (), False
+        values = {
+            v: (PII_MASK if hidden else shown_value(v, kind, allowed))
+            for v in part["waarde"].drop_nulls().unique().to_list()
+        }
+        masked.append(
+            part.with_columns(
+                pl.col("waarde").replace_strict(values, default=None, return_dtype=pl.String)
+            )
+        )
+    return pl.concat(masked) if masked else frame
+
+
+def _build_load_log(
+    con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: list[dict], lookup: dict[str, str]
+) -> None:
     rows = [
         {"load_id": m["load_id"], "gestart": m["gestart"], "klaar": m["klaar"], **f}
         | _exclusion(m, f)
@@ -394,12 +462,14 @@ def _build_load_log(con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: lis
         "create or replace table raw.quarantaine (load_id varchar, bron varchar, bestand varchar, "
         "sha256 varchar, regel bigint, kolom varchar, reden varchar, waarde varchar)"
     )
-    if q_files:
-        # Values pass parse.shown_value again: quarantine files written by an older version
-        # may hold rejected free text in clear (docs/invoer.md, "Quarantaine").
-        quarantined = pl.read_parquet(q_files).with_columns(
-            pl.col("waarde").map_elements(shown_value, return_dtype=pl.String, skip_nulls=True)
-        )
+    for q_file in q_files:
+        quarantined = pl.read_parquet(q_file, glob=False)
+        if MASKED in quarantined.columns:
+            quarantined = quarantined.drop(MASKED)
+        else:
+            # Written by an older version, which showed rejected free text in clear: its values
+            # pass parse.shown_value now (docs/invoer.md, "Quarantaine").
+            quarantined = _mask_old_quarantine(quarantined, lookup)
         con.register("_quarantaine", quarantined.to_arrow())
         con.execute("insert into raw.quarantaine by name select * from _quarantaine")
         con.unregister("_quarantaine")

@@ -56,9 +56,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         return 2
     except (BuildError, BuildFailed) as exc:
         print(
-            f"vthmonitor load: het warehouse kon niet worden gebouwd: {exc}. De geladen "
-            "bestanden zijn bewaard en worden gepubliceerd zodra het bouwen weer lukt; tot dan "
-            "blijven de vorige gegevens zichtbaar.",
+            f"vthmonitor load: het warehouse kon niet worden gebouwd: {exc}. Tot het bouwen "
+            "lukt, blijven de vorige gegevens zichtbaar.",
             file=sys.stderr,
         )
         return 1

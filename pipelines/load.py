@@ -17,7 +17,7 @@ import os
 import shutil
 import stat
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -32,7 +32,7 @@ from pipelines.lake import (
     is_included,
     write_atomic,
 )
-from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, parse_rows
+from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, looks_personal, parse_rows
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
@@ -80,12 +80,15 @@ class FileResult:
 
 
 def ignored_note(columns: list[str]) -> str:
-    """Which unknown columns stayed in the landing zone, for the load line and meta.loads."""
+    """Which unknown columns stayed in the landing zone, for the load line."""
     shown = ", ".join(c[:40] for c in columns[:10]) + (" ..." if len(columns) > 10 else "")
-    return (
-        f"onbekende kolommen niet overgenomen (alleen in de landing zone): {shown}; neem een "
-        "kolom op in [extra_kolommen] van het koppelbestand als die nodig is"
-    )
+    note = f"onbekende kolommen niet overgenomen (alleen in de landing zone): {shown}"
+    if any(not looks_personal(c) for c in columns):
+        note += (
+            "; is een kolom zonder persoonsgegevens nodig, neem haar dan op in "
+            "[extra_kolommen] van het koppelbestand"
+        )
+    return note
 
 
 @dataclass
@@ -163,11 +166,15 @@ def stage(path: Path, target: Path) -> Staged:
         opened = os.fstat(fd)
         if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino):
             raise FileRejected(_CHANGED)
-        with open(fd, "rb", closefd=False) as src, open(target, "wb") as dst:
-            while chunk := src.read(1 << 20):
-                digest.update(chunk)
-                dst.write(chunk)
-                copied += len(chunk)
+        try:
+            with open(fd, "rb", closefd=False) as src, open(target, "wb") as dst:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    dst.write(chunk)
+                    copied += len(chunk)
+        except BaseException:
+            target.unlink(missing_ok=True)  # a half copy (full disk) is personal data in clear
+            raise
         after = os.fstat(fd)
     finally:
         os.close(fd)
@@ -282,9 +289,15 @@ def load(
     return report
 
 
+def printable(text: str) -> str:
+    """A file name or path as text that can be printed and stored: a name that is not valid
+    UTF-8 (bytes from an old archive or another system) keeps its readable part."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned) -> FileResult:
     bron = kind or kind_from_filename(path.name)
-    result = FileResult(seq, path.name, str(path), bron, "", 0, GEWEIGERD, "")
+    result = FileResult(seq, printable(path.name), printable(str(path)), bron, "", 0, GEWEIGERD, "")
     suffix = path.suffix.lower()
     staged_name = f"{load_id}-{seq:04d}" + (suffix if suffix in (".csv", ".txt", ".xlsx") else "")
     try:
@@ -331,9 +344,9 @@ def _load_staged(
             sheet=mapping.sheets.get(bron),
             suffix=path.suffix,
         )
-        parse_ctx = ctx
-        if raw.encoding == "xlsx":
-            parse_ctx = ParseContext(ctx.deelnemers, ctx.pseudonymise, ctx.today, dot_decimals=True)
+        parse_ctx = replace(
+            ctx, dot_decimals=raw.encoding == "xlsx", control_chars=raw.control_chars
+        )
         parsed = parse_rows(
             raw.table, source, parse_ctx, extra_columns=mapping.extra_columns.get(bron, ())
         )
@@ -359,7 +372,7 @@ def _load_staged(
     rows = loaded.with_columns(
         pl.lit(load_id).alias("_load_id"),
         pl.lit(seq, dtype=pl.Int32).alias("_bestand_seq"),
-        pl.lit(path.name).alias("_bestand"),
+        pl.lit(result.bestand).alias("_bestand"),
     )
     target = paths.raw / bron / f"{stem}.parquet"
     _write_parquet(rows, target, paths)
@@ -370,8 +383,9 @@ def _load_staged(
         q = errors.with_columns(
             pl.lit(load_id).alias("load_id"),
             pl.lit(bron).alias("bron"),
-            pl.lit(path.name).alias("bestand"),
+            pl.lit(result.bestand).alias("bestand"),
             pl.lit(sha).alias("sha256"),
+            pl.lit(True).alias(build.MASKED),  # values already passed parse.shown_value
         )
         q_target = paths.quarantine / f"{stem}.parquet"
         _write_parquet(q, q_target, paths)

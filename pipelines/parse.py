@@ -9,6 +9,7 @@ of the row in the file); the output is the typed rows that passed every check an
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable
@@ -33,6 +34,9 @@ DATE_FORMATS = (
     "%Y-%m-%d",
 )
 EARLIEST_DATE = date(1900, 1, 1)
+# No event, peildatum or deadline of this service lies beyond 2100; '31-12-9999' (a "no end"
+# placeholder) would make the period tables run for eight thousand years.
+LATEST_DATE = date(2100, 12, 31)
 
 _TRUE = ("ja", "j", "1", "true", "waar", "yes", "y")
 _FALSE = ("nee", "n", "0", "false", "onwaar", "no")
@@ -51,8 +55,12 @@ POSTCODE = r"^([0-9]{4})\s*([A-Za-z]{2})?$"
 # The longest field an export can hold: an Excel cell holds at most 32 767 characters, so a
 # longer field is a broken export, never a value (docs/invoer.md, "Grenzen").
 MAX_FIELD_CHARS = 32_767
-# Control characters (NUL and the like; TAB, LF and CR are ordinary) never belong in a value.
-CONTROL_CHARS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+# Characters that never belong in a value: C0 and C1 control characters (TAB, LF and CR are
+# ordinary), zero-width and direction marks, line and paragraph separators, and a byte-order
+# mark. "K1" and "K1" + a zero-width space would otherwise be two keys that look the same.
+CONTROL_CHARS = (
+    r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]"
+)
 FIELD_TOO_LONG = (
     "het veld is langer dan 32.767 tekens (de grens van een Excel-cel); het is afgebroken of "
     "samengevoegd met andere velden: corrigeer de export"
@@ -106,6 +114,10 @@ class ParseContext:
     pseudonymise: Callable[[str, pl.Series], pl.Series]  # (column, clear values) -> pseudonyms
     today: date
     dot_decimals: bool = False  # xlsx input: "0.8" is a decimal
+    # Whether the field check must look for control characters: False only when a scan of the
+    # whole file found none (readers.RawTable.control_chars), which saves a pass per column.
+    control_chars: bool = True
+    long_fields: bool = True  # likewise for fields over MAX_FIELD_CHARS (parse_rows decides)
 
 
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:
@@ -135,15 +147,20 @@ def _fmt(number: float) -> str:
     return text.replace(".", ",")
 
 
-def field_error(raw: pl.Expr) -> pl.Expr:
-    """Why a raw field can be no value of any type (too long, control characters), or null."""
-    return (
-        pl.when(raw.str.len_chars() > MAX_FIELD_CHARS)
-        .then(pl.lit(FIELD_TOO_LONG))
-        .when(raw.str.contains(CONTROL_CHARS))
-        .then(pl.lit(FIELD_CONTROL))
-        .otherwise(None)
-    )
+def field_error(raw: pl.Expr, long: bool = True, control: bool = True) -> pl.Expr:
+    """Why a raw field can be no value of any type (too long, control characters), or null.
+    `long` / `control`: whether the table may hold such fields at all (see parse_rows)."""
+    checks = []
+    if long:
+        checks.append((raw.str.len_chars() > MAX_FIELD_CHARS, FIELD_TOO_LONG))
+    if control:
+        checks.append((raw.str.contains(CONTROL_CHARS), FIELD_CONTROL))
+    if not checks:
+        return pl.lit(None, dtype=pl.String)
+    expr = pl.when(checks[0][0]).then(pl.lit(checks[0][1]))
+    for condition, reason in checks[1:]:
+        expr = expr.when(condition).then(pl.lit(reason))
+    return expr.otherwise(None)
 
 
 def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr, pl.Expr]:
@@ -198,6 +215,8 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
             .then(pl.lit("ongeldige of onmogelijke datum (verwacht dd-mm-jjjj)"))
             .when(day < EARLIEST_DATE)
             .then(pl.lit("onmogelijke datum (vóór 1900)"))
+            .when(day > LATEST_DATE)
+            .then(pl.lit("onmogelijke datum (na 2100; laat een onbekende datum leeg)"))
         )
         if col.not_in_future:
             error = error.when(day > ctx.today).then(
@@ -246,7 +265,7 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
     if col.not_null:
         error = pl.coalesce([pl.when(~present).then(pl.lit("verplicht veld is leeg")), error])
     # A field that is no value at all is reported as such, before any type error.
-    error = pl.coalesce([field_error(raw), error])
+    error = pl.coalesce([field_error(raw, ctx.long_fields, ctx.control_chars), error])
     return value, error
 
 
@@ -337,35 +356,64 @@ def looks_personal(column: str) -> bool:
     return name == "tel" or any(part in name for part in PERSONAL_NAME_PARTS)
 
 
-# What the quarantine may show of a rejected value (docs/invoer.md, "Quarantaine"). The beheerder
-# needs to see "31-02-2024" or "Gemeente Hengeloo" to fix an export, but a rejected value can be
-# anything a person typed in the wrong column: text with an e-mail address, a phone number or
-# BSN (8 or more digits in a row), several words, or more than 32 characters is not shown; the
-# file, line and column say where to find it in the landing zone.
+# What the quarantine may show of a rejected value (docs/invoer.md, "Quarantaine"). A rejected
+# value can be anything a person typed in the wrong column, so it is hidden unless it has the
+# shape of what the column expects: a date-like text in a date column, a short number in a
+# number column, a near-miss of an allowed value ("Gemeente Hengeloo", "periodiekk") in a
+# column of choices, a short code with letters and digits ("Z-2024-001") as a key. That is
+# what a beheerder needs to fix an export; names, phone numbers, BSNs, addresses and free text
+# never match. File, line and column say where to find the value in the landing zone.
 _SHOWN_MAX_CHARS = 32
-_LONG_NUMBER = re.compile(r"[0-9]{8,}")
 _CONTROL = re.compile(CONTROL_CHARS)
 _HIDDEN = "(niet getoond: {} tekens, mogelijk persoonsgegevens; zie het bestand)"
 _HIDDEN_PATTERN = re.compile(
     "^" + re.escape(_HIDDEN).replace(re.escape("{}"), "[0-9]+(?:\\.[0-9]{3})*") + "$"
 )
+_DATE_SHAPE = re.compile(
+    r"^[0-9]{1,4}[-/.][0-9]{1,2}[-/.][0-9]{1,4}([ T][0-9]{1,2}(:[0-9]{1,2}){1,2})?$"
+)
+_NUMBER_SHAPE = re.compile(r"^[-+]?[0-9.,]*[0-9][0-9.,]*$")
+_CODE_SHAPE = re.compile(r"^(?=.*[A-Za-z])(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9_./-]{0,31}$")
+_MAX_SHOWN_DIGITS = 7  # a BSN has 9, a phone number 10
+_CHOICE_TYPES = ("enum", "bool", "deelnemer")
 
 
-def shown_value(value: str | None) -> str | None:
+def shown_value(value: str | None, kind: str = "text", allowed: Collection[str] = ()) -> str | None:
     """A rejected value as meta.quarantaine may show it: itself, or a note that hides it.
-    Applying it twice changes nothing (the build applies it again to older files)."""
+
+    `kind` is the column's type in the contract ("text" for keys and unknown columns);
+    `allowed` the accepted spellings of a column of choices. Applying it twice changes nothing
+    (the build applies it to quarantine files of older versions)."""
     if value is None or value == PII_MASK or _HIDDEN_PATTERN.match(value):
         return value
-    hide = (
-        len(value) > _SHOWN_MAX_CHARS
-        or "@" in value
-        or _LONG_NUMBER.search(value.replace(" ", "")) is not None
-        or len(value.split()) > 2
-        or _CONTROL.search(value) is not None
-    )
-    if not hide:
-        return value
+    if len(value) <= _SHOWN_MAX_CHARS and not _CONTROL.search(value):
+        text = value.strip()
+        digits = sum(ch in "0123456789" for ch in text)
+        if kind in ("date", "datetime"):
+            show = bool(_DATE_SHAPE.match(text))
+        elif kind in ("int", "decimal"):
+            show = bool(_NUMBER_SHAPE.match(text)) and digits <= _MAX_SHOWN_DIGITS
+        elif kind in _CHOICE_TYPES:
+            key = normalise_name(text)
+            show = bool(key) and bool(
+                difflib.get_close_matches(key, [normalise_name(a) for a in allowed], 1, 0.75)
+            )
+        else:
+            show = bool(_CODE_SHAPE.match(text)) and digits <= 12
+        if show:
+            return value
     return _HIDDEN.format(f"{len(value):,}".replace(",", "."))
+
+
+def allowed_spellings(col: Column, ctx: ParseContext) -> tuple[str, ...]:
+    """What a column of choices accepts, for shown_value."""
+    if col.type == "enum":
+        return col.values
+    if col.type == "bool":
+        return tuple(BOOLEANS)
+    if col.type == "deelnemer":
+        return tuple(ctx.deelnemers)
+    return ()
 
 
 # Rows are typed in slices: evaluating every expression on 1.6 M rows at once costs ~1 GB of
@@ -390,7 +438,11 @@ def parse_rows(
     unknown = [c for c in table.columns if c not in known and c != "_regel"]
     extras = [c for c in unknown if c in extra_columns and not looks_personal(c)]
     ignored = tuple(c for c in unknown if c not in extras)
-    table = table.drop(ignored)
+    # Fields over the limit are rare: one cheap pass over byte lengths (a field of more bytes
+    # than the limit in characters) says whether any column needs the exact check.
+    columns = [c for c in table.columns if c != "_regel"]
+    longest = table.select(pl.max_horizontal(pl.col(columns).str.len_bytes().max())).item()
+    ctx = replace(ctx, long_fields=(longest or 0) > MAX_FIELD_CHARS)
     table = table.with_columns(
         pl.lit(None, dtype=pl.String).alias(c.name)
         for c in source.columns
@@ -398,7 +450,7 @@ def parse_rows(
     )
     goods, errors = [], []
     for offset in range(0, max(table.height, 1), slice_rows):
-        good, bad = _type_slice(table.slice(offset, slice_rows), source, ctx, extras)
+        good, bad = _type_slice(table.slice(offset, slice_rows), source, ctx, extras, ignored)
         goods.append(good)
         errors.append(bad)
     good = pl.concat(goods, how="vertical_relaxed")
@@ -419,7 +471,7 @@ def parse_rows(
         pl.col("_dubbel").alias("reden"),
         (pl.lit(PII_MASK) if shown.pii else pl.col("_sleutel")).alias("waarde"),
     )
-    errors.append(duplicates.cast(ERROR_SCHEMA))
+    errors.append(_shown(duplicates.cast(ERROR_SCHEMA), "text", ()))
     good = good.filter(pl.col("_dubbel").is_null())
 
     stored = [c.name for c in source.stored_columns]
@@ -428,17 +480,33 @@ def parse_rows(
         if col.pii == "hash":
             rows = rows.with_columns(ctx.pseudonymise(col.name, rows[col.name]).alias(col.name))
     errors = pl.concat(errors).sort("regel", "kolom")
-    errors = errors.with_columns(
-        pl.col("waarde").map_elements(shown_value, return_dtype=pl.String, skip_nulls=True)
-    )
     return Parsed(rows=rows, errors=errors, ignored=ignored)
 
 
+@dataclass(frozen=True)
+class _Check:
+    """One error column of a slice: which column it reports, and how its value is shown."""
+
+    error: str  # the error column in the typed slice
+    kolom: str  # the column name the quarantine shows
+    raw: str | None  # the raw value column, or None when the value is never shown (PII)
+    kind: str  # for shown_value
+    allowed: tuple[str, ...] = ()
+
+
 def _type_slice(
-    table: pl.DataFrame, source: Source, ctx: ParseContext, extras: list[str]
+    table: pl.DataFrame,
+    source: Source,
+    ctx: ParseContext,
+    extras: list[str],
+    unchecked: tuple[str, ...],
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(valid typed rows with `_sleutel`, the raw first key column; errors) of one slice."""
-    value_exprs, error_exprs = [], []
+    """(valid typed rows with `_sleutel`, the raw first key column; errors) of one slice.
+
+    Columns that are never stored (free text, names, unknown columns left in landing) are not
+    typed, but their fields are checked too: a 2 MB or NUL-ridden field is a broken export
+    wherever it is, and an unclosed quote in a free-text column can swallow whole rows."""
+    value_exprs, error_exprs, checks = [], [], []
     for col in source.columns:
         if col.pii == "drop":
             continue  # free text, names, birth dates: never parsed, never stored
@@ -446,19 +514,41 @@ def _type_slice(
         value, error = parse_column(column, pl.col(col.name), ctx)
         value_exprs.append(value.alias(col.name))
         error_exprs.append(error.alias(f"_fout_{col.name}"))
+        # a postcode is personal data too: only its 4 digits may be kept, so never show it
+        hidden = col.pii is not None or col.type == "postcode4"
+        kind = "text" if col.name in source.key and col.type == "text" else col.type
+        checks.append(
+            _Check(
+                f"_fout_{col.name}",
+                col.name,
+                None if hidden else f"_ruw_{col.name}",
+                kind,
+                allowed_spellings(col, ctx),
+            )
+        )
     # admitted extra columns are text: only the field check applies
-    error_exprs += [field_error(pl.col(c)).alias(f"_fout_extra_{c}") for c in extras]
+    for i, name in enumerate(extras):
+        error_exprs.append(
+            field_error(pl.col(name), ctx.long_fields, ctx.control_chars).alias(f"_fout_x{i}")
+        )
+        checks.append(_Check(f"_fout_x{i}", name, f"_ruw_x{i}", "text"))
+    dropped = [c.name for c in source.columns if c.pii == "drop" and c.name in table.columns]
+    for i, name in enumerate([*dropped, *unchecked]):
+        error_exprs.append(
+            field_error(pl.col(name), ctx.long_fields, ctx.control_chars).alias(f"_fout_d{i}")
+        )
+        checks.append(_Check(f"_fout_d{i}", name, None, "text"))
     typed = table.select(
         pl.col("_regel"),
         *value_exprs,
         *error_exprs,
         *(pl.col(c).alias(f"_ruw_{c}") for c in _stored_names(source)),
-        *(pl.col(c).alias(f"_ruw_extra_{c}") for c in extras),
+        *(pl.col(c).alias(f"_ruw_x{i}") for i, c in enumerate(extras)),
         *(_blank_to_null(pl.col(c)).alias(f"extra_{c}") for c in extras),
     )
 
     # Cross-field checks only where both values parsed: a bad date is reported once, as a date.
-    error_cols = [c for c in typed.columns if c.startswith("_fout_")]
+    error_cols = [check.error for check in checks]
     clean = ~pl.any_horizontal(pl.col(error_cols).is_not_null())
     for name in source.checks:
         column, reason, bad = CROSS_CHECKS[name]
@@ -468,7 +558,7 @@ def _type_slice(
             ).alias(f"_fout_{column}")
         )
     typed = typed.with_columns(pl.any_horizontal(pl.col(error_cols).is_not_null()).alias("_fout"))
-    errors = _collect_errors(typed, source, error_cols)
+    errors = _collect_errors(typed, checks)
     good = typed.filter(~pl.col("_fout")).select(
         "_regel",
         *(c.name for c in source.stored_columns),
@@ -486,24 +576,34 @@ def _stored_names(source: Source) -> list[str]:
     return [c.name for c in source.columns if c.pii != "drop"]
 
 
-def _collect_errors(typed: pl.DataFrame, source: Source, error_cols: list[str]) -> pl.DataFrame:
+def _collect_errors(typed: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
     bad = typed.filter(pl.col("_fout"))
     if bad.height == 0:
         return pl.DataFrame(schema=ERROR_SCHEMA)
     frames = []
-    for err_col in error_cols:
-        shown = err_col.removeprefix("_fout_")
-        pii = False
-        if not shown.startswith("extra_"):
-            column_def = source.column(shown)
-            # a postcode is personal data too: only its 4 digits may be kept, so never show it
-            pii = column_def.pii is not None or column_def.type == "postcode4"
-        frames.append(
-            bad.filter(pl.col(err_col).is_not_null()).select(
-                pl.col("_regel").alias("regel"),
-                pl.lit(shown.removeprefix("extra_")).alias("kolom"),
-                pl.col(err_col).alias("reden"),
-                (pl.lit(PII_MASK) if pii else pl.col(f"_ruw_{shown}")).alias("waarde"),
-            )
-        )
-    return pl.concat(frames).sort("regel", "kolom").cast(ERROR_SCHEMA)
+    for check in checks:
+        rows = bad.filter(pl.col(check.error).is_not_null())
+        if rows.height == 0:
+            continue
+        frame = rows.select(
+            pl.col("_regel").alias("regel"),
+            pl.lit(check.kolom).alias("kolom"),
+            pl.col(check.error).alias("reden"),
+            (pl.col(check.raw) if check.raw else pl.lit(PII_MASK)).alias("waarde"),
+        ).cast(ERROR_SCHEMA)
+        frames.append(_shown(frame, check.kind, check.allowed))
+    if not frames:
+        return pl.DataFrame(schema=ERROR_SCHEMA)
+    return pl.concat(frames).sort("regel", "kolom")
+
+
+def _shown(errors: pl.DataFrame, kind: str, allowed: tuple[str, ...]) -> pl.DataFrame:
+    """`waarde` through shown_value, once per distinct value (thousands of rows often share a
+    handful of rejected values)."""
+    distinct = errors["waarde"].drop_nulls().unique().to_list()
+    if not distinct:
+        return errors
+    mapping = {v: shown_value(v, kind, allowed) for v in distinct}
+    return errors.with_columns(
+        pl.col("waarde").replace_strict(mapping, default=None, return_dtype=pl.String)
+    )

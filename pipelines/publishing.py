@@ -22,6 +22,7 @@ import duckdb
 
 from pipelines import build, models
 from pipelines.lake import LakePaths, committed_loads, exclusive_lock, write_atomic
+from pipelines.lake import publish as lake_publish
 from pipelines.settings import Settings
 
 
@@ -43,8 +44,7 @@ def describe_failure(exc: BaseException, during: str = " bij het bouwen") -> str
     if _disk_full(exc):
         return (
             "de schijf is vol (of de bestandsgrootte is begrensd). Maak ruimte vrij op de "
-            "schijf van de datalake (oude bestanden in de landing zone of warehouse/) en laad "
-            "opnieuw"
+            "schijf van de datalake en laad opnieuw"
         )
     if isinstance(exc, MemoryError | duckdb.OutOfMemoryException) or "Out of Memory" in text:
         return (
@@ -68,9 +68,15 @@ def _disk_full(exc: BaseException) -> bool:
 
 
 def _environmental(exc: BaseException) -> bool:
-    """Failures that say nothing about the data: excluding a load would not help."""
-    return _disk_full(exc) or (
-        isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS)
+    """Failures that say nothing about the data, so excluding a load would be wrong: a full
+    disk, no permission, and running out of memory (the limits of docs/invoer.md keep a single
+    file from needing much; a lake that outgrew VTHMONITOR_MEMORY_LIMIT needs a higher limit,
+    not fewer loads)."""
+    return (
+        _disk_full(exc)
+        or isinstance(exc, MemoryError | duckdb.OutOfMemoryException)
+        or "Out of Memory" in str(exc)
+        or (isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS))
     )
 
 
@@ -79,36 +85,54 @@ def publish_lake(
 ) -> Published:
     """Build and publish when the published warehouse is not what the lake holds; always when
     `force` (the load log changed) or `full` (`vthmonitor rebuild`: from scratch). Raises
-    BuildFailed when it cannot be built at all."""
+    BuildFailed when it cannot be built at all.
+
+    Exclusions are tried in memory and written to the commit records only once a build without
+    those loads has succeeded: a kill halfway leaves no innocent load excluded."""
     if not (full or force) and not build.needs_build(settings, paths):
         return Published()
+    incremental = not full
     try:
-        return Published(build.build_and_publish(settings, incremental=not full))
+        built = build.build_warehouse(settings, paths, incremental)
+        lake_publish(paths, built)
+        return Published(built)
     except Exception as exc:  # noqa: BLE001 - every failure is judged and reported in Dutch
         first = exc
     suspects = build.unpublished_loads(settings, paths)
     if _environmental(first) or not suspects:
-        raise BuildFailed(describe_failure(first)) from first
+        raise BuildFailed(describe_failure(first) + _pending(suspects)) from first
     reason = describe_failure(first)
-    _mark(paths, suspects, "uitgesloten", {"reden": reason, "op": _now()})
+    exclusion = {"reden": reason, "op": _now()}
+    excluded = dict.fromkeys(suspects, exclusion)
     try:
-        built = build.build_and_publish(settings, incremental=not full)
+        built = build.build_warehouse(settings, paths, incremental, excluded)
     except Exception as exc:  # noqa: BLE001
-        # Not the new loads after all: take the exclusion back and report the first error.
-        _mark(paths, suspects, "uitgesloten", None)
-        raise BuildFailed(describe_failure(first)) from exc
+        # Not the new loads after all: report the first error, exclude nothing.
+        raise BuildFailed(describe_failure(first) + _pending(suspects)) from exc
     # Several new loads (an earlier one was killed before it published): take back, one by one
     # and in order, those that build, so an innocent load is not kept out with a guilty one.
-    excluded = list(suspects)
     if len(suspects) > 1:
         for load_id in suspects:
-            _mark(paths, [load_id], "uitgesloten", None)
+            trial = {k: v for k, v in excluded.items() if k != load_id}
             try:
-                built = build.build_and_publish(settings)
-                excluded.remove(load_id)
+                candidate = build.build_warehouse(settings, paths, incremental, trial)
             except Exception:  # noqa: BLE001 - this one is a cause: it stays excluded
-                _mark(paths, [load_id], "uitgesloten", {"reden": reason, "op": _now()})
-    return Published(built, excluded, reason)
+                continue
+            built.unlink(missing_ok=True)
+            built, excluded = candidate, trial
+    _mark(paths, list(excluded), "uitgesloten", exclusion)
+    lake_publish(paths, built)
+    return Published(built, list(excluded), reason)
+
+
+def _pending(load_ids: list[str]) -> str:
+    if not load_ids:
+        return ""
+    ids = ", ".join(load_ids)
+    return (
+        f". Lading {ids} is vastgelegd maar niet gepubliceerd; zij wordt gepubliceerd zodra het "
+        f"bouwen lukt, of verwijder haar met 'vthmonitor unload {load_ids[-1]} --reden \"...\"'"
+    )
 
 
 def _mark(paths: LakePaths, load_ids: list[str], key: str, value: dict | None) -> None:
@@ -143,6 +167,8 @@ def unload(settings: Settings, load_id: str, reden: str, door: str) -> Unloaded:
     audit trail (who, when, why). The landing copies stay: they are the archive of what was
     delivered (an erasure request is `vthmonitor erase`, docs/invoer.md)."""
     paths = LakePaths(settings.lake_dir)
+    if not paths.loads.is_dir():
+        raise UnknownLoad(f"in {settings.lake_dir} staat geen datalake (geen ladingen).")
     if not reden.strip():
         raise UnknownLoad(
             "geef met --reden op waarom de lading wordt verwijderd (voor het logboek)."

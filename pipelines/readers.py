@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
+import itertools
+import os
 import re
+import struct
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +46,6 @@ MAX_XLSX_UNPACKED = 256 * 1024**2
 # Cells in the read sheet's used range (rows x columns): the spreadsheet reader allocates the
 # whole range, so one cell far away (XFD1048576) must not make it allocate 17 billion.
 MAX_XLSX_CELLS = 20_000_000
-# Names fastexcel gives to header cells without a name (a merged or empty header cell).
-_UNNAMED = re.compile(r"^__UNNAMED__\d+$")
 
 # Python's csv module refuses fields over 128 KB with an error that says nothing about length;
 # long fields are read whole and judged by the field check in pipelines/parse.py instead.
@@ -63,6 +63,7 @@ class RawTable:
     data_rows: int  # data rows in the file, the broken ones included
     structure_errors: pl.DataFrame  # ERROR_SCHEMA rows for lines that could not be split
     extra_columns: tuple[str, ...]
+    control_chars: bool = True  # False when a scan of the whole file found no control byte
 
 
 def detect_encoding(data: bytes) -> str:
@@ -184,6 +185,18 @@ class _Scan:
     encoding: str
     has_rows: bool  # anything but white space after the header line
     blank_line_inside: bool  # an empty line before the last content line
+    control_chars: bool  # a byte sequence that may be a control character somewhere
+    newlines: int  # line breaks in the file: more than rows + 1 means multi-line fields
+
+
+# Bytes that may encode a character parse.CONTROL_CHARS refuses: C0 controls, and in UTF-8 the
+# C1 controls, zero-width and direction marks, separators and a byte-order mark. When a file
+# has none, the per-column check for them is skipped (it is the costliest field check).
+_ANY_CONTROL = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xa8-\xae]"
+    rb"|\xe2\x81[\xa0-\xa4]|\xef\xbb\xbf"
+)
+_BARE_CR = re.compile(rb"\r(?=[^\n])")
 
 
 def _scan(path: Path) -> _Scan:
@@ -202,18 +215,24 @@ def _scan(path: Path) -> _Scan:
         raise FileRejected(f"{binary}; lever een CSV-bestand met ; als scheidingsteken.")
 
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    is_utf8, offset, first_newline = True, 0, -1
-    first_blank, last_content, previous = None, -1, b""
+    is_utf8, offset, first_newline, not_utf8_at = True, 0, -1, None
+    first_blank, last_content, previous, controls, bare_cr = None, -1, b"", False, False
+    newlines = 0
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
             if is_utf8:
+                pending = len(utf8.getstate()[0])  # bytes of a character cut by the chunk
                 try:
                     utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    is_utf8 = False
+                except UnicodeDecodeError as exc:
+                    is_utf8, not_utf8_at = False, max(offset - pending + exc.start, 0)
+            newlines += chunk.count(b"\n")
             if first_newline < 0 and (pos := chunk.find(b"\n")) >= 0:
                 first_newline = offset + pos
             window = previous + chunk
+            skip = 3 if offset == 0 and window.startswith(codecs.BOM_UTF8) else 0
+            controls = controls or _ANY_CONTROL.search(window, skip) is not None
+            bare_cr = bare_cr or _BARE_CR.search(window) is not None
             for blank in (b"\n\n", b"\n\r\n"):
                 pos = window.find(blank)
                 if pos >= 0:
@@ -233,24 +252,44 @@ def _scan(path: Path) -> _Scan:
             "de regels eindigen alleen op CR (oude Macintosh-indeling); sla het bestand op als "
             "'CSV UTF-8' of 'CSV (puntkomma)'."
         )
+    if bare_cr:
+        # Python's csv module ends a row at a lone CR, the line count does not: rows would be
+        # numbered wrongly or lost. Such files come from pasting old Mac text.
+        raise FileRejected(
+            "sommige regels eindigen alleen op CR (of een veld bevat een losse CR, uit oude "
+            "Macintosh-tekst); sla het bestand opnieuw op als 'CSV UTF-8'."
+        )
     if is_utf8:
         encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     else:
-        encoding = _check_cp1252(path, head)
+        encoding = _check_cp1252(path, head, not_utf8_at or 0)
     has_rows = 0 <= first_newline < last_content
     inside = first_blank is not None and first_blank < last_content
-    return _Scan(encoding, has_rows, inside)
+    return _Scan(encoding, has_rows, inside, controls, newlines)
 
 
-# UTF-8 byte sequences of the characters Dutch text uses (é ë è ï ö ü as C3 xx; € ’ “ ” – as
-# E2 80/82 xx; a non-breaking space or ° as C2 xx). Read as Windows-1252 they become "Ã©",
-# "â‚¬", "Â°": in real Windows-1252 text these pairs practically never occur, so a file that is
-# not valid UTF-8 but contains them mixes two encodings (typically rows pasted from another file).
-_UTF8_IN_CP1252 = re.compile(rb"\xc3[\x80-\xbf]|\xe2[\x80-\x82][\x80-\xbf]|\xc2[\xa0-\xbf]")
+# A well-formed UTF-8 sequence of two to four bytes (é is C3 A9, ı C4 B1, € E2 82 AC, an emoji
+# F0 9F ..). Read as Windows-1252 it becomes "Ã©", "Ä±", "â‚¬": in real Windows-1252 text such
+# a pair (a capital with an accent followed by a symbol) is so rare that a file which is not
+# valid UTF-8 but contains one mixes two encodings (rows pasted from another file). Refusing
+# then costs the sender one "save as CSV UTF-8"; accepting would garble names silently.
+_UTF8_IN_CP1252 = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
-def _check_cp1252(path: Path, head: bytes) -> str:
-    """Windows-1252, when every byte is one and the file does not also contain UTF-8 text."""
+def _line_of(path: Path, offset: int) -> int:
+    line, read = 1, 0
+    with open(path, "rb") as fh:
+        while read < offset and (chunk := fh.read(min(CHUNK, offset - read))):
+            line += chunk.count(b"\n")
+            read += len(chunk)
+    return line
+
+
+def _check_cp1252(path: Path, head: bytes, not_utf8_at: int = 0) -> str:
+    """Windows-1252, when every byte is one and the file does not also contain UTF-8 text.
+    `not_utf8_at`: about where the first byte that is not UTF-8 is (for the message)."""
     if head.startswith(codecs.BOM_UTF8):
         raise FileRejected(
             "het bestand begint als UTF-8 maar bevat ongeldige tekens; sla het opnieuw op als "
@@ -273,13 +312,14 @@ def _check_cp1252(path: Path, head: bytes) -> str:
             if found:
                 at = line + window[: found.start()].count(b"\n") - previous.count(b"\n")
                 sample = found.group().decode("utf-8", errors="replace")
+                other = _line_of(path, not_utf8_at)
                 raise FileRejected(
                     f"gemengde tekencodering: regel {at} bevat tekst in UTF-8 (bijv. "
                     f"'{sample}', in Windows-1252 gelezen als "
-                    f"'{found.group().decode('cp1252', errors='replace')}'), terwijl andere "
-                    "regels Windows-1252 zijn. Zo zouden letters met accenten verminkt worden. "
-                    "Sla het bestand in Excel opnieuw op als 'CSV UTF-8' en controleer de "
-                    "regels die uit een ander bestand zijn geplakt."
+                    f"'{found.group().decode('cp1252', errors='replace')}'), maar regel "
+                    f"{other} niet (daar staat tekst in Windows-1252). Zo zouden letters met "
+                    "accenten verminkt worden. Sla het bestand in Excel opnieuw op als 'CSV "
+                    "UTF-8' en controleer de regels die uit een ander bestand zijn geplakt."
                 )
             line += chunk.count(b"\n")
             previous = chunk[-2:]
@@ -306,16 +346,44 @@ def read_csv(
         table = _read_fast(path, scan.encoding, len(canonical), workdir)
     if table is not None:
         table.columns = [*canonical, "_regel"]
-        return RawTable(
-            table, scan.encoding, table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras)
+        data_rows, errors = table.height, pl.DataFrame(schema=ERROR_SCHEMA)
+    else:
+        text = path.read_bytes().decode(scan.encoding)
+        rows, lines, errors, data_rows = _read_exact(text, len(canonical))
+        table = pl.DataFrame(
+            {name: [r[i] for r in rows] for i, name in enumerate(canonical)} | {"_regel": lines},
+            schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64},
         )
-    text = path.read_bytes().decode(scan.encoding)
-    rows, lines, errors, data_rows = _read_exact(text, len(canonical))
-    table = pl.DataFrame(
-        {name: [r[i] for r in rows] for i, name in enumerate(canonical)} | {"_regel": lines},
-        schema={**dict.fromkeys(canonical, pl.String), "_regel": pl.Int64},
+    if scan.newlines > data_rows + 1:  # some field spans lines: did it swallow rows?
+        table, swallowed = _swallowing_rows(table, canonical)
+        errors = pl.concat([errors, swallowed]).sort("regel")
+    return RawTable(
+        table, scan.encoding, data_rows, errors, tuple(extras), control_chars=scan.control_chars
     )
-    return RawTable(table, scan.encoding, data_rows, errors, tuple(extras))
+
+
+def _swallowing_rows(table: pl.DataFrame, columns: list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows with a field whose lines look like whole rows themselves (as many `;` as a row
+    has): a quote that opens in one row and closes many rows later turns those rows into one
+    field. Such a row is quarantined, with how many lines its field spans, instead of loading
+    as if the rows in between never existed."""
+    pattern = r"\n[^\n]*(;[^\n]*){" + str(max(len(columns) - 1, 1)) + "}"
+    swallowing = pl.any_horizontal(pl.col(columns).str.contains(pattern))
+    spans = pl.sum_horizontal(pl.col(columns).str.count_matches("\n").fill_null(0)) + 1
+    bad = table.filter(swallowing)
+    if bad.height == 0:
+        return table, pl.DataFrame(schema=ERROR_SCHEMA)
+    errors = bad.select(
+        pl.col("_regel").alias("regel"),
+        pl.lit("(hele regel)").alias("kolom"),
+        pl.format(
+            "een veld loopt over {} regels die zelf op hele rijen lijken: waarschijnlijk wordt "
+            "een aanhalingsteken niet gesloten; corrigeer de export",
+            spans,
+        ).alias("reden"),
+        pl.lit(None, dtype=pl.String).alias("waarde"),
+    ).cast(ERROR_SCHEMA)
+    return table.filter(~swallowing), errors
 
 
 def _transcode(path: Path, encoding: str, target: Path) -> None:
@@ -382,8 +450,10 @@ def _read_exact(text: str, width: int) -> tuple[list[list], list[int], pl.DataFr
     data_rows = 0
     resume = 1  # 0-based index into lines_of_text; line 0 is the header
     while resume < len(lines_of_text):
+        # the lines themselves, not one joined copy of the rest of the file per restart (a file
+        # with many bad lines would take quadratic time)
         reader = csv.reader(
-            io.StringIO("".join(lines_of_text[resume:]), newline=""),
+            itertools.islice(lines_of_text, resume, None),
             delimiter=DELIMITER,
             quotechar='"',
             strict=True,
@@ -437,8 +507,12 @@ _XLSX_NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 _XLSX_UNREADABLE = "het Excel-bestand kan niet worden gelezen; sla het opnieuw op als .xlsx."
+_XLSX_DAMAGED = (
+    "het Excel-bestand is beschadigd of bewerkt (de inhoud klopt niet met wat het bestand "
+    "zelf opgeeft); sla het opnieuw op als .xlsx."
+)
 
 
 @dataclass(frozen=True)
@@ -448,30 +522,50 @@ class _Sheet:
     part: str  # the sheet's XML part in the zip, e.g. xl/worksheets/sheet1.xml
 
 
-def _column_number(letters: bytes) -> int:
+@dataclass(frozen=True)
+class XlsxPlan:
+    """What read_xlsx reads: which sheet, and the sheet row of its first row with data."""
+
+    sheet: str
+    first_row: int
+
+
+def _column_number(letters: str) -> int:
     number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
     return number
 
 
-def inspect_xlsx(path: Path, wanted: str | None = None) -> str:
-    """The name of the sheet to read, after checking the workbook can be read safely.
+def inspect_xlsx(path: Path, wanted: str | None = None) -> XlsxPlan:
+    """The sheet to read, after checking the workbook can be read safely (docs/invoer.md).
 
-    Every part is decompressed once, streaming, with a cap on the total (a zip bomb is refused
-    before any reader allocates; the zip's own size fields are not trusted, the CRC check
-    catches a lie). Hidden sheets are never read: the visible sheet is what the person who
-    exported the file saw. A workbook with several visible sheets is refused unless the mapping
-    file names the sheet ([bladen]), because guessing would load the wrong table silently."""
+    Every part is inflated here, streaming, from the bytes a spreadsheet reader would inflate,
+    with a cap on the total: a zip bomb is refused before any reader allocates, and a part that
+    inflates to another size than the zip says (a lie that makes Python's zipfile stop early
+    while the spreadsheet reader reads on) is refused as damaged. The sheet is parsed as XML
+    (namespaces, quoting and cells without a reference all count) for its used range, because
+    the spreadsheet reader allocates the whole range at once.
+
+    Hidden sheets are never read: the visible sheet is what the person who exported the file
+    saw. A workbook with several visible sheets is refused unless the mapping file names the
+    sheet ([bladen]); two sheets with the same name are refused (a reader would take the first).
+    """
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise FileRejected(_XLSX_UNREADABLE) from exc
     with archive:
         try:
             sheets = _sheets(archive)
         except (KeyError, ET.ParseError, zipfile.BadZipFile, ValueError) as exc:
             raise FileRejected(_XLSX_UNREADABLE) from exc
+        names = [s.name.lower() for s in sheets]
+        if len(set(names)) != len(names):
+            raise FileRejected(
+                "het Excel-bestand heeft twee bladen met dezelfde naam; geef elk blad een eigen "
+                "naam en sla het opnieuw op."
+            )
         visible = [s for s in sheets if s.state == "visible"]
         if wanted is not None:
             chosen = next((s for s in sheets if s.name.lower() == wanted.lower()), None)
@@ -484,28 +578,38 @@ def inspect_xlsx(path: Path, wanted: str | None = None) -> str:
                 )
         elif not visible:
             raise FileRejected(
-                "het Excel-bestand heeft geen zichtbaar blad; maak het blad zichtbaar."
+                "het Excel-bestand heeft geen zichtbaar blad; maak het blad met de gegevens "
+                "zichtbaar."
             )
         elif len(visible) > 1:
-            names = ", ".join(f"'{s.name}'" for s in visible)
+            listed = ", ".join(f"'{s.name}'" for s in visible)
             raise FileRejected(
-                f"het Excel-bestand heeft {len(visible)} zichtbare bladen ({names}); het is niet "
-                "zeker welk blad de export is. Lever een bestand met één zichtbaar blad, of noem "
-                "het blad in het koppelbestand (VTHMONITOR_KOPPELINGEN, tabel [bladen])."
+                f"het Excel-bestand heeft {len(visible)} zichtbare bladen ({listed}); het is "
+                "niet zeker welk blad de export is. Lever een bestand met één zichtbaar blad, "
+                "of noem het blad in het koppelbestand (VTHMONITOR_KOPPELINGEN, tabel [bladen])."
             )
         else:
             chosen = visible[0]
-        _check_unpacked(archive, chosen.part)
-    return chosen.name
+        first_row = _check_parts(path, archive, chosen.part)
+    return XlsxPlan(chosen.name, first_row)
 
 
 def _sheets(archive: zipfile.ZipFile) -> list[_Sheet]:
     def small_part(name: str) -> bytes:
-        if archive.getinfo(name).file_size > 16 * 1024**2:
+        info = archive.getinfo(name)
+        if info.file_size > 16 * 1024**2 or info.compress_size > 16 * 1024**2:
             raise ValueError(name)
-        return archive.read(name)
+        data = archive.read(name)
+        if b"<!DOCTYPE" in data[:4096]:  # OOXML has no DTDs; entity tricks are refused
+            raise ValueError(name)
+        return data
 
     workbook = ET.fromstring(small_part("xl/workbook.xml"))
+    if workbook.tag != f"{{{_XLSX_NS['m']}}}workbook":
+        raise FileRejected(
+            "dit Excel-bestand is opgeslagen als 'Strict Open XML' (of een ander formaat); sla "
+            "het op als gewone Excel-werkmap (.xlsx)."
+        )
     rels = ET.fromstring(small_part("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _XLSX_NS)}
     sheets = []
@@ -516,40 +620,138 @@ def _sheets(archive: zipfile.ZipFile) -> list[_Sheet]:
     return sheets
 
 
-def _check_unpacked(archive: zipfile.ZipFile, sheet_part: str) -> None:
-    total, max_row, max_col = 0, 0, 0
-    for info in archive.infolist():
-        is_sheet = info.filename == sheet_part
-        tail = b""
+_LOCAL_HEADER = struct.Struct("<4s5H3I2H")  # signature ... name length, extra length
+
+
+def _check_parts(path: Path, archive: zipfile.ZipFile, sheet_part: str) -> int:
+    """Inflate every part (capped), compare with the sizes the zip states, and measure the used
+    range of `sheet_part`; returns its first row with data (1-based)."""
+    total = 0
+    scan = _RangeScan()
+    with open(path, "rb") as raw:
+        for info in archive.infolist():
+            produced = 0
+            for data in _inflated(raw, info):
+                produced += len(data)
+                total += len(data)
+                if total > MAX_XLSX_UNPACKED:
+                    raise FileRejected(
+                        f"het Excel-bestand pakt uit tot meer dan "
+                        f"{MAX_XLSX_UNPACKED // 1024**2} MB; een export is veel kleiner. "
+                        "Sla alleen het blad met de gegevens op, als .xlsx of CSV."
+                    )
+                if info.filename == sheet_part and data:
+                    scan.feed(data)
+            if produced != info.file_size:
+                raise FileRejected(_XLSX_DAMAGED)
+    return scan.finish()
+
+
+def _inflated(raw, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The bytes of one part, from its local header on, in pieces of at most CHUNK bytes."""
+    raw.seek(info.header_offset)
+    header = raw.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise FileRejected(_XLSX_DAMAGED)
+    fields = _LOCAL_HEADER.unpack(header)
+    flags, method, local_sizes = fields[2], fields[3], (fields[7], fields[8])
+    raw.seek(fields[9] + fields[10], os.SEEK_CUR)
+    # Sizes in the local header must be the central directory's, unless they follow the data
+    # (flag 0x08) or live in a zip64 field: two readers could otherwise read two different files.
+    stated = (info.compress_size, info.file_size)
+    if not flags & 0x08 and 0xFFFFFFFF not in local_sizes and local_sizes != stated:
+        raise FileRejected(_XLSX_DAMAGED)
+    if method not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+        raise FileRejected(_XLSX_UNREADABLE)
+    inflate = zlib.decompressobj(-15) if method == zipfile.ZIP_DEFLATED else None
+    left = info.compress_size
+    try:
+        while left > 0:
+            chunk = raw.read(min(CHUNK, left))
+            if not chunk:
+                raise FileRejected(_XLSX_DAMAGED)
+            left -= len(chunk)
+            if inflate is None:
+                yield chunk
+                continue
+            yield inflate.decompress(chunk, CHUNK)
+            while inflate.unconsumed_tail:  # max_length keeps every piece small
+                yield inflate.decompress(inflate.unconsumed_tail, CHUNK)
+        if inflate is not None:
+            yield inflate.flush()
+    except zlib.error as exc:
+        raise FileRejected(_XLSX_DAMAGED) from exc
+
+
+class _RangeScan:
+    """The used range of a sheet, from its XML as it streams in: rows and cells with or
+    without a reference, any namespace prefix, any quoting. Refuses a sheet beyond the limits
+    as soon as it sees it."""
+
+    def __init__(self) -> None:
+        self.parser = ET.XMLPullParser(events=("start", "end"))
+        self.row = self.col = self.max_row = self.max_col = 0
+        self.first_row = 0
+        self.head = b""
+        self.sheet_data = None
+
+    def feed(self, data: bytes) -> None:
+        if len(self.head) < 4096:
+            self.head += data[:4096]
+            if b"<!DOCTYPE" in self.head:
+                raise FileRejected(_XLSX_UNREADABLE)
         try:
-            with archive.open(info) as part:
-                while chunk := part.read(CHUNK):
-                    total += len(chunk)
-                    if total > MAX_XLSX_UNPACKED:
-                        raise FileRejected(
-                            f"het Excel-bestand pakt uit tot meer dan "
-                            f"{MAX_XLSX_UNPACKED // 1024**2} MB; een export is veel kleiner. "
-                            "Sla alleen het blad met de gegevens op, als .xlsx of CSV."
-                        )
-                    if is_sheet:
-                        window = tail + chunk
-                        for letters, row in _CELL_REF.findall(window):
-                            max_col = max(max_col, _column_number(letters))
-                            max_row = max(max_row, int(row))
-                        tail = window[-64:]
-        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+            self.parser.feed(data)
+            self._events()
+        except ET.ParseError as exc:
             raise FileRejected(_XLSX_UNREADABLE) from exc
-    if max_col > MAX_COLUMNS:
-        raise FileRejected(
-            f"het blad gebruikt {max_col:,} kolommen; een export heeft er hooguit {MAX_COLUMNS}. "
-            "Verwijder lege of opgemaakte kolommen rechts van de gegevens.".replace(",", ".")
-        )
-    if max_row * max_col > MAX_XLSX_CELLS:
-        raise FileRejected(
-            f"het blad beslaat {max_row:,} rijen bij {max_col:,} kolommen; dat is meer dan een "
-            "export kan zijn. Verwijder lege of opgemaakte rijen en kolommen buiten de "
-            "gegevens, of lever CSV.".replace(",", ".")
-        )
+
+    def finish(self) -> int:
+        try:
+            self.parser.close()
+            self._events()
+        except ET.ParseError as exc:
+            raise FileRejected(_XLSX_UNREADABLE) from exc
+        return self.first_row or 1
+
+    def _events(self) -> None:
+        for event, elem in self.parser.read_events():
+            tag = elem.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "sheetData":
+                    self.sheet_data = elem
+                elif tag == "row":
+                    given = elem.get("r")
+                    self.row = int(given) if given and given.isdigit() else self.row + 1
+                    self.col = 0
+                elif tag == "c":
+                    ref = _CELL_REF.match(elem.get("r") or "")
+                    self.col = _column_number(ref.group(1)) if ref else self.col + 1
+                    if ref:
+                        self.row = max(self.row, int(ref.group(2)))
+                    self.max_col = max(self.max_col, self.col)
+                    self.max_row = max(self.max_row, self.row)
+                    self._check()
+            elif tag == "c":
+                has_value = any(child.tag.rsplit("}", 1)[-1] in ("v", "is") for child in elem)
+                if has_value and not self.first_row:
+                    self.first_row = self.row
+                elem.clear()
+            elif tag == "row" and self.sheet_data is not None:
+                self.sheet_data.clear()  # keep memory flat: rows are not needed once counted
+
+    def _check(self) -> None:
+        if self.max_col > MAX_COLUMNS:
+            raise FileRejected(
+                f"het blad gebruikt meer dan {MAX_COLUMNS} kolommen; een export heeft er "
+                "hooguit zoveel. Verwijder lege of opgemaakte kolommen rechts van de gegevens."
+            )
+        if self.max_row * self.max_col > MAX_XLSX_CELLS:
+            raise FileRejected(
+                f"het blad beslaat {self.max_row:,} rijen bij {self.max_col:,} kolommen; dat is "
+                "meer dan een export kan zijn. Verwijder lege of opgemaakte rijen en kolommen "
+                "buiten de gegevens, of lever CSV.".replace(",", ".")
+            )
 
 
 def read_xlsx(
@@ -557,24 +759,37 @@ def read_xlsx(
 ) -> RawTable:
     """The one visible sheet (or the sheet the mapping names) of an Excel file, every cell as
     text (no type guessing, which would empty a text cell in a column that looks numeric), with
-    the sheet's own row numbers."""
-    name = inspect_xlsx(path, sheet)
+    the sheet's own row numbers. The header row is read as data, so a duplicated or empty
+    header cell is judged by map_header exactly as in a CSV file."""
+    plan = inspect_xlsx(path, sheet)
     try:
-        frame = pl.read_excel(path, sheet_name=name, infer_schema_length=0, drop_empty_rows=False)
+        frame = pl.read_excel(
+            path,
+            sheet_name=plan.sheet,
+            has_header=False,
+            infer_schema_length=0,
+            drop_empty_rows=False,
+        )
     except Exception as exc:  # fastexcel raises its own types; any failure means unreadable
         raise FileRejected(_XLSX_UNREADABLE) from exc
-    # A header cell without a name comes out as __UNNAMED__n. With nothing below it, it is only
-    # formatting (dropped); with data below, it is a column without a name (map_header refuses).
-    unnamed = [c for c in frame.columns if _UNNAMED.match(c)]
-    empty = [c for c in unnamed if frame[c].drop_nulls().str.strip_chars().eq("").all()]
-    frame = frame.drop(empty)
-    header = ["" if _UNNAMED.match(c) else c for c in frame.columns]
-    canonical, extras = map_header(header, source, aliases)
-    frame.columns = canonical
-    # The header is row 1, so data row i (0-based) is row i + 2; empty rows are no data rows.
-    table = frame.with_columns((pl.int_range(pl.len(), dtype=pl.Int64) + 2).alias("_regel")).filter(
-        ~pl.all_horizontal(pl.col(canonical).is_null() | (pl.col(canonical) == ""))
-    )
+    if frame.height == 0:
+        raise FileRejected("het Excel-blad is leeg; exporteer opnieuw.")
+    header = [v or "" for v in frame.row(0)]
+    body = frame.slice(1)
+    # A header cell without a name with nothing below it is only formatting: left out. With
+    # data below, it is a column without a name (map_header refuses it).
+    keep = [
+        i
+        for i, name in enumerate(header)
+        if name.strip() or body[body.columns[i]].drop_nulls().str.strip_chars().ne("").any()
+    ]
+    body = body.select(body.columns[i] for i in keep)
+    canonical, extras = map_header([header[i] for i in keep], source, aliases)
+    body.columns = canonical
+    # The sheet's own row numbers: the first row with data is the header.
+    table = body.with_columns(
+        (pl.int_range(pl.len(), dtype=pl.Int64) + plan.first_row + 1).alias("_regel")
+    ).filter(~pl.all_horizontal(pl.col(canonical).is_null() | (pl.col(canonical) == "")))
     return RawTable(table, "xlsx", table.height, pl.DataFrame(schema=ERROR_SCHEMA), tuple(extras))
 
 

@@ -136,14 +136,22 @@ class Settings:
         env = os.environ
         mapping = env.get("VTHMONITOR_KOPPELINGEN")
         state = env.get("VTHMONITOR_APP_STATE")
+        lake_dir = Path(lake or env.get("VTHMONITOR_LAKE") or "lake").resolve()
+        if any(ch in str(lake_dir) for ch in "?\\"):
+            # DuckDB reads '?' in a database path as the start of options and '\\' as a
+            # folder separator: a warehouse there can never be opened.
+            raise SettingsError(
+                f"de map van de datalake ({lake_dir}) bevat een ? of \\; kies een map zonder "
+                "die tekens (--lake of VTHMONITOR_LAKE)."
+            )
         return cls(
-            lake_dir=Path(lake or env.get("VTHMONITOR_LAKE") or "lake").resolve(),
+            lake_dir=lake_dir,
             pseudonym_key_value=env.get("VTHMONITOR_PSEUDONYM_KEY") or None,
             mapping_file=Path(mapping) if mapping else None,
-            memory_limit=env.get("VTHMONITOR_MEMORY_LIMIT", "1GB"),
+            memory_limit=_size(env, "VTHMONITOR_MEMORY_LIMIT", "1GB"),
             sql_time_limit_s=_number(env, "VTHMONITOR_SQL_TIJDSLIMIET", 10.0),
             sql_max_rows=int(_number(env, "VTHMONITOR_SQL_MAX_RIJEN", 10_000, int)),
-            reader_memory_limit=env.get("VTHMONITOR_SQL_GEHEUGEN") or DEFAULT_READER_MEMORY,
+            reader_memory_limit=_size(env, "VTHMONITOR_SQL_GEHEUGEN", DEFAULT_READER_MEMORY),
             app_memory_limit=_size(env, "VTHMONITOR_APP_GEHEUGEN", "8GB"),
             sql_worker_memory_limit=_size(
                 env, "VTHMONITOR_SQL_WERKER_GEHEUGEN", DEFAULT_SQL_WORKER_MEMORY
@@ -217,6 +225,10 @@ class ExportMapping:
                 raise SettingsError(
                     f"koppelbestand {path.name} is geen geldige TOML ({exc}); corrigeer het."
                 ) from None
+            except UnicodeDecodeError:
+                raise SettingsError(
+                    f"koppelbestand {path.name} is geen UTF-8-tekst; sla het op als UTF-8."
+                ) from None
 
             def bad(what: str, _path: Path = path) -> SettingsError:
                 return SettingsError(f"koppelbestand {_path.name}: {what}; corrigeer het bestand.")
@@ -266,5 +278,16 @@ class ExportMapping:
                     raise bad(
                         f"onbekende tabel [{table}]; gebruik de naam van een bron, "
                         f"[{_EXTRA_TABLE}] of [{_SHEET_TABLE}]"
+                    )
+        # An alias may not bring a column that looks personal in under another name:
+        # "Naam aanvrager" = "kenmerk" plus an admitted "kenmerk" would put names in raw.
+        for source, mapping in aliases.items():
+            contract = {c.name for c in SOURCES[source].columns}
+            for export_name, canonical in mapping.items():
+                if canonical not in contract and looks_personal(export_name):
+                    raise SettingsError(
+                        f"koppelbestand: [{source}] '{export_name}' lijkt persoonsgegevens te "
+                        f"bevatten en mag niet als '{canonical}' worden overgenomen; zulke "
+                        "kolommen blijven altijd in de landing zone. Corrigeer het bestand."
                     )
         return cls(aliases, {k: frozenset(v) for k, v in extras.items()}, sheets)

@@ -277,3 +277,33 @@ def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_
     )
     assert again.returncode == 0, again.stderr
     assert query(settings, "select klacht_id from staging.klachten") == [("K1",)]
+
+
+def test_running_out_of_memory_excludes_nothing(tmp_path, settings):
+    """A build that needs more memory than VTHMONITOR_MEMORY_LIMIT allows says so; the new load
+    is not blamed (a lake that outgrew the limit needs a higher limit), and a later load with
+    enough memory publishes it."""
+    uren = [
+        "regel_id;medewerker_id;datum;bevoegd_gezag;product;taakpakket;uren;declarabel",
+        *(
+            f"U{i};M{i % 50};0{1 + i % 9}-02-2024;GM0153;Controle;basistaak;7,5;Ja"
+            for i in range(3000)
+        ),
+    ]
+    run(
+        settings,
+        write(tmp_path, "klachten_2024.csv", [KLACHTEN_HEADER, "K1;01-02-2024;GM0153;geur"]),
+    )
+    small = replace(settings, memory_limit="10MB")
+    export = write(tmp_path, "uren_2024.csv", uren)
+    with pytest.raises(BuildFailed, match="er was niet genoeg geheugen") as info:
+        run(small, export)
+    assert "Lading L000002 is vastgelegd maar niet gepubliceerd" in str(info.value)
+    paths = LakePaths(settings.lake_dir)
+    assert [m.get("uitgesloten") for m in committed_loads(paths)] == [None, None]
+    again = run(
+        settings,
+        write(tmp_path, "klachten_2025.csv", [KLACHTEN_HEADER, "K2;01-02-2025;GM0153;geur"]),
+    )
+    assert again.excluded == [] and again.published is not None
+    assert query(settings, "select count(*) from staging.uren") == [(3000,)]

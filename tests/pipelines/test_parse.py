@@ -23,6 +23,7 @@ from pipelines.parse import (
     deelnemer_lookup,
     normalise_name,
     parse_rows,
+    shown_value,
 )
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.readers import FileRejected, detect_encoding, map_header
@@ -245,7 +246,9 @@ def test_invalid_dates_are_quarantined(text, reason):
     parsed = parse("uren", [{"datum": text}])
     assert parsed.rows.height == 0
     assert errors_of(parsed) == [(2, "datum", reason)]
-    assert parsed.errors["waarde"].to_list() == [text]
+    # a date-shaped value is shown (the beheerder fixes the export with it); words are not
+    shown = text if text != "gisteren" else shown_value("gisteren")
+    assert parsed.errors["waarde"].to_list() == [shown]
 
 
 def test_future_is_relative_to_context_today():
@@ -335,13 +338,23 @@ def test_deelnemer_spellings(spelling, code):
     assert parsed.rows["bevoegd_gezag"].to_list() == [code]
 
 
-def test_unknown_deelnemer_is_quarantined_with_its_value():
+def test_unknown_deelnemer_is_quarantined_showing_only_a_near_miss():
     parsed = parse(
-        "klachten", [{"klacht_id": "K1"}, {"klacht_id": "K2", "bevoegd_gezag": "Zwolle"}]
+        "klachten",
+        [
+            {"klacht_id": "K1"},
+            {"klacht_id": "K2", "bevoegd_gezag": "Zwolle"},
+            {"klacht_id": "K3", "bevoegd_gezag": "Gemeente Hengeloo"},
+        ],
     )
     assert parsed.rows["klacht_id"].to_list() == ["K1"]
-    assert errors_of(parsed) == [(3, "bevoegd_gezag", UNKNOWN_DEELNEMER)]
-    assert parsed.errors["waarde"].to_list() == ["Zwolle"]
+    assert errors_of(parsed) == [
+        (3, "bevoegd_gezag", UNKNOWN_DEELNEMER),
+        (4, "bevoegd_gezag", UNKNOWN_DEELNEMER),
+    ]
+    # a typo of a known deelnemer is shown; any other text might be a name, so it is not
+    assert parsed.errors["waarde"].to_list() == [shown_value("Zwolle"), "Gemeente Hengeloo"]
+    assert parsed.errors["waarde"][0].startswith("(niet getoond: 6 tekens")
 
 
 def test_deelnemer_lookup_covers_code_name_and_variants():
