@@ -3,10 +3,12 @@ given viewer (demo mode: role and deelnemer are widget values in the session).""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from pipelines.lake import PublishedLake
@@ -68,3 +70,30 @@ def texts(at: AppTest) -> str:
     parts += [e.value for e in at.title] + [e.value for e in at.subheader]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def media(monkeypatch) -> list[MediaFileManager]:
+    """The media file managers of the AppTest runs (the app stores download bytes there)."""
+    managers: list[MediaFileManager] = []
+
+    class Recording(MediaFileManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            managers.append(self)
+
+    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
+    return managers
+
+
+def downloaded(at: AppTest, media: list[MediaFileManager], key: str) -> bytes:
+    """The bytes a click on the download button with this key gives, from the last run."""
+    buttons = [b.proto for b in at.get("download_button") if b.key == key]
+    assert len(buttons) == 1, key
+    button, manager = buttons[0], media[-1]
+    url = (
+        manager.execute_deferred(button.deferred_file_id)
+        if button.HasField("deferred_file_id")
+        else button.url
+    )
+    return manager.read_file(os.path.basename(url).split(".")[0]).content

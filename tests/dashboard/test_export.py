@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import subprocess
 import sys
@@ -17,11 +16,10 @@ from xml.etree import ElementTree
 
 import polars as pl
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard import export
-from tests.dashboard.conftest import APP, open_page
+from tests.dashboard.conftest import APP, downloaded, open_page
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 PLAIN = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -167,31 +165,6 @@ def test_importing_the_export_module_does_not_load_streamlit():
 
 
 # --- the bytes the app's download buttons hand out ----------------------------------------------
-@pytest.fixture
-def media(monkeypatch) -> list[MediaFileManager]:
-    """The media file managers of the AppTest runs (the app stores download bytes there)."""
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            managers.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
-    return managers
-
-
-def downloaded(at: AppTest, media: list[MediaFileManager], key: str) -> bytes:
-    """The bytes a click on the download button with this key gives, from the last run."""
-    buttons = [b.proto for b in at.get("download_button") if b.key == key]
-    assert len(buttons) == 1, key
-    button, manager = buttons[0], media[-1]
-    url = (
-        manager.execute_deferred(button.deferred_file_id)
-        if button.HasField("deferred_file_id")
-        else button.url
-    )
-    return manager.read_file(os.path.basename(url).split(".")[0]).content
 
 
 @pytest.fixture

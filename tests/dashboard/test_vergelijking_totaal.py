@@ -15,12 +15,10 @@ collected nothing), in 2024-Q4 all four.
 from __future__ import annotations
 
 import io
-import os
 
 import polars as pl
 import pytest
 import streamlit as st
-from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboard import data
 from dashboard.data import TOTAAL
@@ -28,7 +26,7 @@ from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
 from dashboard.data import robuustheid as rob
 from dashboard.viewer import Viewer
-from tests.dashboard.conftest import open_page
+from tests.dashboard.conftest import downloaded, open_page
 from tests.sql.test_totaal_bijdragers import ALMELO, HENGELO, build
 
 KPI = "dwangsom_invordering_pct"
@@ -147,24 +145,6 @@ def captions_with(at, text: str) -> list[str]:
     return [c.value for c in at.caption if text in c.value]
 
 
-@pytest.fixture
-def media(monkeypatch) -> list[MediaFileManager]:
-    managers: list[MediaFileManager] = []
-
-    class Recording(MediaFileManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            managers.append(self)
-
-    monkeypatch.setattr("streamlit.testing.v1.app_test.MediaFileManager", Recording)
-    return managers
-
-
-def download(at, media, key: str) -> bytes:
-    (button,) = [b.proto for b in at.get("download_button") if b.key == key]
-    return media[-1].read_file(os.path.basename(button.url).split(".")[0]).content
-
-
 def test_page_says_why_totaal_is_not_shown_to_the_accounthouder(lake, media):
     at = kwartaal("accounthouder", HENGELO, "2024-Q3")
     assert kaart(at).endswith(f"alle deelnemers: {REDEN}")
@@ -174,7 +154,7 @@ def test_page_says_why_totaal_is_not_shown_to_the_accounthouder(lake, media):
     assert alle["Waarde"] is None and alle["Status"] == REDEN
     assert tabel.filter(pl.col("Deelnemer") == "Hengelo")["Waarde"].to_list() == [40.0]
     # the download of that table holds the same: the reason, not the value
-    csv = pl.read_csv(io.BytesIO(download(at, media, "handhaving-kpi-csv")), separator=";")
+    csv = pl.read_csv(io.BytesIO(downloaded(at, media, "handhaving-kpi-csv")), separator=";")
     invordering = csv.filter(pl.col("Kengetal") == "Invordering verbeurde dwangsommen")
     assert invordering.filter(pl.col("Deelnemer") == "Alle deelnemers").select(
         "Waarde", "Status"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,17 @@ def write(folder: Path, name: str, lines: list[str], newline_at_end: bool = True
 
 def run(settings: Settings, *paths: Path) -> LoadReport:
     return load(settings, list(paths), kind=None, today=TODAY)
+
+
+def vthmonitor(*args: str, lake: Path, **options) -> subprocess.CompletedProcess:
+    """`vthmonitor ARGS --lake LAKE` as its own process, as a user runs it; `options` go to
+    subprocess.run (env, preexec_fn)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args, "--lake", str(lake)],
+        capture_output=True,
+        text=True,
+        **options,
+    )
 
 
 def query(settings: Settings, sql: str, params: list | None = None) -> list[tuple]:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 
 import duckdb
@@ -18,7 +16,7 @@ from pipelines.lake import LakePaths, committed_loads, published_warehouse
 from pipelines.load import GEWEIGERD
 from pipelines.publishing import BuildFailed, describe_failure, unload
 from pipelines.settings import REFERENCE_DIR
-from tests.pipelines.test_bad_input import KLACHTEN_HEADER, query, run, write
+from tests.pipelines.test_bad_input import KLACHTEN_HEADER, query, run, vthmonitor, write
 
 
 def poisoned_load(settings, tmp_path) -> str:
@@ -98,11 +96,7 @@ def test_a_load_whose_build_fails_is_excluded_and_the_lake_goes_on(tmp_path, set
         write(tmp_path, "klachten_2026.csv", [KLACHTEN_HEADER, "K3;01-01-2026;GM0153;geur"]),
     )
     assert third.excluded == [] and third.published is not None
-    cli = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "rebuild", "--lake", str(settings.lake_dir)],
-        capture_output=True,
-        text=True,
-    )
+    cli = vthmonitor("rebuild", lake=settings.lake_dir)
     assert cli.returncode == 0, cli.stderr
     assert query(settings, "select count(*) from staging.klachten") == [(3,)]
 
@@ -143,11 +137,7 @@ def test_a_failure_that_is_not_the_data_excludes_nothing(tmp_path, settings):
     assert published_warehouse(paths) == before
     assert not any(m.get("uitgesloten") for m in committed_loads(paths))
     # once the reference data is right again, the committed load is published
-    cli = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "rebuild", "--lake", str(settings.lake_dir)],
-        capture_output=True,
-        text=True,
-    )
+    cli = vthmonitor("rebuild", lake=settings.lake_dir)
     assert cli.returncode == 0, cli.stderr
     assert query(settings, "select count(*) from staging.klachten") == [(2,)]
 
@@ -213,11 +203,7 @@ def test_an_unexpected_error_reaches_the_user_as_dutch_not_a_traceback(tmp_path)
     lake = tmp_path / "lake"
     lake.write_text("dit is een bestand, geen map")
     export = write(tmp_path, "klachten_2024.csv", [KLACHTEN_HEADER, "K1;01-02-2024;GM0153;geur"])
-    cli = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "load", str(export), "--lake", str(lake)],
-        capture_output=True,
-        text=True,
-    )
+    cli = vthmonitor("load", str(export), lake=lake)
     assert cli.returncode == 1
     assert "Traceback" not in cli.stderr
     assert cli.stderr.startswith("vthmonitor load: onverwachte fout (")
@@ -236,21 +222,7 @@ def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_
 
     # no byte-code cache writes under the limit: a truncated .pyc would break later imports
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "load",
-            str(export),
-            "--lake",
-            str(settings.lake_dir),
-        ],
-        capture_output=True,
-        text=True,
-        preexec_fn=small_files,
-        env=env,
-    )
+    cli = vthmonitor("load", str(export), lake=settings.lake_dir, preexec_fn=small_files, env=env)
     assert cli.returncode == 1
     assert "Traceback" not in cli.stderr
     assert cli.stderr.startswith(
@@ -262,19 +234,7 @@ def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_
     assert published_warehouse(paths) is None
     assert list(paths.tmp.glob("*.duckdb*")) == []
     # with room again, the committed load is published by the next command
-    again = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "load",
-            str(export),
-            "--lake",
-            str(settings.lake_dir),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    again = vthmonitor("load", str(export), lake=settings.lake_dir)
     assert again.returncode == 0, again.stderr
     assert query(settings, "select klacht_id from staging.klachten") == [("K1",)]
 

@@ -5,7 +5,6 @@ not bring the key back, and meta.verwijderingen is the audit trail."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import polars as pl
 import pytest
@@ -13,17 +12,13 @@ import pytest
 from pipelines.erasure import EraseError, blank_csv_lines, erase
 from pipelines.lake import LakePaths
 from pipelines.load import AL_GELADEN
-from tests.pipelines.test_bad_input import accepted, query, run, write
+from tests.pipelines.test_bad_input import accepted, query, run, vthmonitor, write
 
 HEADER = "klacht_id;datum_melding;bevoegd_gezag;aard;melder_naam;omschrijving"
 
 
 def cli(settings, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args, "--lake", str(settings.lake_dir)],
-        capture_output=True,
-        text=True,
-    )
+    return vthmonitor(*args, lake=settings.lake_dir)
 
 
 def test_an_erased_complaint_leaves_raw_warehouse_and_landing_and_stays_out(tmp_path, settings):

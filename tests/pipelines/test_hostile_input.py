@@ -27,6 +27,7 @@ from tests.pipelines.test_bad_input import (
     quarantine,
     query,
     run,
+    vthmonitor,
     write,
 )
 
@@ -731,23 +732,8 @@ def test_memory_settings_are_checked_with_the_variables_name(monkeypatch):
 
 @pytest.mark.parametrize("folder", ["la?ke", "la\\ke"])
 def test_a_lake_folder_duckdb_cannot_open_is_refused_up_front(tmp_path, folder):
-    import subprocess
-    import sys
-
     export = write(tmp_path, "klachten_2024.csv", [KLACHTEN_HEADER, GOOD])
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pipelines.cli",
-            "load",
-            str(export),
-            "--lake",
-            str(tmp_path / folder),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    cli = vthmonitor("load", str(export), lake=tmp_path / folder)
     assert cli.returncode == 2
     assert "bevat een ? of \\; kies een map zonder die tekens" in cli.stderr
     assert "Traceback" not in cli.stderr
