@@ -97,6 +97,19 @@ def allowed(viewer: Viewer, requested: list[str] | None = None, totaal: bool = T
     return list(requested)
 
 
+def breakdown_code(viewer: Viewer, code: str) -> str:
+    """The one deelnemer code of a breakdown (complaints per aard, the LHSO matrix, compliance
+    per branche). TOTAAL there is every deelnemer's detail added up, not a comparison figure:
+    only viewers who see every deelnemer may ask for it (docs/vergelijking-totaal.md)."""
+    (allowed_code,) = allowed(viewer, [code])
+    if allowed_code == TOTAAL and not viewer.sees_all:
+        raise ScopeError(
+            "Een uitsplitsing van alle deelnemers samen is er alleen voor het MT, analisten en "
+            "de beheerder; kies uw eigen deelnemer."
+        )
+    return allowed_code
+
+
 # --- KPIs -------------------------------------------------------------------------------------
 def catalogus() -> pl.DataFrame:
     return query(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, kpi_waarden, names, query
+from dashboard.data import TOTAAL, allowed, breakdown_code, kpi_waarden, names, query
 from dashboard.viewer import ScopeError, Viewer
 
 KPIS = (
@@ -51,7 +51,7 @@ def per_aard(
     """Complaints per aard and period (kpi.klachten_per_aard) for one deelnemer or TOTAAL:
     aantal, gegrond and the share of the aard in the period, for these period types (one
     query for e.g. years and months). Only combinations with complaints have rows."""
-    (code,) = allowed(viewer, [deelnemer_code])
+    code = breakdown_code(viewer, deelnemer_code)
     return query(
         "select deelnemer_code, periode_type, periode, aard, aantal, gegrond, aandeel_pct "
         "from kpi.klachten_per_aard where deelnemer_code = ? "
@@ -109,7 +109,7 @@ def top_inrichtingen(viewer: Viewer, deelnemer_code: str, top: int) -> pl.DataFr
     more rows than `top`). INTERNAL: only for MT and analysts; anyone else gets ScopeError."""
     if not viewer.sees_internal:
         raise ScopeError("De TOP-X-lijst van inrichtingen is intern: alleen voor MT en analisten.")
-    (code,) = allowed(viewer, [deelnemer_code])
+    code = breakdown_code(viewer, deelnemer_code)
     return query(
         "select rang, inrichting_id, naam, branche, aantal_klachten, aantal_gegrond, "
         "meest_gemelde_aard, laatste_melding, periode_van, periode_tot "

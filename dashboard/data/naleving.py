@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, kpi_waarden, names, query
+from dashboard.data import TOTAAL, breakdown_code, kpi_waarden, names, query
 from dashboard.viewer import Viewer
 
 TREND_KPIS = ("naleefpercentage", "hercontrole_ratio", "overtredingen_aantal", "lhso_zwaarste")
@@ -64,7 +64,7 @@ def naleving_per_branche(
     unknown counts under 'onbekend', so the sums over all branches equal the KPI's teller and
     noemer in kpi.waarden for the same deelnemer and year. Years jaar_van..jaar_tot inclusive
     (bounded, because this reads the controles themselves rather than a KPI table)."""
-    (code,) = allowed(viewer, [deelnemer_code])
+    code = breakdown_code(viewer, deelnemer_code)
     sql = (
         "select year(c.datum_controle) as jaar, coalesce(i.branche, 'onbekend') as branche, "
         "count(*) as periodieke_controles, "
@@ -95,7 +95,7 @@ def naleving_per_branche(
 def lhso_matrix(viewer: Viewer, deelnemer_code: str, jaar: int) -> pl.DataFrame:
     """The 16 LHSO cells (kpi.lhso_matrix) with the number of controles whose most severe
     finding falls in each, for one deelnemer (or TOTAAL) and year."""
-    (code,) = allowed(viewer, [deelnemer_code])
+    code = breakdown_code(viewer, deelnemer_code)
     return query(
         "select deelnemer_code, jaar, lhso_gevolgen, lhso_gedrag, lhso_code, lhso_score, "
         "aantal_controles from kpi.lhso_matrix where deelnemer_code = ? and jaar = ? "

@@ -175,3 +175,30 @@ def test_page_shows_totaal_to_the_mt(lake):
     assert kaart(at).endswith("alle deelnemers: 26,9%")
     alle = handhaving_tabel(at).filter(pl.col("Deelnemer") == "Alle deelnemers")
     assert alle["Waarde"].to_list() == [pytest.approx(26.92)]
+
+
+def test_breakdowns_of_every_deelnemer_are_not_for_an_accounthouder(lake):
+    """Complaints per aard, the LHSO matrix, compliance per branche: TOTAAL there adds up every
+    deelnemer's detail. No accounthouder page asks for it, and the data layer refuses it."""
+    from dashboard.data import klachten, naleving
+    from dashboard.viewer import ScopeError
+
+    calls = [
+        lambda v: naleving.lhso_matrix(v, TOTAAL, 2024),
+        lambda v: naleving.naleving_per_branche(v, TOTAAL, 2024, 2024),
+        lambda v: klachten.per_aard(v, TOTAAL, ("jaar",)),
+        lambda v: dd.lhso_matrix(v, TOTAAL, 2024),
+        lambda v: dd.klachten_per_aard(v, TOTAAL, ["2024"]),
+    ]
+    for call in calls:
+        with pytest.raises(ScopeError, match="alleen voor het MT, analisten en de beheerder"):
+            call(ACCOUNTHOUDER)
+        call(MT)  # the MT may
+    # their own deelnemer is still theirs (this lake holds no controles: an empty matrix)
+    assert dd.lhso_matrix(ACCOUNTHOUDER, HENGELO, 2024).columns == [
+        "lhso_gevolgen",
+        "lhso_gedrag",
+        "lhso_code",
+        "lhso_score",
+        "aantal_controles",
+    ]
