@@ -269,6 +269,10 @@ def build_warehouse(
                 definition,
             ],
         )
+        if base is not None:
+            # Every kpi table is recomputed; dropping them first lets a kpi model read another
+            # (kpi.totaal_bijdragers reads kpi.waarden) in dependency order, never a stale copy.
+            con.execute("drop schema if exists kpi cascade")
         models.apply_layers(
             con,
             skip=lambda m: (

@@ -249,15 +249,8 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
     if hasattr(error, "otherwise"):  # an open when/then chain
         error = error.otherwise(None)
     # The contract's promise, for every type: a value that is present either converts or is
-    # quarantined. Never a silent NULL (docs/invoer.md, "Getallen").
-    error = pl.coalesce(
-        [
-            error,
-            pl.when(present & value.is_null()).then(
-                pl.lit("de waarde kon niet worden omgezet; corrigeer de export")
-            ),
-        ]
-    )
+    # quarantined, never a silent NULL (docs/invoer.md, "Getallen"). Each branch above says so
+    # in its own words (tests/pipelines/test_parse.py checks every type).
     if col.type in ("int", "decimal"):
         range_error = _range_error(col, value)
         if range_error is not None:
@@ -538,13 +531,19 @@ def _type_slice(
             field_error(pl.col(name), ctx.long_fields, ctx.control_chars).alias(f"_fout_d{i}")
         )
         checks.append(_Check(f"_fout_d{i}", name, None, "text"))
-    typed = table.select(
-        pl.col("_regel"),
-        *value_exprs,
-        *error_exprs,
-        *(pl.col(c).alias(f"_ruw_{c}") for c in _stored_names(source)),
-        *(pl.col(c).alias(f"_ruw_x{i}") for i, c in enumerate(extras)),
-        *(_blank_to_null(pl.col(c)).alias(f"extra_{c}") for c in extras),
+    # Lazily, so polars evaluates each shared sub-expression once (a date column's parse with
+    # seven formats is used by its value and by several checks).
+    typed = (
+        table.lazy()
+        .select(
+            pl.col("_regel"),
+            *value_exprs,
+            *error_exprs,
+            *(pl.col(c).alias(f"_ruw_{c}") for c in _stored_names(source)),
+            *(pl.col(c).alias(f"_ruw_x{i}") for i, c in enumerate(extras)),
+            *(_blank_to_null(pl.col(c)).alias(f"extra_{c}") for c in extras),
+        )
+        .collect()
     )
 
     # Cross-field checks only where both values parsed: a bad date is reported once, as a date.
@@ -580,11 +579,13 @@ def _collect_errors(typed: pl.DataFrame, checks: list[_Check]) -> pl.DataFrame:
     bad = typed.filter(pl.col("_fout"))
     if bad.height == 0:
         return pl.DataFrame(schema=ERROR_SCHEMA)
+    # one pass to find the checks that failed at all; only those are gathered
+    failed = bad.select(pl.col(c.error).is_not_null().any() for c in checks).row(0)
     frames = []
-    for check in checks:
-        rows = bad.filter(pl.col(check.error).is_not_null())
-        if rows.height == 0:
+    for check, any_failed in zip(checks, failed, strict=True):
+        if not any_failed:
             continue
+        rows = bad.filter(pl.col(check.error).is_not_null())
         frame = rows.select(
             pl.col("_regel").alias("regel"),
             pl.lit(check.kolom).alias("kolom"),

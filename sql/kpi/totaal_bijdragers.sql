@@ -6,10 +6,8 @@
 -- kolom bijdragers: aantal deelnemers dat bijdraagt (0 als niemand bijdraagt); NULL als per_deelnemer false is
 -- kolom deelnemers: de CBS-codes van die deelnemers, gesorteerd; NULL als per_deelnemer false is
 with waarden as (
-    -- the rows of kpi.waarden, read from the view they come from: an incremental build keeps
-    -- the previous kpi.waarden until it is recreated, after this model (name order)
     select kpi_id, deelnemer_code, periode_type, periode, teller, waarde
-    from marts.kpi_families
+    from kpi.waarden
 ),
 
 soort as (
