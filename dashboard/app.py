@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import components  # noqa: E402 - needs the path above
 from dashboard.navigation import PAGES  # noqa: E402
-from pipelines.lake import NoLake  # noqa: E402
+from vthmonitor.lake import NoLake  # noqa: E402
 
 st.set_page_config(page_title="VTH-monitor", layout="wide")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data, export
+from dashboard import data
 from dashboard.format import datum, met_eenheid
 from dashboard.viewer import ROLES, Viewer
+from vthmonitor import export
 
 DEMO_NOTICE = (
     "**Demomodus** — er is nog geen inlog. Kies hieronder een rol; de rechten van die rol "

@@ -23,17 +23,7 @@ import polars as pl
 
 from pipelines import models
 from pipelines.contract import DUCKDB_TYPES, REFERENCE, SOURCES, Source
-from pipelines.lake import (
-    LakePaths,
-    carries_data,
-    committed_loads,
-    connect_reader,
-    data_loads,
-    fsync_path,
-    is_included,
-    publish,
-    published_warehouse,
-)
+from pipelines.mapping import export_mapping
 from pipelines.parse import (
     PII_MASK,
     ParseContext,
@@ -44,8 +34,19 @@ from pipelines.parse import (
     shown_value,
 )
 from pipelines.readers import FileRejected, duckdb_path, read_csv
-from pipelines.settings import SQL_DIR, Settings
 from pipelines.tombstones import tombstones
+from vthmonitor.lake import (
+    LakePaths,
+    carries_data,
+    committed_loads,
+    connect_reader,
+    data_loads,
+    fsync_path,
+    is_included,
+    publish,
+    published_warehouse,
+)
+from vthmonitor.settings import SQL_DIR, Settings
 
 RAW_META_COLUMNS = {
     "_regel": "BIGINT",
@@ -131,7 +132,7 @@ def deelnemer_lookup_from_reference(settings: Settings) -> dict[str, str]:
 
 def identifier(name: str) -> str:
     """A column name as a quoted SQL identifier. Names reaching SQL come from the contract or
-    the mapping file (checked against settings.SAFE_COLUMN_NAME), never from an export; the
+    the mapping file (checked against mapping.SAFE_COLUMN_NAME), never from an export; the
     quoting is correct anyway, so no name can end the identifier."""
     return '"' + name.replace('"', '""') + '"'
 
@@ -163,7 +164,7 @@ def definition_hash(settings: Settings) -> str:
     for path in files:
         digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
     # which unknown columns raw may keep is the mapping file's decision (docs/invoer.md)
-    admitted = settings.export_mapping().extra_columns
+    admitted = export_mapping(settings).extra_columns
     digest.update(json.dumps({k: sorted(v) for k, v in sorted(admitted.items())}).encode())
     return digest.hexdigest()
 
@@ -238,7 +239,7 @@ def build_warehouse(
             for source in SOURCES.values():
                 con.execute(empty_raw_ddl(source, f"raw.{source.name}"))
         touched = set()
-        admitted = settings.export_mapping().extra_columns
+        admitted = export_mapping(settings).extra_columns
         for source in SOURCES.values():
             files = _raw_files(paths, new_loads, source.name)
             table = f"raw.{source.name}"

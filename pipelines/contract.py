@@ -415,7 +415,7 @@ SOURCES: dict[str, Source] = {
     )
 }
 
-# Reference data: files in pipelines/reference/, loaded at every warehouse build (not through the
+# Reference data: files in reference/, loaded at every warehouse build (not through the
 # landing zone: they live in the repository, versioned, edited by the beheerder).
 REFERENCE: dict[str, Source] = {
     s.name: s

@@ -31,18 +31,18 @@ import polars as pl
 
 from pipelines import build
 from pipelines.contract import SOURCES, Column
-from pipelines.lake import (
+from pipelines.parse import ParseContext, parse_column
+from pipelines.pseudonym import Pseudonymiser
+from pipelines.publishing import Published, publish_lake
+from pipelines.tombstones import tombstones
+from vthmonitor.lake import (
     LakePaths,
     committed_loads,
     exclusive_lock,
     fsync_path,
     write_atomic,
 )
-from pipelines.parse import ParseContext, parse_column
-from pipelines.pseudonym import Pseudonymiser
-from pipelines.publishing import Published, publish_lake
-from pipelines.settings import Settings
-from pipelines.tombstones import tombstones
+from vthmonitor.settings import Settings
 
 
 class EraseError(ValueError):

@@ -24,7 +24,13 @@ import polars as pl
 
 from pipelines import build
 from pipelines.contract import SOURCES, kind_from_filename
-from pipelines.lake import (
+from pipelines.mapping import export_mapping
+from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, looks_personal, parse_rows
+from pipelines.pseudonym import Pseudonymiser
+from pipelines.publishing import publish_lake, remove_files_of_removed_loads
+from pipelines.readers import FileRejected, read_file
+from pipelines.tombstones import tombstones
+from vthmonitor.lake import (
     LakePaths,
     committed_loads,
     exclusive_lock,
@@ -32,12 +38,7 @@ from pipelines.lake import (
     is_included,
     write_atomic,
 )
-from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, looks_personal, parse_rows
-from pipelines.pseudonym import Pseudonymiser
-from pipelines.publishing import publish_lake, remove_files_of_removed_loads
-from pipelines.readers import FileRejected, read_file
-from pipelines.settings import Settings
-from pipelines.tombstones import tombstones
+from vthmonitor.settings import Settings
 
 GELADEN, AL_GELADEN, GEWEIGERD = "geladen", "al_geladen", "geweigerd"
 
@@ -236,7 +237,7 @@ def load(
     paths = LakePaths(settings.lake_dir)
     paths.ensure()
     today = today or dt.date.today()
-    mapping = settings.export_mapping()
+    mapping = export_mapping(settings)
 
     with exclusive_lock(paths):
         remove_uncommitted(paths)

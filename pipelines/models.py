@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import SQL_DIR
+from vthmonitor.settings import SQL_DIR
 
 # Layer -> how its models are materialised, in the order they are applied. Staging, meta and
 # kpi are tables: pages read them, and computing them once per build beats once per query.

@@ -21,9 +21,9 @@ from pathlib import Path
 import duckdb
 
 from pipelines import build, models
-from pipelines.lake import LakePaths, committed_loads, exclusive_lock, write_atomic
-from pipelines.lake import publish as lake_publish
-from pipelines.settings import Settings
+from vthmonitor.lake import LakePaths, committed_loads, exclusive_lock, write_atomic
+from vthmonitor.lake import publish as lake_publish
+from vthmonitor.settings import Settings
 
 
 class BuildFailed(Exception):

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 import xlsxwriter
 
-from pipelines.settings import REFERENCE_DIR
+from vthmonitor.settings import REFERENCE_DIR
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
 # EUR of contribution per budgeted hour: chosen so the budgeted hours (~330 000 a year at

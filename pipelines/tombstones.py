@@ -9,7 +9,7 @@ from collections.abc import Iterable
 import polars as pl
 
 from pipelines.contract import SOURCES, Source
-from pipelines.lake import is_included
+from vthmonitor.lake import is_included
 
 _POLARS_TYPES = {
     "int": pl.Int64,

@@ -58,7 +58,7 @@ def timed_load(paths: list[Path], lake: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "load", *map(str, paths), "--lake", str(lake)],
+        [sys.executable, "-m", "vthmonitor.cli", "load", *map(str, paths), "--lake", str(lake)],
         env=ENV,
         capture_output=True,
         text=True,
@@ -107,7 +107,7 @@ def query_latency(lake: Path) -> list[tuple[str, float, float]]:
 
     DuckDB keeps no result cache, so every run is uncached; 25 runs each, over the deelnemers.
     """
-    from pipelines.lake import LakePaths, connect_reader, published_warehouse
+    from vthmonitor.lake import LakePaths, connect_reader, published_warehouse
 
     con = connect_reader(published_warehouse(LakePaths(lake)))
     codes = [r[0] for r in con.execute("select code from staging.deelnemers").fetchall()]
@@ -199,11 +199,11 @@ def workbench_latency(lake: Path, runs: int = 10) -> list[tuple[str, float, floa
 
     Every timed run but the cold one starts with the spare ready, as for an analyst who reads a
     result before running the next query; a back-to-back run is listed too."""
-    from pipelines.lake import LakePaths, connect_reader, published_warehouse
-    from pipelines.sandbox import Limits, check
-    from pipelines.settings import Settings
-    from pipelines.sql_worker import Workers
-    from pipelines.workbench import examples
+    from vthmonitor.lake import LakePaths, connect_reader, published_warehouse
+    from vthmonitor.settings import Settings
+    from vthmonitor.werkbank.sandbox import Limits, check
+    from vthmonitor.werkbank.service import examples
+    from vthmonitor.werkbank.worker import Workers
 
     settings = Settings(lake_dir=lake)
     workers = Workers(settings, spares=1)
@@ -262,9 +262,9 @@ RUNAWAYS = [
 def workbench_runaways(lake: Path) -> list[tuple[str, str, float, float | None]]:
     """(case, outcome, seconds until stopped, the worker's peak memory in MB) under a 2 s limit
     and the default worker memory cap."""
-    from pipelines.sandbox import Limits, SandboxError
-    from pipelines.settings import Settings
-    from pipelines.sql_worker import Workers
+    from vthmonitor.settings import Settings
+    from vthmonitor.werkbank.sandbox import Limits, SandboxError
+    from vthmonitor.werkbank.worker import Workers
 
     settings = Settings(lake_dir=lake)
     workers = Workers(settings, spares=1)

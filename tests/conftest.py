@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.sample import write_sample
-from pipelines.settings import Settings
+from vthmonitor.settings import Settings
 
 TEST_KEY = "test-pseudoniem-sleutel"
 # Far enough after the sample's last export (2026-01-31) that no sample date is "in the future".

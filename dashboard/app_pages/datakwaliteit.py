@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import components, data
 from dashboard.data import werkbank
 from dashboard.format import datum, getal, tijdstip
-from pipelines.app_state import SQL_TEXT_MAX
+from vthmonitor.werkbank.app_state import SQL_TEXT_MAX
 
 viewer = components.viewer()
 st.title("Datakwaliteit")

@@ -12,12 +12,13 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, export
+from dashboard import components
 from dashboard.data import werkbank
 from dashboard.format import getal, tijdstip
-from pipelines.app_state import InvalidSavedQuery
-from pipelines.sandbox import QueryFailed, Refused
-from pipelines.workbench import kpi_query
+from vthmonitor import export
+from vthmonitor.werkbank.app_state import InvalidSavedQuery
+from vthmonitor.werkbank.sandbox import QueryFailed, Refused
+from vthmonitor.werkbank.service import kpi_query
 
 EDITOR = "werkbank_sql"
 RESULT = "werkbank_resultaat"

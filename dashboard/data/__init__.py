@@ -24,8 +24,8 @@ import polars as pl
 import streamlit as st
 
 from dashboard.viewer import ScopeError, Viewer
-from pipelines.lake import PublishedLake
-from pipelines.settings import Settings
+from vthmonitor.lake import PublishedLake
+from vthmonitor.settings import Settings
 
 TOTAAL = "TOTAAL"
 

@@ -2,7 +2,7 @@
 
 The schema browser reads DuckDB's own catalogue of the published warehouse: the descriptions
 there are the comment blocks of sql/<laag>/<naam>.sql, the same text `tests/sql/test_docs.py`
-requires. An analyst's query runs uncached through pipelines/workbench.py (sandbox + audit log),
+requires. An analyst's query runs uncached through the workbench service (sandbox + audit log),
 in a worker process of its own: every run is a new, logged execution. Saved queries and history
 live in the app-state database, outside the lake.
 """
@@ -14,11 +14,11 @@ import streamlit as st
 
 from dashboard.data import query
 from dashboard.viewer import ScopeError, Viewer
-from pipelines import workbench
-from pipelines.app_state import AppState
-from pipelines.sandbox import PUBLIC_SCHEMAS, Limits, Result
-from pipelines.settings import Settings
-from pipelines.sql_worker import Workers
+from vthmonitor.settings import Settings
+from vthmonitor.werkbank import service
+from vthmonitor.werkbank.app_state import AppState
+from vthmonitor.werkbank.sandbox import PUBLIC_SCHEMAS, Limits, Result
+from vthmonitor.werkbank.worker import Workers
 
 _SCHEMAS = list(PUBLIC_SCHEMAS)
 
@@ -35,7 +35,7 @@ def workers() -> Workers:
 
 
 def limits() -> Limits:
-    return workbench.limits(Settings.from_env())
+    return service.limits(Settings.from_env())
 
 
 def _require_analist(viewer: Viewer) -> None:
@@ -76,15 +76,15 @@ def kpi_definities() -> pl.DataFrame:
     )
 
 
-def voorbeelden() -> list[workbench.Example]:
-    return workbench.examples()
+def voorbeelden() -> list[service.Example]:
+    return service.examples()
 
 
 # --- running, saving, history -----------------------------------------------------------------
 def uitvoeren(viewer: Viewer, sql: str) -> Result:
     """Run the analyst's query in the sandbox and log it (raises Refused/QueryFailed)."""
     _require_analist(viewer)
-    return workbench.run_logged(
+    return service.run_logged(
         workers(),
         state(),
         sql,

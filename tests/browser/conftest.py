@@ -17,8 +17,8 @@ import pytest
 
 from pipelines.load import load
 from pipelines.sample import write_sample
-from pipelines.settings import PROJECT_DIR, Settings
 from tests.conftest import TEST_KEY, TODAY
+from vthmonitor.settings import PROJECT_DIR, Settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
@@ -57,7 +57,7 @@ def served(tmp_path_factory):
         [
             sys.executable,
             "-m",
-            "pipelines.cli",
+            "vthmonitor.cli",
             "serve",
             "--lake",
             str(settings.lake_dir),

@@ -11,11 +11,11 @@ import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from pipelines.lake import PublishedLake
 from pipelines.load import load
 from pipelines.sample import write_sample
-from pipelines.settings import Settings
 from tests.conftest import TEST_KEY, TODAY
+from vthmonitor.lake import PublishedLake
+from vthmonitor.settings import Settings
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 

@@ -63,8 +63,8 @@ def test_app_follows_a_new_load_without_restart(tmp_path, monkeypatch):
     import streamlit as st
 
     from pipelines.load import load
-    from pipelines.settings import Settings
     from tests.conftest import TEST_KEY, TODAY
+    from vthmonitor.settings import Settings
 
     settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value=TEST_KEY)
     first = tmp_path / "klachten_2024.csv"
@@ -98,9 +98,9 @@ def test_the_beheerder_sees_deletions_and_excluded_loads(tmp_path, monkeypatch):
 
     from pipelines.erasure import erase
     from pipelines.load import load
-    from pipelines.settings import Settings
     from tests.conftest import TEST_KEY, TODAY
     from tests.pipelines.test_build_failure import poisoned_load
+    from vthmonitor.settings import Settings
 
     settings = Settings(lake_dir=tmp_path / "lake", pseudonym_key_value=TEST_KEY)
     export = tmp_path / "klachten_2024.csv"

@@ -9,13 +9,13 @@ import io
 import polars as pl
 import pytest
 
-from dashboard import export
 from dashboard.data import werkbank
 from dashboard.viewer import ScopeError, Viewer
-from pipelines.app_state import AppState
 from pipelines.load import load
-from pipelines.workbench import examples, kpi_query
 from tests.dashboard.conftest import open_page, texts
+from vthmonitor import export
+from vthmonitor.werkbank.app_state import AppState
+from vthmonitor.werkbank.service import examples, kpi_query
 
 PAGE = "sql_werkbank"
 JOIN = (

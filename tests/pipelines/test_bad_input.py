@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lake import LakePaths, PublishedLake
 from pipelines.load import AL_GELADEN, GELADEN, GEWEIGERD, FileResult, LoadReport, load
-from pipelines.settings import Settings
+from vthmonitor.lake import LakePaths, PublishedLake
+from vthmonitor.settings import Settings
 
 TODAY = dt.date(2026, 1, 31)
 
@@ -54,7 +54,7 @@ def vthmonitor(*args: str, lake: Path, **options) -> subprocess.CompletedProcess
     """`vthmonitor ARGS --lake LAKE` as its own process, as a user runs it; `options` go to
     subprocess.run (env, preexec_fn)."""
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args, "--lake", str(lake)],
+        [sys.executable, "-m", "vthmonitor.cli", *args, "--lake", str(lake)],
         capture_output=True,
         text=True,
         **options,

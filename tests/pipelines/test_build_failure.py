@@ -12,11 +12,11 @@ from dataclasses import replace
 import duckdb
 import pytest
 
-from pipelines.lake import LakePaths, committed_loads, published_warehouse
 from pipelines.load import GEWEIGERD
 from pipelines.publishing import BuildFailed, describe_failure, unload
-from pipelines.settings import REFERENCE_DIR
 from tests.pipelines.test_bad_input import KLACHTEN_HEADER, query, run, vthmonitor, write
+from vthmonitor.lake import LakePaths, committed_loads, published_warehouse
+from vthmonitor.settings import REFERENCE_DIR
 
 
 def poisoned_load(settings, tmp_path) -> str:

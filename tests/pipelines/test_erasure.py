@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 
 from pipelines.erasure import EraseError, blank_csv_lines, erase
-from pipelines.lake import LakePaths
 from pipelines.load import AL_GELADEN
 from tests.pipelines.test_bad_input import accepted, query, run, vthmonitor, write
+from vthmonitor.lake import LakePaths
 
 HEADER = "klacht_id;datum_melding;bevoegd_gezag;aard;melder_naam;omschrijving"
 

@@ -14,10 +14,9 @@ import pytest
 import xlsxwriter
 
 from pipelines import build, models
-from pipelines.lake import LakePaths
 from pipelines.load import GELADEN, GEWEIGERD, load
+from pipelines.mapping import ExportMapping
 from pipelines.parse import FIELD_CONTROL, FIELD_TOO_LONG, normalise_name, shown_value
-from pipelines.settings import ExportMapping, SettingsError
 from tests.pipelines import xlsx_parts
 from tests.pipelines.test_bad_input import (
     KLACHTEN_HEADER,
@@ -30,6 +29,8 @@ from tests.pipelines.test_bad_input import (
     vthmonitor,
     write,
 )
+from vthmonitor.lake import LakePaths
+from vthmonitor.settings import SettingsError
 
 GOOD = "K1;01-02-2024;GM0153;geur"
 
@@ -121,7 +122,7 @@ def test_glob_characters_read_exactly_the_offered_file(tmp_path, settings, name)
 
 
 def test_a_lake_folder_with_glob_characters_builds_from_its_own_files(tmp_path):
-    from pipelines.settings import Settings
+    from vthmonitor.settings import Settings
 
     settings = Settings(lake_dir=tmp_path / "lake[1]", pseudonym_key_value="test")
     decoy = Settings(lake_dir=tmp_path / "lake1", pseudonym_key_value="test")
@@ -723,7 +724,7 @@ def test_a_mapping_file_that_is_not_utf8_gets_a_dutch_message(tmp_path):
 
 
 def test_memory_settings_are_checked_with_the_variables_name(monkeypatch):
-    from pipelines.settings import Settings
+    from vthmonitor.settings import Settings
 
     monkeypatch.setenv("VTHMONITOR_MEMORY_LIMIT", "abc")
     with pytest.raises(SettingsError, match="VTHMONITOR_MEMORY_LIMIT"):

@@ -15,8 +15,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-import pipelines
 from pipelines.contract import SOURCES
+from pipelines.mapping import header_aliases
 from pipelines.parse import (
     ParseContext,
     Parsed,
@@ -27,10 +27,10 @@ from pipelines.parse import (
 )
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.readers import FileRejected, detect_encoding, map_header
-from pipelines.settings import Settings
+from vthmonitor.settings import REFERENCE_DIR, Settings
 
 TODAY = dt.date(2026, 1, 31)
-DEELNEMERS_CSV = Path(pipelines.__file__).parent / "reference" / "deelnemers.csv"
+DEELNEMERS_CSV = REFERENCE_DIR / "deelnemers.csv"
 
 NOT_A_NUMBER = "geen getal (verwacht bijvoorbeeld 1.234,5 met een komma als decimaalteken)"
 BAD_DATE = "ongeldige of onmogelijke datum (verwacht dd-mm-jjjj)"
@@ -408,7 +408,7 @@ def test_normalise_name(name, expected):
     assert normalise_name(name) == expected
 
 
-KLACHTEN_ALIASES = Settings(lake_dir=Path("unused")).header_aliases()["klachten"]
+KLACHTEN_ALIASES = header_aliases(Settings(lake_dir=Path("unused")))["klachten"]
 
 
 def test_map_header_ignores_case_and_spaces_and_keeps_extras():

@@ -9,7 +9,6 @@ from dataclasses import replace
 import polars as pl
 import xlsxwriter
 
-from pipelines.lake import PublishedLake
 from pipelines.load import GELADEN, GEWEIGERD
 from tests.pipelines.test_bad_input import (
     KLACHTEN_HEADER,
@@ -19,6 +18,7 @@ from tests.pipelines.test_bad_input import (
     run,
     write,
 )
+from vthmonitor.lake import PublishedLake
 
 
 def test_cr_only_line_endings_are_rejected_not_read_as_empty(tmp_path, settings):

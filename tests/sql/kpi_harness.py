@@ -12,9 +12,9 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from pipelines.lake import PublishedLake
 from pipelines.load import GELADEN, load
-from pipelines.settings import REFERENCE_DIR, Settings
+from vthmonitor.lake import PublishedLake
+from vthmonitor.settings import REFERENCE_DIR, Settings
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.lake import PublishedLake
 from pipelines.load import load
 from pipelines.sample import write_sample
-from pipelines.settings import SQL_DIR, Settings
 from tests.conftest import TEST_KEY, TODAY
+from vthmonitor.lake import PublishedLake
+from vthmonitor.settings import SQL_DIR, Settings
 
 DATA_TESTS = sorted((SQL_DIR / "tests").glob("*.sql"))
 

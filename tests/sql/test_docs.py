@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.lake import PublishedLake
 from pipelines.load import load
 from pipelines.models import models
-from pipelines.sandbox import PUBLIC_SCHEMAS
-from pipelines.settings import Settings
 from tests.conftest import TEST_KEY, TODAY
+from vthmonitor.lake import PublishedLake
+from vthmonitor.settings import Settings
+from vthmonitor.werkbank.sandbox import PUBLIC_SCHEMAS
 
 # The schemas of the schema browser: exactly what the SQL workbench may read.
 DOCUMENTED = PUBLIC_SCHEMAS

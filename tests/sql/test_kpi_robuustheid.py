@@ -11,8 +11,8 @@ import datetime as dt
 
 import pytest
 
-from pipelines.settings import REFERENCE_DIR
 from tests.sql.kpi_harness import build_lake, kpi
+from vthmonitor.settings import REFERENCE_DIR
 
 JAREN = (2023, 2024, 2025, 2026)  # the calendar of this lake: begroting and peildata
 

@@ -8,7 +8,7 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_KOPPELINGEN: a TOML file that maps an organisation's export column names to the
   canonical ones, per source (see pipelines/mappings/powerbrowser.toml for the shipped defaults).
 - VTHMONITOR_MEMORY_LIMIT: DuckDB memory limit for the warehouse build (default 1GB).
-- The analysts' SQL workbench (dashboard page and `vthmonitor sql`, see pipelines/sandbox.py):
+- The analysts' SQL workbench (dashboard page and `vthmonitor sql`, see werkbank/sandbox.py):
   VTHMONITOR_SQL_TIJDSLIMIET (seconds per query, default 10), VTHMONITOR_SQL_MAX_RIJEN (rows a
   query returns at most, default 10000), VTHMONITOR_SQL_GEHEUGEN (DuckDB memory limit of the
   process's reader of the published warehouse, default 2GB; the dashboard shares that reader).
@@ -17,7 +17,7 @@ Everything has a local default, so a fresh clone runs without configuration:
   strings, some functions): with this limit such a query fails with a memory error instead of
   the kernel killing the whole app.
 - VTHMONITOR_SQL_WERKER_GEHEUGEN: the address-space limit of each workbench query's own worker
-  process (pipelines/sql_worker.py), default 4GB: a query that allocates more, inside or outside
+  process (werkbank/worker.py), default 4GB: a query that allocates more, inside or outside
   DuckDB's accounting, fails with a memory message in its worker; the app is not affected.
 - VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL); default
   `<lake>/app/werkbank.sqlite3`. It is not part of the published warehouse, so a load or a
@@ -27,9 +27,7 @@ Everything has a local default, so a fresh clone runs without configuration:
 from __future__ import annotations
 
 import os
-import re
 import secrets
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +35,9 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 SQL_DIR = PROJECT_DIR / "sql"
-REFERENCE_DIR = PACKAGE_DIR / "reference"
-DEFAULT_MAPPING = PACKAGE_DIR / "mappings" / "powerbrowser.toml"
+# Reference data the beheerder edits (reference/README.md); part of the definition hash, so a
+# change is published by the next load.
+REFERENCE_DIR = PROJECT_DIR / "reference"
 # Every reader of one warehouse file in a process must use the same configuration (pitfall 6),
 # so connections opened without settings (tests, the build's peek) use this default too.
 DEFAULT_READER_MEMORY = "2GB"
@@ -169,125 +168,3 @@ class Settings:
             tmp.chmod(0o600)
             os.replace(tmp, self.key_file)
         return self.key_file.read_text().strip().encode()
-
-    def export_mapping(self) -> ExportMapping:
-        """The shipped mapping file with the organisation's own (VTHMONITOR_KOPPELINGEN) on top."""
-        return ExportMapping.from_files([DEFAULT_MAPPING, self.mapping_file])
-
-    def header_aliases(self) -> dict[str, dict[str, str]]:
-        """source -> {normalised export column name: canonical name}."""
-        return self.export_mapping().aliases
-
-
-# A column name that may reach the raw layer or SQL: lower case ASCII, digits and `_`, starting
-# with a letter. Names in the mapping file are checked against it when it is read; names in an
-# export never need to be, because only contract columns and admitted extras reach raw
-# (docs/invoer.md, "Kolommen").
-SAFE_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-# Tables of the mapping file that are not a source's column aliases.
-_EXTRA_TABLE, _SHEET_TABLE = "extra_kolommen", "bladen"
-
-
-@dataclass(frozen=True)
-class ExportMapping:
-    """How an organisation's exports map onto the data contract (docs/invoer.md):
-
-    - aliases: per source, normalised export column name -> canonical column name;
-    - extra_columns: per source, the unknown columns admitted into raw (as text); every other
-      unknown column stays in the landing zone only, because it may hold personal data;
-    - sheets: per source, the name of the Excel sheet to read when a workbook has several.
-    """
-
-    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
-    extra_columns: dict[str, frozenset[str]] = field(default_factory=dict)
-    sheets: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_files(cls, paths: list[Path | None]) -> ExportMapping:
-        from pipelines.contract import SOURCES
-        from pipelines.parse import looks_personal, normalise_name
-
-        aliases: dict[str, dict[str, str]] = {}
-        extras: dict[str, set[str]] = {}
-        sheets: dict[str, str] = {}
-        for path in paths:
-            if path is None:
-                continue
-            try:
-                with open(path, "rb") as fh:
-                    data = tomllib.load(fh)
-            except OSError as exc:
-                raise SettingsError(
-                    f"koppelbestand {path} kan niet worden gelezen ({exc.strerror}); controleer "
-                    "VTHMONITOR_KOPPELINGEN."
-                ) from None
-            except tomllib.TOMLDecodeError as exc:
-                raise SettingsError(
-                    f"koppelbestand {path.name} is geen geldige TOML ({exc}); corrigeer het."
-                ) from None
-            except UnicodeDecodeError:
-                raise SettingsError(
-                    f"koppelbestand {path.name} is geen UTF-8-tekst; sla het op als UTF-8."
-                ) from None
-
-            def bad(what: str, _path: Path = path) -> SettingsError:
-                return SettingsError(f"koppelbestand {_path.name}: {what}; corrigeer het bestand.")
-
-            for table, content in data.items():
-                if not isinstance(content, dict):
-                    raise bad(f"'{table}' moet een tabel zijn ([{table}])")
-                if table == _EXTRA_TABLE:
-                    for source, names in content.items():
-                        if source not in SOURCES:
-                            raise bad(f"onbekende bron '{source}' in [{_EXTRA_TABLE}]")
-                        if not isinstance(names, list) or not all(
-                            isinstance(n, str) for n in names
-                        ):
-                            raise bad(f"[{_EXTRA_TABLE}] {source} moet een lijst met namen zijn")
-                        for name in names:
-                            norm = normalise_name(name)
-                            if not SAFE_COLUMN_NAME.match(norm):
-                                raise bad(
-                                    f"extra kolom '{name}' van {source}: gebruik alleen kleine "
-                                    "letters, cijfers en _, beginnend met een letter"
-                                )
-                            if looks_personal(norm):
-                                raise bad(
-                                    f"extra kolom '{name}' van {source} lijkt persoonsgegevens "
-                                    "of vrije tekst te bevatten; zulke kolommen blijven altijd "
-                                    "in de landing zone"
-                                )
-                            extras.setdefault(source, set()).add(norm)
-                elif table == _SHEET_TABLE:
-                    for source, sheet in content.items():
-                        if source not in SOURCES:
-                            raise bad(f"onbekende bron '{source}' in [{_SHEET_TABLE}]")
-                        if not isinstance(sheet, str) or not sheet.strip():
-                            raise bad(f"[{_SHEET_TABLE}] {source} moet de naam van een blad zijn")
-                        sheets[source] = sheet
-                elif table in SOURCES:
-                    target = aliases.setdefault(table, {})
-                    for export_name, canonical in content.items():
-                        if not isinstance(canonical, str) or not SAFE_COLUMN_NAME.match(canonical):
-                            raise bad(
-                                f"[{table}] '{export_name}' verwijst naar '{canonical}'; een "
-                                "kolomnaam bestaat uit kleine letters, cijfers en _"
-                            )
-                        target[normalise_name(export_name)] = canonical
-                else:
-                    raise bad(
-                        f"onbekende tabel [{table}]; gebruik de naam van een bron, "
-                        f"[{_EXTRA_TABLE}] of [{_SHEET_TABLE}]"
-                    )
-        # An alias may not bring a column that looks personal in under another name:
-        # "Naam aanvrager" = "kenmerk" plus an admitted "kenmerk" would put names in raw.
-        for source, mapping in aliases.items():
-            contract = {c.name for c in SOURCES[source].columns}
-            for export_name, canonical in mapping.items():
-                if canonical not in contract and looks_personal(export_name):
-                    raise SettingsError(
-                        f"koppelbestand: [{source}] '{export_name}' lijkt persoonsgegevens te "
-                        f"bevatten en mag niet als '{canonical}' worden overgenomen; zulke "
-                        "kolommen blijven altijd in de landing zone. Corrigeer het bestand."
-                    )
-        return cls(aliases, {k: frozenset(v) for k, v in extras.items()}, sheets)

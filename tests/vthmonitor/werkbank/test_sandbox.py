@@ -1,5 +1,5 @@
-"""The ad-hoc SQL sandbox (pipelines/sandbox.py) and its worker processes
-(pipelines/sql_worker.py): the attack list of issue 5, each refused with a clear Dutch message and
+"""The ad-hoc SQL sandbox (vthmonitor/werkbank/sandbox.py) and its worker processes
+(werkbank/worker.py): the attack list of issue 5, each refused with a clear Dutch message and
 the lake unchanged, the limits (time, rows, memory) on single calls too, and the happy paths.
 Runs on a real published lake, through the same connection factory as the app, in real worker
 processes."""
@@ -17,12 +17,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.lake import LakePaths, PublishedLake
 from pipelines.load import load
-from pipelines.sandbox import MEMORY_MESSAGE, Limits, QueryFailed, Refused, TimedOut, check
-from pipelines.settings import Settings
-from pipelines.sql_worker import CRASHED, Workers
 from tests.conftest import TEST_KEY, TODAY
+from vthmonitor.lake import LakePaths, PublishedLake
+from vthmonitor.settings import Settings
+from vthmonitor.werkbank.sandbox import (
+    MEMORY_MESSAGE,
+    Limits,
+    QueryFailed,
+    Refused,
+    TimedOut,
+    check,
+)
+from vthmonitor.werkbank.worker import CRASHED, Workers
 
 
 @pytest.fixture(scope="module")
@@ -292,7 +299,7 @@ def test_dates_outside_the_calendar_come_back_as_text(workers):
     )
     assert result.frame.row(0)[:3] == ("infinity", "-infinity", "infinity")
     assert result.frame.schema["gewoon"] == pl.Datetime("us")
-    from dashboard import export
+    from vthmonitor import export
 
     assert b"infinity" in export.csv_bytes(result.frame)  # no panic in the export
 
@@ -440,7 +447,7 @@ def _worker_pids() -> set[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == os.getpid() and b"pipelines.sql_worker" in cmdline:
+        if ppid == os.getpid() and b"vthmonitor.werkbank.worker" in cmdline:
             pids.add(int(entry.name))
     return pids
 

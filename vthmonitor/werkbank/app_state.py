@@ -13,7 +13,7 @@ The audit log cannot be flooded, hidden or bypassed (docs/sql-werkbank.md): it k
 SQL_TEXT_MAX characters of a query with the length and SHA-256 of the whole text, and at most
 MELDING_MAX characters of a message; a run is written as 'bezig' *before* it starts and
 completed afterwards, so a process killed halfway leaves its row behind. A database from an
-older version gets the new columns in place (ALTER TABLE ADD COLUMN); no row is lost.
+older version is brought up to date by ordered, named migrations (MIGRATIONS); no row is lost.
 """
 
 from __future__ import annotations
@@ -22,15 +22,16 @@ import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from pipelines.sandbox import MAX_SQL_CHARS
+from vthmonitor.settings import SettingsError
+from vthmonitor.werkbank.sandbox import MAX_SQL_CHARS
 
-_SCHEMA = """
+_FIRST_VERSION = """
 create table if not exists opgeslagen_query (
     id integer primary key,
     naam text not null,
@@ -51,14 +52,86 @@ create table if not exists auditlog (
     rijen integer,
     afgekapt integer not null default 0,
     melding text,                -- at most MELDING_MAX characters
-    build_id text,
-    sql_lengte integer,          -- characters of the whole query
-    sql_sha256 text              -- of the whole query (UTF-8)
+    build_id text
 );
 create index if not exists auditlog_gebruiker on auditlog (gebruiker, id);
 """
-# Columns added after the first version: an older database gets them in place.
-_ADDED_COLUMNS = {"sql_lengte": "integer", "sql_sha256": "text"}
+
+
+def _m001_first_version(con: sqlite3.Connection) -> None:
+    # `if not exists`: databases of the versions before migrations were numbered already hold
+    # these tables, and their rows must stay.
+    for statement in _FIRST_VERSION.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
+def _m002_bounded_audit_text(con: sqlite3.Connection) -> None:
+    """Length and SHA-256 of the whole query (docs/sql-werkbank.md); rows already there get
+    them computed from their text, which is kept as it was."""
+    present = {row[1] for row in con.execute("pragma table_info(auditlog)")}
+    for column, kind in (("sql_lengte", "integer"), ("sql_sha256", "text")):
+        if column not in present:
+            con.execute(f"alter table auditlog add column {column} {kind}")
+    while rows := con.execute(
+        "select id, sql from auditlog where sql_sha256 is null limit 500"
+    ).fetchall():
+        con.executemany(
+            "update auditlog set sql_lengte = ?, sql_sha256 = ? where id = ?",
+            [(len(sql), _sha256(sql), run_id) for run_id, sql in rows],
+        )
+
+
+# The schema's history, oldest first. A migration is never edited or removed once released:
+# a change is a new entry at the end (docs/architectuur.md, "De app-state-database").
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
+    ("001_eerste_versie", _m001_first_version),
+    ("002_auditlog_lengte_en_hash", _m002_bounded_audit_text),
+)
+
+
+class NewerAppState(SettingsError):
+    """The app-state database was written by a newer VTH-monitor (Dutch message)."""
+
+
+def migrate(path: Path) -> list[str]:
+    """Apply the migrations this database lacks, in order, in one transaction that holds
+    SQLite's write lock, so two processes starting at once never apply one twice. Returns the
+    names applied. A database that knows migrations this version does not is refused rather
+    than written to: an older program would corrupt what a newer one relies on."""
+    con = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        con.execute("pragma journal_mode=wal")
+        con.execute("pragma busy_timeout=10000")
+        con.execute("begin immediate")
+        con.execute(
+            "create table if not exists schema_migraties "
+            "(naam text primary key, uitgevoerd_op text not null)"
+        )
+        done = {row[0] for row in con.execute("select naam from schema_migraties")}
+        unknown = sorted(done - {name for name, _ in MIGRATIONS})
+        if unknown:
+            con.execute("rollback")
+            raise NewerAppState(
+                f"de app-state-database {path} is bijgewerkt door een nieuwere versie van "
+                f"VTH-monitor (migratie {', '.join(unknown)}); gebruik die versie of een kopie "
+                "van de database van voor de upgrade."
+            )
+        applied = []
+        for name, step in MIGRATIONS:
+            if name not in done:
+                step(con)
+                con.execute("insert into schema_migraties values (?, ?)", (name, _now()))
+                applied.append(name)
+        con.execute("commit")
+        return applied
+    except BaseException:
+        if con.in_transaction:
+            con.execute("rollback")
+        raise
+    finally:
+        con.close()
+
 
 SQL_TEXT_MAX = 10_000
 MELDING_MAX = 2_000
@@ -92,9 +165,7 @@ class AppState:
     def __init__(self, path: Path):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as con:
-            con.executescript(_SCHEMA)
-            _migrate(con)
+        migrate(path)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -287,22 +358,3 @@ def _bounded(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return text
     return text[: limit - 1] + "…"
-
-
-def _migrate(con: sqlite3.Connection) -> None:
-    """Bring a database of an older version up to date in place: add the new columns and fill
-    in length and hash of the rows already there (their text is kept as it was)."""
-    present = {row[1] for row in con.execute("pragma table_info(auditlog)")}
-    for column, kind in _ADDED_COLUMNS.items():
-        if column not in present:
-            con.execute(f"alter table auditlog add column {column} {kind}")
-    while True:
-        rows = con.execute(
-            "select id, sql from auditlog where sql_sha256 is null limit 500"
-        ).fetchall()
-        if not rows:
-            return
-        con.executemany(
-            "update auditlog set sql_lengte = ?, sql_sha256 = ? where id = ?",
-            [(len(sql), _sha256(sql), run_id) for run_id, sql in rows],
-        )

@@ -11,15 +11,15 @@ import sys
 import time
 from pathlib import Path
 
-from pipelines.app_state import AppState
-from pipelines.cli import main
+from vthmonitor.cli import main
+from vthmonitor.werkbank.app_state import AppState
 
 RUNAWAY = "select count(*) from range(100000) a, range(100000) b, range(100000) c"
 
 
 def run(*args: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *args],
+        [sys.executable, "-m", "vthmonitor.cli", *args],
         env=env,
         capture_output=True,
         text=True,
@@ -54,8 +54,8 @@ def test_sql_csv_neutralises_formulas_and_keeps_numbers(tmp_path, small_sample, 
     """The CSV of `vthmonitor sql` is made like every download (docs/exports.md): text a
     spreadsheet would evaluate gets an apostrophe, numbers and lists are written as such."""
     from pipelines.load import load
-    from pipelines.settings import Settings
     from tests.conftest import TEST_KEY, TODAY
+    from vthmonitor.settings import Settings
 
     lake = tmp_path / "lake"
     load(Settings(lake_dir=lake, pseudonym_key_value=TEST_KEY), [small_sample], today=TODAY)
@@ -117,7 +117,7 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     assert bad_setting.returncode == 2
     assert "VTHMONITOR_SQL_MAX_RIJEN='veel' is geen geldig positief getal" in bad_setting.stderr
 
-    from pipelines.app_state import AppState
+    from vthmonitor.werkbank.app_state import AppState
 
     log = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog()
     assert log["status"].to_list() == ["fout", "tijdslimiet", "ok"] + ["geweigerd"] * 4
@@ -177,7 +177,7 @@ def _busy_worker(cli: subprocess.Popen, state_file: Path) -> int:
             except OSError:
                 continue
             parent = int(stat.rsplit(")", 1)[1].split()[1])
-            if parent == cli.pid and b"pipelines.sql_worker" in cmdline:
+            if parent == cli.pid and b"vthmonitor.werkbank.worker" in cmdline:
                 workers.append(int(entry.name))
         started = state_file.exists() and AppState(state_file).auditlog().height == 1
         if workers and started:
@@ -189,7 +189,7 @@ def _busy_worker(cli: subprocess.Popen, state_file: Path) -> int:
 
 def _sql_in_background(lake: str, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "sql", RUNAWAY, "--lake", lake],
+        [sys.executable, "-m", "vthmonitor.cli", "sql", RUNAWAY, "--lake", lake],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -262,7 +262,15 @@ def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sa
     lake = str(tmp_path / "lake")
     assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
     cli = subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "sql", "select * from range(1000)", "--lake", lake],
+        [
+            sys.executable,
+            "-m",
+            "vthmonitor.cli",
+            "sql",
+            "select * from range(1000)",
+            "--lake",
+            lake,
+        ],
         env=project_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

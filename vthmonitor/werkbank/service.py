@@ -1,7 +1,7 @@
 """The analysts' SQL workbench as one service, shared by the dashboard page and `vthmonitor sql`:
-run a query in the sandbox (pipelines/sandbox.py), in a worker process of its own
-(pipelines/sql_worker.py), on the published lake and write every run, refused ones included, to
-the audit log in the app-state database (pipelines/app_state.py).
+run a query in the sandbox (sandbox.py), in a worker process of its own
+(worker.py), on the published lake and write every run, refused ones included, to
+the audit log in the app-state database (app_state.py).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.app_state import AppState
-from pipelines.sandbox import Limits, QueryFailed, Refused, Result
-from pipelines.settings import SQL_DIR, Settings
-from pipelines.sql_worker import Workers
+from vthmonitor.settings import SQL_DIR, Settings
+from vthmonitor.werkbank.app_state import AppState
+from vthmonitor.werkbank.sandbox import Limits, QueryFailed, Refused, Result
+from vthmonitor.werkbank.worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
 INTERRUPTED = "Afgebroken door de gebruiker (Ctrl-C); de query is gestopt."

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.settings import DEFAULT_READER_MEMORY, Settings
+from vthmonitor.settings import DEFAULT_READER_MEMORY, Settings
 
 # Every connection to a published warehouse uses exactly this configuration: DuckDB refuses a
 # second connection to the same file with a different one in the same process (pitfall 6).
@@ -37,8 +37,8 @@ from pipelines.settings import DEFAULT_READER_MEMORY, Settings
 # no configuration changes (pitfall 3; `lock_configuration` must come last). The memory limit
 # (pitfall 4) makes a huge ad-hoc query fail with OutOfMemoryException instead of taking the
 # process down; no spilling to disk, so it cannot fill the disk either. Statement types and
-# schemas are enforced per query in pipelines/sandbox.py; an analyst's query runs on its own
-# connection in a worker process (pipelines/sql_worker.py) that is killed at the time limit and
+# schemas are enforced per query in werkbank/sandbox.py; an analyst's query runs on its own
+# connection in a worker process (werkbank/worker.py) that is killed at the time limit and
 # has its own address-space cap, since neither the interrupt nor this memory limit bounds every
 # single DuckDB call.
 READER_CONFIG = {

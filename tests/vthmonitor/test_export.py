@@ -1,11 +1,10 @@
 """Downloads and formula injection (docs/exports.md): every CSV a user gets neutralises text a
 spreadsheet would evaluate, numbers stay numbers, and the xlsx holds no formula and no live
-hyperlink. Checked on the bytes of dashboard/export.py and on the bytes the app's download
-buttons actually hand out (AppTest)."""
+hyperlink. Checked on the bytes of vthmonitor/export.py; the bytes the app's download buttons
+hand out are checked in tests/dashboard/test_downloads.py."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -15,11 +14,8 @@ import zipfile
 from xml.etree import ElementTree
 
 import polars as pl
-import pytest
-from streamlit.testing.v1 import AppTest
 
-from dashboard import export
-from tests.dashboard.conftest import APP, downloaded, open_page
+from vthmonitor import export
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 PLAIN = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -158,56 +154,7 @@ def test_excel_keeps_text_exact_without_formulas_or_hyperlinks():
 
 
 def test_importing_the_export_module_does_not_load_streamlit():
-    # pipelines/cli.py writes its CSV with dashboard.export: the CLI must stay Streamlit-free
-    code = "import sys, pipelines.cli; print('streamlit' in sys.modules)"
+    # vthmonitor/cli.py writes its CSV with vthmonitor.export: the CLI must stay Streamlit-free
+    code = "import sys, vthmonitor.cli; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-# --- the bytes the app's download buttons hand out ----------------------------------------------
-
-
-@pytest.fixture
-def state_file(lake_env, tmp_path, monkeypatch):
-    path = tmp_path / "werkbank.sqlite3"
-    monkeypatch.setenv("VTHMONITOR_APP_STATE", str(path))
-    return path
-
-
-def werkbank(sql: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.session_state["viewer_role"] = "analist"
-    at.session_state["viewer_naam"] = "anna"
-    at.run()
-    at.switch_page("app_pages/sql_werkbank.py").run()
-    at.text_area(key="werkbank_sql").input(sql)
-    at.button(key="werkbank_uitvoeren").click().run()
-    assert not at.exception
-    return at
-
-
-def test_workbench_downloads_are_neutralised(state_file, media):
-    at = werkbank(
-        "select '=1+1' as formule, '@SUM(A1)' as functie, -12.5 as bedrag, "
-        "'https://example.org' as url, ['-1+2'] as lijst"
-    )
-    csv = downloaded(at, media, "werkbank_csv").decode("utf-8-sig")
-    assert csv == (
-        "formule;functie;bedrag;url;lijst\n'=1+1;'@SUM(A1);-12.5;https://example.org;['-1+2']\n"
-    )
-    xlsx = downloaded(at, media, "werkbank_xlsx")
-    assert formulas(xlsx) == [] and hyperlinks(xlsx) == []
-    assert cells(xlsx)["A2"]["tekst"] == "=1+1" and cells(xlsx)["C2"]["getal"] == -12.5
-
-
-def test_a_dashboard_table_download_is_neutralised(state_file, media):
-    # An analyst's query text is user input that ends up in the beheerder's audit log table.
-    query = '=HYPERLINK("https://example.org","klik")'
-    werkbank(query)
-    at = open_page("datakwaliteit", "beheerder")
-    text = downloaded(at, media, "auditlog-csv").decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
-    assert [r["sql"] for r in rows] == ["'" + query]
-    xlsx = downloaded(at, media, "auditlog-xlsx")
-    assert formulas(xlsx) == [] and hyperlinks(xlsx) == []
-    assert query in [c["tekst"] for c in cells(xlsx).values()]

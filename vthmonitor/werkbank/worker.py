@@ -6,10 +6,10 @@ memory limit does not count every allocation. In the app's own process one huge 
 gigabytes. Here every query runs in a worker process:
 
 - the worker opens the published warehouse read-only through the one connection factory
-  (pipelines/lake.py, READER_CONFIG), caps its own address space (RLIMIT_AS,
+  (vthmonitor/lake.py, READER_CONFIG), caps its own address space (RLIMIT_AS,
   VTHMONITOR_SQL_WERKER_GEHEUGEN) so that a huge allocation fails inside the worker with a memory
   error, runs the sandbox check and the query, cuts the result at the row cap and 256 MB
-  (pipelines/sandbox.py `collect`) and hands it back as Arrow IPC;
+  (vthmonitor/werkbank/sandbox.py `collect`) and hands it back as Arrow IPC;
 - the parent waits at most the time limit and then kills the worker with SIGKILL, whatever it is
   doing: parsing, opening the file, or inside a single function call;
 - the worker also sets an alarm of limit + ALARM_GRACE_S on itself, so it ends even when its
@@ -44,7 +44,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc
 
-from pipelines.sandbox import (
+from vthmonitor.settings import Settings
+from vthmonitor.werkbank.sandbox import (
     MAX_RESULT_BYTES,
     MEMORY_MESSAGE,
     Limits,
@@ -57,7 +58,6 @@ from pipelines.sandbox import (
     timed_out,
     to_polars,
 )
-from pipelines.settings import Settings
 
 # A busy machine may take several seconds to start Python and import DuckDB and Arrow; the time
 # limit starts only when the worker is ready and has the query.
@@ -155,7 +155,7 @@ class _Worker:
                 [
                     sys.executable,
                     "-m",
-                    "pipelines.sql_worker",
+                    "vthmonitor.werkbank.worker",
                     str(theirs.fileno()),
                     str(lake_dir),
                     reader_memory,
@@ -292,8 +292,8 @@ def _limit_address_space(limit_bytes: int) -> None:
 
 def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
     """One query: open the lake, say 'klaar', wait for the query, answer, return."""
-    from pipelines.lake import NoLake, PublishedLake
-    from pipelines.sandbox import collect
+    from vthmonitor.lake import NoLake, PublishedLake
+    from vthmonitor.werkbank.sandbox import collect
 
     lake = PublishedLake(Settings(lake_dir=lake_dir, reader_memory_limit=reader_memory))
     # Opened ahead, so the query does not wait for it. Only a head start: whatever fails here

@@ -3,7 +3,7 @@
 Used by the dashboard's SQL workbench and by `vthmonitor sql`, so both have the same sandbox.
 Two layers, because neither is enough alone (pitfall 3):
 
-1. The connection (pipelines/lake.py READER_CONFIG): read-only, no file or network access, no
+1. The connection (vthmonitor/lake.py READER_CONFIG): read-only, no file or network access, no
    extension loading, a memory limit, configuration locked. That is the hard guarantee: even a
    query this module let through cannot read /etc/passwd or change a setting.
 2. This module, before DuckDB runs anything: exactly one statement, and it must be a query
@@ -13,7 +13,7 @@ Two layers, because neither is enough alone (pitfall 3):
    out (it holds every version of every row; staging holds the current ones) and turns what
    would be a cryptic DuckDB error into a Dutch sentence that says what to do instead.
 
-Limits: a query runs in a worker process of its own (pipelines/sql_worker.py), which the app
+Limits: a query runs in a worker process of its own (vthmonitor/werkbank/worker.py), which the app
 kills at the time limit and whose address space is capped, so a single huge function call
 cannot outrun them (docs/sql-werkbank.md). Inside the worker, `collect` streams the result in
 Arrow batches and stops reading after N + 1 rows or MAX_RESULT_BYTES, so a 10 M-row result never
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from pipelines.settings import DEFAULT_SQL_WORKER_MEMORY, parse_size
+from vthmonitor.settings import DEFAULT_SQL_WORKER_MEMORY, parse_size
 
 if TYPE_CHECKING:
     import polars as pl
@@ -97,7 +97,7 @@ HINT_SCHEMAS = "Beschikbaar zijn de schema's kpi, staging, marts en meta (zie de
 
 
 class SandboxError(Exception):
-    """A run that did not give a result. The worker's side (pipelines/sql_worker.py) fills in
+    """A run that did not give a result. The worker's side (vthmonitor/werkbank/worker.py) fills in
     how long it took and on which build, for the audit log; None where not known."""
 
     status = "fout"
@@ -389,7 +389,7 @@ def collect(
     MAX_RESULT_BYTES bytes, and why it was cut ("rijen", "omvang" or None).
 
     No time limit here: this runs in a worker process that is killed at the limit
-    (pipelines/sql_worker.py). Raises Refused, QueryFailed or what DuckDB/Arrow raise; `explain`
+    (worker.py). Raises Refused, QueryFailed or what DuckDB/Arrow raise; `explain`
     turns the latter into a Dutch QueryFailed."""
     check(cursor, sql)
     batches, seen, size = [], 0, 0

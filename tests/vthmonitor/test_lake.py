@@ -15,10 +15,10 @@ import duckdb
 import pytest
 
 from pipelines.build import build_and_publish
-from pipelines.lake import LakePaths, PublishedLake, connect_reader, published_warehouse
 from pipelines.load import AL_GELADEN, GELADEN, load
 from pipelines.sample import write_sample
 from tests.conftest import TODAY
+from vthmonitor.lake import LakePaths, PublishedLake, connect_reader, published_warehouse
 
 TABLES = [
     "raw.zaken",
@@ -131,7 +131,7 @@ def test_incremental_build_equals_full_rebuild(settings, small_sample, tmp_path)
 
 def _load_process(sample: Path, lake: Path, env: dict) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "load", str(sample), "--lake", str(lake)],
+        [sys.executable, "-m", "vthmonitor.cli", "load", str(sample), "--lake", str(lake)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -11,13 +11,13 @@ import time
 import polars as pl
 import pytest
 
-from pipelines.app_state import SQL_TEXT_MAX, AppState, InvalidSavedQuery, Uitvoering
 from pipelines.build import build_and_publish
-from pipelines.lake import LakePaths, PublishedLake, exclusive_lock
 from pipelines.load import load
-from pipelines.sandbox import Limits, QueryFailed, Refused, TimedOut
-from pipelines.sql_worker import Workers
-from pipelines.workbench import examples, run_logged
+from vthmonitor.lake import LakePaths, PublishedLake, exclusive_lock
+from vthmonitor.werkbank.app_state import SQL_TEXT_MAX, AppState, InvalidSavedQuery, Uitvoering
+from vthmonitor.werkbank.sandbox import Limits, QueryFailed, Refused, TimedOut
+from vthmonitor.werkbank.service import examples, run_logged
+from vthmonitor.werkbank.worker import Workers
 
 
 def _run(workers, state, sql, user="anna", **limits):

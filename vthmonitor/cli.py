@@ -19,8 +19,8 @@ import polars as pl
 
 # The one CSV writer of every download (formula injection neutralised, docs/exports.md); it
 # imports no Streamlit, so the CLI stays light.
-from dashboard.export import csv_text
-from pipelines.settings import PROJECT_DIR, Settings
+from vthmonitor.export import csv_text
+from vthmonitor.settings import PROJECT_DIR, Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -79,8 +79,8 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
     from pipelines.build import BuildError
-    from pipelines.lake import LakePaths, exclusive_lock
     from pipelines.publishing import BuildFailed, publish_lake
+    from vthmonitor.lake import LakePaths, exclusive_lock
 
     settings = _settings(args)
     paths = LakePaths(settings.lake_dir)
@@ -192,10 +192,10 @@ def _interrupt_once(signum, frame) -> None:
 
 def cmd_sql(args: argparse.Namespace) -> int:
     """Ad-hoc SQL in the same sandbox as the dashboard's workbench, logged under the OS user."""
-    from pipelines.app_state import AppState, InvalidSavedQuery
-    from pipelines.sandbox import QueryFailed, Refused
-    from pipelines.sql_worker import Workers
-    from pipelines.workbench import limits, run_logged
+    from vthmonitor.werkbank.app_state import AppState, InvalidSavedQuery
+    from vthmonitor.werkbank.sandbox import QueryFailed, Refused
+    from vthmonitor.werkbank.service import limits, run_logged
+    from vthmonitor.werkbank.worker import Workers
 
     settings = _settings(args)
     limit_memory(settings.app_memory_bytes)
@@ -390,7 +390,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines.settings import SettingsError
+    from vthmonitor.settings import SettingsError
 
     args = parser().parse_args(argv)
     try:
