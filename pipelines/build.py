@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -64,9 +65,9 @@ def _last_load_id(loads: list[dict]) -> str:
     return loads[-1]["load_id"] if loads else "L000000"
 
 
-def published_state(settings: Settings, paths: LakePaths) -> tuple[list[str], str] | None:
-    """(load ids, definition hash) of the published warehouse, or None when there is none (or
-    it is of a layout that does not say)."""
+def published_state(settings: Settings, paths: LakePaths) -> PublishedState | None:
+    """What the published warehouse was built from, or None when there is none (or it is of a
+    layout that does not say)."""
     current = published_warehouse(paths)
     if current is None or not current.exists():
         return None
@@ -74,26 +75,64 @@ def published_state(settings: Settings, paths: LakePaths) -> tuple[list[str], st
         con = connect_reader(current, settings.reader_memory_limit)  # the one reader config
         try:
             held, definition = con.execute("select laadids, definitie from meta.build").fetchone()
+            try:
+                parts = con.execute("select definitie_delen from meta.build").fetchone()[0]
+            except duckdb.BinderException:  # a build from before the parts were kept
+                parts = None
         finally:
             con.close()
     except duckdb.Error:
         return None
-    return list(held), definition
+    return PublishedState(list(held), definition, json.loads(parts) if parts else None)
+
+
+@dataclass(frozen=True)
+class PublishedState:
+    load_ids: list[str]
+    definition: str
+    parts: dict[str, str] | None  # definition_parts() at build time
+
+
+def rebuild_reasons(settings: Settings, paths: LakePaths) -> list[str]:
+    """Why the published warehouse is not what the lake now holds, in Dutch; empty when it is.
+    A load with data it lacks (also after a kill), a load excluded or removed since, or a
+    changed file of the definition: reference data, SQL, build code or the admitted extra
+    columns (docs/architectuur.md). A load whose files were all refused needs no new build."""
+    state = published_state(settings, paths)
+    if state is None:
+        return ["er is nog geen gepubliceerd warehouse"]
+    reasons = []
+    wanted = [m["load_id"] for m in data_loads(paths)]
+    if new := [i for i in wanted if i not in state.load_ids]:
+        reasons.append(f"nieuwe gegevens (lading {', '.join(new)})")
+    if gone := [i for i in state.load_ids if i not in wanted]:
+        reasons.append(f"lading {', '.join(gone)} telt niet meer mee (uitgesloten of verwijderd)")
+    parts = definition_parts(settings)
+    if _hash_of(parts) != state.definition:
+        if state.parts is None:
+            reasons.append("de definitie is gewijzigd (referentiedata, SQL of bouwcode)")
+        else:
+            for label, names in (
+                (
+                    "gewijzigd",
+                    [n for n in parts if n in state.parts and parts[n] != state.parts[n]],
+                ),
+                ("nieuw", [n for n in parts if n not in state.parts]),
+                ("verwijderd", [n for n in state.parts if n not in parts]),
+            ):
+                if names:
+                    reasons.append(f"{label}: {', '.join(names)}")
+    return reasons
 
 
 def needs_build(settings: Settings, paths: LakePaths) -> bool:
-    """True when the published warehouse is not what the lake now holds: a load with data that
-    it lacks (also after a kill), a load excluded or removed since, or changed reference data,
-    SQL or build code. A load whose files were all refused needs no new build."""
-    state = published_state(settings, paths)
-    wanted = ([m["load_id"] for m in data_loads(paths)], definition_hash(settings))
-    return state != wanted
+    return bool(rebuild_reasons(settings, paths))
 
 
 def unpublished_loads(settings: Settings, paths: LakePaths) -> list[str]:
     """Included loads with data that the published warehouse does not hold yet."""
     state = published_state(settings, paths)
-    held = set(state[0]) if state else set()
+    held = set(state.load_ids) if state else set()
     return [m["load_id"] for m in data_loads(paths) if m["load_id"] not in held]
 
 
@@ -151,22 +190,41 @@ def build_and_publish(settings: Settings, incremental: bool = True) -> Path:
     return built
 
 
-def definition_hash(settings: Settings) -> str:
-    """What, besides raw, the warehouse is a function of: reference data, SQL and the code
-    that turns raw into tables. An incremental build is only allowed while this is unchanged."""
-    digest = hashlib.sha256()
-    files = [
-        *sorted(settings.reference_dir.glob("*.csv")),
-        *sorted(SQL_DIR.rglob("*.sql")),
-        Path(__file__),
-        Path(__file__).with_name("contract.py"),
-    ]
-    for path in files:
-        digest.update(str(path.name).encode() + b"\0" + path.read_bytes() + b"\0")
-    # which unknown columns raw may keep is the mapping file's decision (docs/invoer.md)
+# The build code: a change to how raw becomes tables is a change of definition.
+_BUILD_CODE = (Path(__file__), Path(__file__).with_name("contract.py"))
+
+
+def definition_parts(settings: Settings) -> dict[str, str]:
+    """What, besides raw, the warehouse is a function of, as name -> SHA-256: every reference
+    file, every SQL file, the build code, and which unknown columns the mapping file admits
+    (docs/invoer.md). Kept in meta.build, so a load can say which of them changed."""
+    parts = {
+        f"reference/{p.name}": _sha256(p.read_bytes())
+        for p in sorted(settings.reference_dir.glob("*.csv"))
+    }
+    parts |= {
+        f"sql/{p.relative_to(SQL_DIR).as_posix()}": _sha256(p.read_bytes())
+        for p in sorted(SQL_DIR.rglob("*.sql"))
+    }
+    parts["bouwcode"] = _sha256(b"\0".join(p.read_bytes() for p in _BUILD_CODE))
     admitted = export_mapping(settings).extra_columns
-    digest.update(json.dumps({k: sorted(v) for k, v in sorted(admitted.items())}).encode())
-    return digest.hexdigest()
+    parts["koppelbestand (extra kolommen)"] = _sha256(
+        json.dumps({k: sorted(v) for k, v in sorted(admitted.items())}).encode()
+    )
+    return parts
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_of(parts: dict[str, str]) -> str:
+    return _sha256(json.dumps(parts, sort_keys=True).encode())
+
+
+def definition_hash(settings: Settings) -> str:
+    """One hash of definition_parts(): an incremental build is only allowed while unchanged."""
+    return _hash_of(definition_parts(settings))
 
 
 def _raw_files(paths: LakePaths, loads: list[dict], source: str) -> list[Path]:
@@ -185,7 +243,7 @@ def _incremental_base(settings: Settings, paths: LakePaths, loads: list[dict], d
     state = published_state(settings, paths)
     if state is None:
         return None  # nothing published, or an older layout: build from scratch
-    held, held_definition = state
+    held, held_definition = state.load_ids, state.definition
     committed = [m["load_id"] for m in loads]
     if held_definition != definition or committed[: len(held)] != held:
         return None
@@ -216,7 +274,8 @@ def build_warehouse(
     loads = [m for m in records if is_included(m) and carries_data(m)]
     name = f"W{_last_load_id(loads)}-{stamp}.duckdb"
     tmp = paths.tmp / name
-    definition = definition_hash(settings)
+    parts = definition_parts(settings)
+    definition = _hash_of(parts)
     base = _incremental_base(settings, paths, loads, definition) if incremental else None
     if base is not None:
         try:
@@ -261,13 +320,14 @@ def build_warehouse(
         # of untouched sources are unchanged; everything derived (marts, kpi) is recomputed.
         con.execute(
             "create or replace table raw.build as select ? as build_id, ? as gebouwd_op, "
-            "? as laatste_load, ?::varchar[] as laadids, ? as definitie",
+            "? as laatste_load, ?::varchar[] as laadids, ? as definitie, ? as definitie_delen",
             [
                 name.removesuffix(".duckdb"),
                 dt.datetime.now(),
                 _last_load_id(loads),
                 [m["load_id"] for m in loads],
                 definition,
+                json.dumps(parts, sort_keys=True),
             ],
         )
         if base is not None:

@@ -99,6 +99,7 @@ class LoadReport:
     published: str | None = None
     excluded: list[str] = field(default_factory=list)  # loads whose build failed (not published)
     exclusion_reason: str | None = None
+    rebuilt_because: list[str] = field(default_factory=list)  # why it built (Dutch)
 
     @property
     def any_rejected(self) -> bool:
@@ -287,6 +288,7 @@ def load(
         if outcome.warehouse is not None:
             report.published = outcome.warehouse.name
         report.excluded, report.exclusion_reason = outcome.excluded, outcome.reason
+        report.rebuilt_because = outcome.rebuilt_because
     return report
 
 

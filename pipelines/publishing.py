@@ -36,6 +36,7 @@ class Published:
     warehouse: Path | None = None  # the new warehouse, or None when nothing needed building
     excluded: list[str] = field(default_factory=list)  # loads excluded because of this failure
     reason: str | None = None  # why they were excluded (Dutch)
+    rebuilt_because: list[str] = field(default_factory=list)  # why it was built (Dutch)
 
 
 def describe_failure(exc: BaseException, during: str = " bij het bouwen") -> str:
@@ -89,13 +90,14 @@ def publish_lake(
 
     Exclusions are tried in memory and written to the commit records only once a build without
     those loads has succeeded: a kill halfway leaves no innocent load excluded."""
-    if not (full or force) and not build.needs_build(settings, paths):
+    because = ["volledige herbouw gevraagd"] if full else build.rebuild_reasons(settings, paths)
+    if not (full or force or because):
         return Published()
     incremental = not full
     try:
         built = build.build_warehouse(settings, paths, incremental)
         lake_publish(paths, built)
-        return Published(built)
+        return Published(built, rebuilt_because=because)
     except Exception as exc:  # noqa: BLE001 - every failure is judged and reported in Dutch
         first = exc
     suspects = build.unpublished_loads(settings, paths)
@@ -122,7 +124,7 @@ def publish_lake(
             built, excluded = candidate, trial
     _mark(paths, list(excluded), "uitgesloten", exclusion)
     lake_publish(paths, built)
-    return Published(built, list(excluded), reason)
+    return Published(built, list(excluded), reason, because)
 
 
 def _pending(load_ids: list[str]) -> str:

@@ -72,6 +72,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         )
     if report.published:
         print(f"Gepubliceerd: {report.published}")
+        print(f"Gebouwd omdat: {'; '.join(report.rebuilt_because)}.")
     else:
         print("Niets nieuws: de gepubliceerde datalake is ongewijzigd.")
     return 1 if report.any_rejected or report.excluded else 0

@@ -7,6 +7,9 @@ Everything has a local default, so a fresh clone runs without configuration:
   and the repository (a rebuild from raw never needs it: raw holds pseudonyms only).
 - VTHMONITOR_KOPPELINGEN: a TOML file that maps an organisation's export column names to the
   canonical ones, per source (see pipelines/mappings/powerbrowser.toml for the shipped defaults).
+- VTHMONITOR_REFERENTIE: the folder with the reference data (default `reference/` in the
+  project; reference/README.md says who edits which file). A change there is published by the
+  next `vthmonitor load`.
 - VTHMONITOR_MEMORY_LIMIT: DuckDB memory limit for the warehouse build (default 1GB).
 - The analysts' SQL workbench (dashboard page and `vthmonitor sql`, see werkbank/sandbox.py):
   VTHMONITOR_SQL_TIJDSLIMIET (seconds per query, default 10), VTHMONITOR_SQL_MAX_RIJEN (rows a
@@ -135,6 +138,7 @@ class Settings:
         env = os.environ
         mapping = env.get("VTHMONITOR_KOPPELINGEN")
         state = env.get("VTHMONITOR_APP_STATE")
+        reference = env.get("VTHMONITOR_REFERENTIE")
         lake_dir = Path(lake or env.get("VTHMONITOR_LAKE") or "lake").resolve()
         if any(ch in str(lake_dir) for ch in "?\\"):
             # DuckDB reads '?' in a database path as the start of options and '\\' as a
@@ -156,6 +160,7 @@ class Settings:
                 env, "VTHMONITOR_SQL_WERKER_GEHEUGEN", DEFAULT_SQL_WORKER_MEMORY
             ),
             app_state_override=Path(state).resolve() if state else None,
+            reference_dir=Path(reference).resolve() if reference else REFERENCE_DIR,
         )
 
     def pseudonym_key(self) -> bytes:

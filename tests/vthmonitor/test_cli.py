@@ -284,3 +284,51 @@ def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sa
     assert "Exception ignored" not in err
     row = AppState(tmp_path / "lake" / "app" / "werkbank.sqlite3").auditlog().row(0, named=True)
     assert row["status"] == "fout" and "BrokenPipeError" in row["melding"]
+
+
+def test_a_changed_norm_is_published_by_the_next_load_and_says_why(
+    tmp_path, small_sample, project_env
+):
+    """The beheerder edits normen.csv and runs `vthmonitor load` (what `make run` does) on an
+    unchanged lake: the new norm and the status judged against it are published."""
+    import shutil
+
+    from vthmonitor.settings import REFERENCE_DIR
+
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    env = project_env | {"VTHMONITOR_REFERENTIE": str(reference)}
+    lake = str(tmp_path / "lake")
+    assert run("load", str(small_sample), "--lake", lake, env=env).returncode == 0
+
+    def norm_and_statuses(norm: str) -> list[list[str]]:
+        normen = reference / "normen.csv"
+        lines = normen.read_text(encoding="utf-8").splitlines(keepends=True)
+        first = next(i for i, line in enumerate(lines) if line.startswith("rob_vaste_dienst;"))
+        fields = lines[first].split(";")
+        fields[2] = norm
+        lines[first] = ";".join(fields)
+        normen.write_text("".join(lines), encoding="utf-8")
+        again = run("load", str(small_sample), "--lake", lake, env=env)
+        assert again.returncode == 0, again.stderr
+        assert "al geladen" in again.stdout
+        assert "Gebouwd omdat: gewijzigd: reference/normen.csv." in again.stdout
+        out = run(
+            "sql",
+            "select distinct norm, status from kpi.waarden where kpi_id = 'rob_vaste_dienst' "
+            "and waarde is not null and periode < '2026' order by all",
+            "--format",
+            "csv",
+            "--lake",
+            lake,
+            env=env,
+        )
+        assert out.returncode == 0, out.stderr
+        return [line.split(",") for line in out.stdout.splitlines()[1:]]
+
+    # a share of staff is 0..100 %: norm 0 is met everywhere, norm 1000 nowhere, not even nearly
+    assert norm_and_statuses("0") == [["0.0", "groen"]]
+    assert norm_and_statuses("1000") == [["1000.0", "rood"]]
+    # and nothing changed: nothing is built
+    same = run("load", str(small_sample), "--lake", lake, env=env)
+    assert "ongewijzigd" in same.stdout and "Gebouwd omdat" not in same.stdout
