@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from dashboard.format import getal
+
 DUTCH_LOCALE = {
     "number": {
         "decimal": ",",
@@ -62,12 +64,21 @@ STATUS_COLOURS = {
     "rood": "#D55E00",
     "geen_norm": "#999999",
 }
-STATUS_LABELS = {
-    "groen": "✔ norm gehaald",
-    "oranje": "▲ bijna (binnen 10%)",
-    "rood": "✖ norm niet gehaald",
-    "geen_norm": "– geen norm",
-}
+
+
+def status_labels(oranje_marge_pct: float | None) -> dict[str, str]:
+    """Status as symbol + text, never colour alone. The oranje margin is the warehouse's own
+    (staging.statusregel, the one place of the rule: docs/kpis.md), not a number written here."""
+    bijna = "▲ bijna"
+    if oranje_marge_pct is not None:
+        decimals = 0 if float(oranje_marge_pct).is_integer() else 1
+        bijna += f" (binnen {getal(oranje_marge_pct, decimals)}%)"
+    return {
+        "groen": "✔ norm gehaald",
+        "oranje": bijna,
+        "rood": "✖ norm niet gehaald",
+        "geen_norm": "– geen norm",
+    }
 
 
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:

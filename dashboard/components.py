@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import data
+from dashboard import charts, data
 from dashboard.format import datum, met_eenheid
 from dashboard.viewer import ROLES, Viewer
 from vthmonitor import export
@@ -115,7 +115,6 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
 def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:
     """KPI rows (naam, periode, waarde, norm, status, eenheid) as a Dutch display table: values
     with their unit, the norm or 'geen norm', and the status as text (not colour alone)."""
-    from dashboard import charts
 
     return frame.select(
         pl.col("naam").alias(label),
@@ -132,7 +131,7 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
         )
         .alias("Norm"),
         pl.col("status")
-        .replace_strict(charts.STATUS_LABELS, default=pl.col("status"))
+        .replace_strict(status_labels(), default=pl.col("status"))
         .fill_null("– nog geen waarde")
         .alias("Status"),
     )
@@ -173,3 +172,8 @@ def deelnemers_en_periode(
         st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
         st.stop()
     return gekozen, periode_type
+
+
+def status_labels() -> dict[str, str]:
+    """Status as symbol + text with the published lake's own oranje margin."""
+    return charts.status_labels(data.oranje_marge())

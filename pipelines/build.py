@@ -153,6 +153,11 @@ def read_reference(settings: Settings, name: str, lookup: dict[str, str]) -> pl.
             f"Referentiebestand {path.name}, regel {first['regel']}, kolom {first['kolom']}: "
             f"{first['reden']}{value}; corrigeer het bestand"
         )
+    if source.single_row and parsed.rows.height != 1:
+        raise BuildError(
+            f"Referentiebestand {path.name} moet precies één regel met waarden hebben (het "
+            f"heeft er {parsed.rows.height}); corrigeer het bestand"
+        )
     return parsed.rows
 
 

@@ -68,6 +68,7 @@ class Source:
     date_column: str | None = None  # the event date: used for freshness
     deelnemer_column: str | None = None  # the column that says which deelnemer a row is for
     checks: tuple[str, ...] = field(default=())  # names of cross-field checks in parse.py
+    single_row: bool = False  # reference data that holds exactly one row (a setting)
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -449,6 +450,19 @@ REFERENCE: dict[str, Source] = {
                 Column("deadline", "date"),
                 Column("bron", required=True, not_null=True),
                 Column("geverifieerd", "bool", required=True, not_null=True),
+                Column("toelichting"),
+            ),
+        ),
+        Source(
+            # The one place of the status rule's tolerance (docs/kpis.md, "Status"): a value
+            # that misses its norm by at most this share of the norm is oranje, not rood.
+            name="statusregel",
+            title="Statusregel",
+            group="referentie",
+            key=("oranje_marge_pct",),
+            single_row=True,
+            columns=(
+                Column("oranje_marge_pct", "decimal", required=True, minimum=0, maximum=100),
                 Column("toelichting"),
             ),
         ),

@@ -17,7 +17,6 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, components, data
-from dashboard.charts import STATUS_LABELS
 from dashboard.data import TOTAAL
 from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
@@ -25,7 +24,7 @@ from dashboard.format import datum, getal
 
 OPEN_KEY = "open_deelnemer"  # set by the Overzicht page; never read from the URL
 KEUZE_KEY = "deelnemer_keuze"
-# status as colour + symbol + text (STATUS_LABELS), never colour alone
+# status as colour + symbol + text (components.status_labels), never colour alone
 STATUS_KLEUR = {"groen": "🟢", "oranje": "🟠", "rood": "🔴", "geen_norm": "⚪"}
 TYPE_LABELS = {"jaar": "Jaar", "kwartaal": "Kwartaal", "maand": "Maand"}
 ACHTER = {"procent": "%", "uren": " uur", "dagen": " dagen"}
@@ -213,7 +212,7 @@ def kaart(frame: pl.DataFrame, kpi_id: str) -> None:
     if status and status != "geen_norm":  # no line saying "no norm" on every card
         norm = eigen.get("norm")
         regels.append(
-            f"{STATUS_KLEUR.get(status, '')} {STATUS_LABELS.get(status, status)}"
+            f"{STATUS_KLEUR.get(status, '')} {components.status_labels().get(status, status)}"
             + (f" (norm {tekst(kpi_id, norm)})" if norm is not None else "")
         )
     vorig_jaar = ov.zelfde_periode_vorig_jaar(soort, getoond)
@@ -264,7 +263,7 @@ def kpi_tabel(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("norm").alias("Norm"),
         pl.when(pl.col("onderdrukt"))
         .then(pl.lit(data.ONDERDRUKT))
-        .otherwise(pl.col("status").replace_strict(STATUS_LABELS, default=None))
+        .otherwise(pl.col("status").replace_strict(components.status_labels(), default=None))
         .alias("Status"),
     ).sort("Kengetal", pl.col("Deelnemer") == namen[TOTAAL])
 

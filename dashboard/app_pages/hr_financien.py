@@ -52,7 +52,7 @@ def kerncijfer(kolom, frame: pl.DataFrame, kpi_id: str) -> None:
     if rij is None:
         kolom.metric(data.catalogus_naam(kpi_id), "–")
         return
-    status = charts.STATUS_LABELS.get(rij["status"]) if rij["norm"] is not None else None
+    status = components.status_labels().get(rij["status"]) if rij["norm"] is not None else None
     kolom.metric(
         f"{rij['naam']} ({rij['periode']})",
         met_eenheid(rij["waarde"], rij["eenheid"]),
@@ -350,7 +350,7 @@ if rij:
     if rij["norm"] is not None:
         st.markdown(
             f"Norm: {met_eenheid(rij['norm'], 'EUR')} · "
-            f"{charts.STATUS_LABELS.get(rij['status'], rij['status'])}"
+            f"{components.status_labels().get(rij['status'], rij['status'])}"
         )
 grafiek(
     charts.trend(

@@ -94,7 +94,7 @@ def kpi_tabel(reeks: pl.DataFrame, kpi_ids: tuple[str, ...]) -> pl.DataFrame:
             kolommen += [
                 pl.col("norm").alias(f"Norm {naam(kpi_id).lower()}"),
                 pl.col("status")
-                .replace_strict(charts.STATUS_LABELS, default=None)
+                .replace_strict(components.status_labels(), default=None)
                 .alias(f"Status {naam(kpi_id).lower()}"),
             ]
         tabel = tabel.join(

@@ -9,16 +9,18 @@ import polars as pl
 import streamlit as st
 
 from dashboard import components, data
-from dashboard.charts import STATUS_LABELS
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
 
 DEELNEMER_PAGE = "app_pages/deelnemer.py"
 OPEN_KEY = "open_deelnemer"  # read (and removed) by the Deelnemer page
-# status as colour + symbol + text (STATUS_LABELS), never colour alone
+# status as colour + symbol + text (components.status_labels), never colour alone
 STATUS_KLEUR = {"groen": "🟢", "oranje": "🟠", "rood": "🔴", "geen_norm": "⚪"}
-STATUS_TEKST = {s: f"{STATUS_KLEUR[s]} {label}" for s, label in STATUS_LABELS.items()}
 TYPE_LABELS = {"jaar": "Jaar", "kwartaal": "Kwartaal", "maand": "Maand"}
+
+
+def status_tekst() -> dict[str, str]:
+    return {s: f"{STATUS_KLEUR[s]} {label}" for s, label in components.status_labels().items()}
 
 
 def open_deelnemer(code: str) -> None:
@@ -97,7 +99,7 @@ for kpi_id in ov.HEADLINE:
     jaar_kolom = f"{naam}: verschil t.o.v. {vorig_jaar}"
     kolommen += [
         pl.col(kpi_id).round(decimalen).alias(waarde_kolom),
-        pl.col(f"{kpi_id}__status").replace_strict(STATUS_TEKST, default="").alias(status_kolom),
+        pl.col(f"{kpi_id}__status").replace_strict(status_tekst(), default="").alias(status_kolom),
         pl.col(f"{kpi_id}__vorige").round(decimalen).alias(vorige_kolom),
     ]
     if toon_vorig_jaar_apart:
@@ -139,7 +141,7 @@ event = st.dataframe(
 zonder_norm = [catalogus[k]["naam"] for k in ov.HEADLINE if k not in met_norm and k in catalogus]
 st.caption(
     "Status: "
-    + " · ".join(STATUS_TEKST.values())
+    + " · ".join(status_tekst().values())
     + " · leeg = geen waarde."
     + (
         f" Zonder norm in de referentiedata (dus zonder status): {', '.join(zonder_norm)}."

@@ -48,7 +48,7 @@ def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
 def status_badge(status: str | None) -> str:
     if status is None:
         return ":gray-badge[– nog geen waarde]"
-    return f":{BADGE.get(status, 'gray')}-badge[{charts.STATUS_LABELS.get(status, status)}]"
+    return f":{BADGE.get(status, 'gray')}-badge[{components.status_labels().get(status, status)}]"
 
 
 def voorbij(deadline: dt.date, peildatum: dt.date) -> str:

@@ -111,6 +111,12 @@ def breakdown_code(viewer: Viewer, code: str) -> str:
 
 
 # --- KPIs -------------------------------------------------------------------------------------
+def oranje_marge() -> float | None:
+    """The status rule's oranje margin in % of the norm (staging.statusregel), or None."""
+    frame = query("select oranje_marge_pct from staging.statusregel")
+    return frame.item() if frame.height == 1 else None
+
+
 def catalogus() -> pl.DataFrame:
     return query(
         "select kpi_id, naam, definitie, eenheid, richting, bron, groep from kpi.catalogus "

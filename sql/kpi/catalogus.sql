@@ -1,4 +1,4 @@
--- KPI-catalogus: elke KPI in kpi.waarden met naam, definitie, eenheid, richting, bron en groep. Statusregel in kpi.waarden: groen = norm gehaald; oranje = niet gehaald maar binnen 10% (relatief) van de norm; rood = verder van de norm; geen_norm = er geldt (nog) geen norm; leeg = geen waarde. De norm is die uit de referentiedata normen met de laatste geldig_vanaf op of vóór het einde van de periode; voor mijlpalen geldt norm 1 vanaf de deadline.
+-- KPI-catalogus: elke KPI in kpi.waarden met naam, definitie, eenheid, richting, bron en groep. Statusregel in kpi.waarden: groen = norm gehaald; oranje = niet gehaald maar binnen de marge (relatief, in procenten van de norm) uit de referentiedata statusregel; rood = verder van de norm; geen_norm = er geldt (nog) geen norm; leeg = geen waarde. De norm is die uit de referentiedata normen met de laatste geldig_vanaf op of vóór het einde van de periode; voor mijlpalen geldt norm 1 vanaf de deadline.
 -- kolom kpi_id: id van de KPI, zoals in kpi.waarden
 -- kolom naam: Nederlandse naam
 -- kolom definitie: definitie in één of twee zinnen, precies genoeg om met de hand na te rekenen

@@ -8,7 +8,7 @@
 -- kolom teller: teller van de breuk (of het aantal), zodat totalen na te rekenen zijn
 -- kolom noemer: noemer van de breuk; NULL bij aantallen, sommen en medianen
 -- kolom norm: de norm die geldt aan het einde van de periode (referentiedata normen), anders NULL
--- kolom status: groen, oranje (binnen 10% van de norm), rood, geen_norm; NULL als er geen waarde is
+-- kolom status: groen, oranje (niet gehaald maar binnen de marge van staging.statusregel), rood, geen_norm; NULL als er geen waarde is
 with families as (
     -- every marts.kpi_<family> model, unioned by pipelines/models.py
     select * from marts.kpi_families
@@ -28,10 +28,11 @@ met_einde as (
 ),
 
 met_norm as (
-    select met_einde.*, normen.operator, normen.norm
+    select met_einde.*, normen.operator, normen.norm, regel.oranje_marge_pct / 100 as marge
     from met_einde
     asof left join normen
         on met_einde.kpi_id = normen.kpi_id and met_einde.einde >= normen.geldig_vanaf
+    cross join staging.statusregel as regel
 ),
 
 final as (
@@ -51,19 +52,19 @@ final as (
             when operator = '>=' then
                 case
                     when waarde >= norm then 'groen'
-                    when waarde >= norm - abs(norm) * 0.1 then 'oranje'
+                    when waarde >= norm - abs(norm) * marge then 'oranje'
                     else 'rood'
                 end
             when operator = '<=' then
                 case
                     when waarde <= norm then 'groen'
-                    when waarde <= norm + abs(norm) * 0.1 then 'oranje'
+                    when waarde <= norm + abs(norm) * marge then 'oranje'
                     else 'rood'
                 end
             else
                 case
                     when waarde = norm then 'groen'
-                    when abs(waarde - norm) <= abs(norm) * 0.1 then 'oranje'
+                    when abs(waarde - norm) <= abs(norm) * marge then 'oranje'
                     else 'rood'
                 end
         end as status

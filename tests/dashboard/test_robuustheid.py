@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1.element_tree import Block
 
-from dashboard.charts import STATUS_LABELS
+from dashboard.charts import status_labels
 from dashboard.data import robuustheid as rob
 from dashboard.format import datum, getal
 from dashboard.viewer import Viewer
@@ -55,6 +55,9 @@ def test_renders_for_every_role(lake_env, role, deelnemer):
 def test_each_criterion_card_shows_what_kpi_waarden_holds(lake_env, warehouse):
     at = open_page("robuustheid", "mt")
     rows = warehouse.execute(LATEST).fetchall()
+    marge = warehouse.execute("select oranje_marge_pct from staging.statusregel").fetchone()[0]
+    labels = status_labels(marge)
+    assert labels["oranje"] == "▲ bijna (binnen 10%)"  # reference/statusregel.csv says 10
     assert len(rows) >= 6  # budget, vaste dienst, kwaliteit, innovatie, opleiding x2, mandaat
     for _kpi_id, naam, eenheid, periode, waarde, norm, status in rows:
         block = card(at, naam)
@@ -62,7 +65,7 @@ def test_each_criterion_card_shows_what_kpi_waarden_holds(lake_env, warehouse):
         assert metrics[f"Waarde {periode}"] == shown(waarde, eenheid), naam
         if norm is not None:
             assert metrics[f"Norm {periode}"].endswith(shown(norm, eenheid)), naam
-            assert STATUS_LABELS[status] in "\n".join(m.value for m in block.markdown), naam
+            assert labels[status] in "\n".join(m.value for m in block.markdown), naam
         else:
             assert metrics[f"Norm {periode}"] == "geen norm"
 

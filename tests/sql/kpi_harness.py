@@ -37,17 +37,21 @@ def build_lake(
     *exports: tuple[str, list[dict]],
     today: dt.date = TODAY,
     extra_reference: dict[str, list[str]] | None = None,
+    replaced_reference: dict[str, str] | None = None,
 ):
     """Load each (file name, rows) export in turn; return a cursor on the published warehouse.
 
     Every row must be accepted: a test row that lands in quarantine is a mistake in the test.
-    `extra_reference` adds lines to a copy of the reference files (e.g. a norm for a test).
+    `extra_reference` adds lines to a copy of the reference files (e.g. a norm for a test);
+    `replaced_reference` replaces a copied file's whole text (e.g. the status rule).
     """
     reference = REFERENCE_DIR
-    if extra_reference:
+    if extra_reference or replaced_reference:
         reference = tmp_path / "reference"
         shutil.copytree(REFERENCE_DIR, reference)
-        for name, lines in extra_reference.items():
+        for name, text in (replaced_reference or {}).items():
+            (reference / f"{name}.csv").write_text(text, encoding="utf-8")
+        for name, lines in (extra_reference or {}).items():
             with open(reference / f"{name}.csv", "a", encoding="utf-8") as fh:
                 fh.writelines(line + "\n" for line in lines)
     settings = Settings(
