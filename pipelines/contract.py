@@ -69,6 +69,9 @@ class Source:
     deelnemer_column: str | None = None  # the column that says which deelnemer a row is for
     checks: tuple[str, ...] = field(default=())  # names of cross-field checks in parse.py
     single_row: bool = False  # reference data that holds exactly one row (a setting)
+    # The dates that span the KPI calendar (marts.perioden via staging.kalenderdatums): an int
+    # column is a year. Event dates of registers (an establishment's start) are not among them.
+    calendar: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -165,6 +168,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="zaken",
+            calendar=("datum_ontvangst", "datum_besluit"),
             title="Zaken",
             group="powerbrowser",
             key=("zaaknummer",),
@@ -211,6 +215,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="controles",
+            calendar=("datum_controle",),
             title="Controles",
             group="powerbrowser",
             key=("controle_id",),
@@ -237,6 +242,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="klachten",
+            calendar=("datum_melding", "datum_afgehandeld"),
             title="Klachten",
             group="powerbrowser",
             key=("klacht_id",),
@@ -264,6 +270,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="handhaving",
+            calendar=("datum_besluit",),
             title="Handhavingsbesluiten",
             group="powerbrowser",
             key=("besluit_id",),
@@ -287,6 +294,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="uren",
+            calendar=("datum",),
             title="Urenregistratie",
             group="powerbrowser",
             key=("regel_id",),
@@ -315,6 +323,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="medewerkers",
+            calendar=("peildatum",),
             title="Medewerkers (HR)",
             group="hr",
             formats=("csv", "xlsx"),
@@ -380,6 +389,7 @@ SOURCES: dict[str, Source] = {
                 title=title,
                 group="financien",
                 formats=("csv", "xlsx"),
+                calendar=calendar,
                 # the key is every column but bedrag and uren (data contract); an empty maand or
                 # deelnemer is part of the key (NULL-safe comparison in the staging views)
                 key=("jaar", "maand", "deelnemer", "taakpakket", "post"),
@@ -396,7 +406,10 @@ SOURCES: dict[str, Source] = {
                     Column("uren", "decimal", minimum=0),
                 ),
             )
-            for name, title in (("begroting", "Begroting"), ("realisatie", "Realisatie"))
+            for name, title, calendar in (
+                ("begroting", "Begroting", ("jaar",)),
+                ("realisatie", "Realisatie", ()),
+            )
         ),
         Source(
             name="programma",

@@ -102,6 +102,8 @@ def apply_layers(
                 model, exc = failed[0]
                 raise ModelError(f"sql/{layer}/{model.name}.sql: {exc}") from exc
             pending = [m for m, _ in failed]
+        if layer == "staging":
+            _contract_relations(con)
         if layer == "marts":
             _union_kpi_families(con)
 
@@ -142,3 +144,83 @@ def _union_kpi_families(con: duckdb.DuckDBPyConnection) -> None:
     )
     for column, doc in FAMILY_COLUMN_DOCS.items():
         con.execute(f'comment on column marts.kpi_families."{column}" is {_literal(doc)}')
+
+
+# Relations generated from the data contract (pipelines/contract.py), the only place that lists
+# the sources: the meta views and the KPI calendar read these instead of naming each source, so
+# a source added to the contract is on the Datakwaliteit page without another edit
+# (docs/datacontract.md). Names come from the contract (code), never from an export.
+CONTRACT_RELATIONS = {
+    "bronnen": (
+        "Alle bronnen uit het datacontract (pipelines/contract.py), in de volgorde van het "
+        "contract: naam, titel en groep.",
+        {
+            "bron": "naam van de bron (en van haar staging-tabel), bijv. zaken",
+            "titel": "naam van de bron zoals de app die toont, bijv. Urenregistratie",
+            "groep": "powerbrowser, hr of financien",
+            "volgorde": "plaats van de bron in het datacontract (1 = eerste)",
+        },
+    ),
+    "bron_rijen": (
+        "Elke actuele rij van elke bron uit het datacontract, met de deelnemer en de datum van "
+        "de gebeurtenis zoals het contract die aanwijst: basis voor versheid en bronnen per "
+        "deelnemer.",
+        {
+            "bron": "naam van de bron, bijv. zaken",
+            "deelnemer_code": "CBS-code van de deelnemer van de rij; leeg = hele organisatie of "
+            "een bron zonder deelnemer",
+            "datum": "datum van de gebeurtenis (bijv. datum_melding); leeg = bron zonder datum",
+            "load_id": "lading waarmee de rij is binnengekomen",
+        },
+    ),
+    "kalenderdatums": (
+        "De datums die de KPI-kalender (marts.perioden) bepalen: per bron de kolommen die het "
+        "datacontract als kalender aanwijst; een jaar telt als 1 januari van dat jaar.",
+        {
+            "bron": "naam van de bron, bijv. zaken",
+            "datum": "een datum uit die bron",
+        },
+    ),
+}
+
+
+def _contract_relations(con: duckdb.DuckDBPyConnection) -> None:
+    from pipelines.contract import SOURCES
+
+    sources = list(SOURCES.values())
+    rows = ",\n".join(
+        f"({_literal(s.name)}, {_literal(s.title)}, {_literal(s.group)}, {i})"
+        for i, s in enumerate(sources, start=1)
+    )
+    selects = {
+        "bronnen": f"select * from (values {rows}) as t(bron, titel, groep, volgorde)",
+        "bron_rijen": "\nunion all\n".join(
+            f"select {_literal(s.name)} as bron, "
+            f"{_ident(s.deelnemer_column) if s.deelnemer_column else 'null'}::varchar "
+            f"as deelnemer_code, "
+            f"{_ident(s.date_column) if s.date_column else 'null'}::date as datum, "
+            f"load_id from staging.{_ident(s.name)}"
+            for s in sources
+        ),
+        "kalenderdatums": "\nunion all\n".join(
+            f"select {_literal(s.name)} as bron, {_calendar_date(s, c)} as datum "
+            f"from staging.{_ident(s.name)}"
+            for s in sources
+            for c in s.calendar
+        ),
+    }
+    for name, (doc, columns) in CONTRACT_RELATIONS.items():
+        con.execute(f"create or replace view staging.{name} as\n{selects[name]}")
+        con.execute(f"comment on view staging.{name} is {_literal(doc)}")
+        for column, text in columns.items():
+            con.execute(f'comment on column staging.{name}."{column}" is {_literal(text)}')
+
+
+def _calendar_date(source, column: str) -> str:
+    if source.column(column).type == "int":  # a year
+        return f"make_date({_ident(column)}::integer, 1, 1)"
+    return f"{_ident(column)}::date"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

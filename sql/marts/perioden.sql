@@ -5,15 +5,8 @@
 -- kolom begin: eerste dag van de periode
 -- kolom einde: laatste dag van de periode (inclusief)
 with datums as (
-    select datum_ontvangst::date as datum from staging.zaken
-    union all select datum_besluit::date from staging.zaken
-    union all select datum_controle::date from staging.controles
-    union all select datum_melding::date from staging.klachten
-    union all select datum_afgehandeld::date from staging.klachten
-    union all select datum_besluit::date from staging.handhaving
-    union all select datum from staging.uren
-    union all select peildatum from staging.medewerkers
-    union all select make_date(jaar, 1, 1) from staging.begroting
+    -- the calendar columns the data contract names per source (docs/datacontract.md)
+    select datum from staging.kalenderdatums
 ),
 
 jaren as (

@@ -5,29 +5,8 @@
 -- kolom rijen: aantal actuele rijen van deze bron voor deze deelnemer
 -- kolom laatste_lading: tijdstip waarop de nieuwste lading met rijen voor deze deelnemer en bron klaar was
 with rijen as (
-    select 'inrichtingen' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.inrichtingen
-    union all
-    select 'zaken' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.zaken
-    union all
-    select 'controles' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.controles
-    union all
-    select 'klachten' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.klachten
-    union all
-    select 'handhaving' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.handhaving
-    union all
-    select 'uren' as bron, bevoegd_gezag as deelnemer_code, load_id from staging.uren
-    union all
-    select 'medewerkers' as bron, null as deelnemer_code, load_id from staging.medewerkers
-    union all
-    select 'formatie' as bron, null as deelnemer_code, load_id from staging.formatie
-    union all
-    select 'opleidingen' as bron, null as deelnemer_code, load_id from staging.opleidingen
-    union all
-    select 'begroting' as bron, deelnemer as deelnemer_code, load_id from staging.begroting
-    union all
-    select 'realisatie' as bron, deelnemer as deelnemer_code, load_id from staging.realisatie
-    union all
-    select 'programma' as bron, deelnemer as deelnemer_code, load_id from staging.programma
+    -- every row of every source of the data contract, generated from it (docs/datacontract.md)
+    select bron, deelnemer_code, load_id from staging.bron_rijen
 ),
 
 loads as (
