@@ -541,7 +541,7 @@ class Generator:
         verband = rng.choice(
             ["vast", "tijdelijk", "inhuur", "detachering", "trainee", "stagiair"],
             n,
-            p=[0.86, 0.05, 0.04, 0.01, 0.03, 0.01],  # ~85% of the FTE vast (seed 001: 85,3%)
+            p=[0.86, 0.05, 0.04, 0.01, 0.03, 0.01],  # 85,3% vast in the Plan van Aanpak Robuustheid
         )
         functie = [TEAMS[t][rng.integers(0, len(TEAMS[t]))] for t in team]
         return pl.DataFrame(
@@ -640,7 +640,7 @@ class Generator:
                             ],
                             n,
                         ),
-                        # spending grows towards the 3% norm of seed 001
+                        # spending grows towards the 3% norm of the Plan van Aanpak Robuustheid
                         "kosten": np.round(rng.gamma(2, 340 * (1 + 0.12 * (year - 2021)), n), 2),
                         "uren": rng.choice([4.0, 8.0, 16.0, 24.0], n),
                     }
@@ -689,7 +689,7 @@ class Generator:
             posts = {
                 "loonsom": loonsom,
                 "opleiding": loonsom * (0.020 if year < 2025 else 0.026),
-                # kpis.md divides by the whole begroting (contributions and costs, ~34 M)
+                # docs/kpis.md divides by the whole begroting (contributions and costs, ~34 M)
                 "innovatie": 34_500_000 * growth * (0.005 if year < 2025 else 0.011),
                 "inhuur": 900_000 * growth,
                 "overig": 1_600_000 * growth,
