@@ -1,7 +1,7 @@
 """Altair charts: small functions that take DataFrames, Dutch number format, norm lines.
 
 Streamlit ignores Altair's embed locale, so the Dutch format goes into the Vega-Lite spec
-itself (config.locale; pitfall 10). Colours come from a colour-blind-safe scheme, and status is
+itself (config.locale; docs/valkuilen.md §10). Colours: a colour-blind-safe scheme, and status is
 never shown by colour alone (a text label goes with it).
 """
 

@@ -22,6 +22,6 @@ PAGES = [
     ("naleving", "app_pages/naleving.py", "Naleving", ("mt", "analist")),
     ("klachten", "app_pages/klachten.py", "Klachten", ("mt", "analist")),
     ("datakwaliteit", "app_pages/datakwaliteit.py", "Datakwaliteit", ALL_ROLES),
-    # Ad-hoc SQL sees every deelnemer's rows, so it is for analysts only (domain.md).
+    # Ad-hoc SQL sees every deelnemer's rows, so it is for analysts only (docs/domein.md, roles).
     ("sql", "app_pages/sql_werkbank.py", "SQL-werkbank", ("analist",)),
 ]

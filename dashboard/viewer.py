@@ -34,12 +34,13 @@ class Viewer:
 
     @property
     def sees_internal(self) -> bool:
-        """The TOP-X list of establishments with most complaints is internal (seed 002)."""
+        """The TOP-X list of establishments with most complaints is internal (Zelfevaluatie
+        OD Twente 2024; docs/domein.md, TOP-X)."""
         return self.role in ("mt", "analist")
 
     @property
     def runs_sql(self) -> bool:
-        """Only analysts use the SQL workbench (domain.md): ad-hoc SQL sees every deelnemer."""
+        """Only analysts use the SQL workbench (docs/domein.md): ad-hoc SQL sees every deelnemer."""
         return self.role == "analist"
 
     @property

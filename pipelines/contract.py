@@ -1,4 +1,4 @@
-"""The data contract (shared/design/data-contract.md) as data.
+"""The data contract as data (explained in docs/datacontract.md; this module is its source).
 
 Every source the pipelines accept is described here once: its canonical columns, which are
 required, their type and domain, how personal data is treated, and the key that identifies a

@@ -372,7 +372,7 @@ def main() -> None:
     for name, count, median_ms, p95_ms in pages:
         print(f"| {name} | {count} | {median_ms:.0f} | {p95_ms:.0f} |")
     print(
-        "Targets (quality.md): scale 1 <= 20 s; scale 10 <= 150 s and <= 2 GB; extra month "
+        "Targets (README.md): scale 1 <= 20 s; scale 10 <= 150 s and <= 2 GB; extra month "
         "<= 5 s; ratio to the read_csv floor: goal <= 3x; KPI lookup for one deelnemer "
         "<= 30 ms; every page's queries p95 <= 150 ms."
     )

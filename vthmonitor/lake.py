@@ -7,7 +7,7 @@
     lake/warehouse/<build_id>.duckdb         a complete warehouse, never written after publish
     lake/CURRENT                             name of the published warehouse (atomic rename)
 
-Why this shape (pitfalls 1, 2, 6): DuckDB allows one writer *or* many readers on a file. Loads
+Why this shape (docs/valkuilen.md §1, §2, §6): DuckDB allows one writer *or* many readers. Loads
 therefore never write a file anyone reads: they add immutable Parquet files, build a *new*
 warehouse file, and switch `CURRENT` with an atomic rename. A load killed at any point leaves
 files without a commit record, which the next load ignores and removes; readers keep the
@@ -32,10 +32,10 @@ import duckdb
 from vthmonitor.settings import DEFAULT_READER_MEMORY, Settings
 
 # Every connection to a published warehouse uses exactly this configuration: DuckDB refuses a
-# second connection to the same file with a different one in the same process (pitfall 6).
+# second connection to the same file with another one in one process (docs/valkuilen.md §6).
 # The reader is also the analysts' sandbox: no file or network access, no extension loading,
-# no configuration changes (pitfall 3; `lock_configuration` must come last). The memory limit
-# (pitfall 4) makes a huge ad-hoc query fail with OutOfMemoryException instead of taking the
+# no configuration changes (valkuil 3; `lock_configuration` must come last). The memory limit
+# (valkuil 4) makes a huge ad-hoc query fail with OutOfMemoryException instead of taking the
 # process down; no spilling to disk, so it cannot fill the disk either. Statement types and
 # schemas are enforced per query in werkbank/sandbox.py; an analyst's query runs on its own
 # connection in a worker process (werkbank/worker.py) that is killed at the time limit and
@@ -193,9 +193,10 @@ class NoLake(Exception):
 class PublishedLake:
     """A reader that follows `CURRENT`: after a load publishes, the next query sees the new build.
 
-    One database handle per process, a cursor per query (pitfall 1: a connection shared by
-    Streamlit's session threads fails with "connection is busy"). The old handle is closed
-    when the pointer moves, so the process does not keep reading an old build (pitfall 2).
+    One database handle per process, a cursor per query (valkuil 1 in docs/valkuilen.md: one
+    connection shared by Streamlit's session threads fails with "connection is busy"). The
+    old handle is closed when the pointer moves, so no process keeps reading an old build
+    (valkuil 2).
     """
 
     def __init__(self, settings: Settings):

@@ -41,7 +41,7 @@ SQL_DIR = PROJECT_DIR / "sql"
 # Reference data the beheerder edits (reference/README.md); part of the definition hash, so a
 # change is published by the next load.
 REFERENCE_DIR = PROJECT_DIR / "reference"
-# Every reader of one warehouse file in a process must use the same configuration (pitfall 6),
+# One configuration for every reader of a warehouse file in a process (docs/valkuilen.md §6),
 # so connections opened without settings (tests, the build's peek) use this default too.
 DEFAULT_READER_MEMORY = "2GB"
 # A workbench query's worker: DuckDB's reader limit plus the process itself (~1 GB of address

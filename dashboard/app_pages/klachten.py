@@ -1,5 +1,6 @@
 """Klachten (MT, analisten): de klachtenanalyse naar aard, tijd en plaats, de KPI-trends per
-deelnemer en de interne TOP-X-lijst van inrichtingen met de meeste klachten (seed 002).
+deelnemer en de interne TOP-X-lijst van inrichtingen met de meeste klachten (Zelfevaluatie OD
+Twente 2024).
 No SQL here: the queries are in dashboard/data/klachten.py."""
 
 from __future__ import annotations
@@ -409,7 +410,7 @@ if viewer.sees_internal:
     st.header("TOP-X inrichtingen met de meeste klachten")
     st.error(
         "**Intern: niet voor publicatie.** Deze lijst is alleen voor MT en analisten en wordt "
-        "niet gedeeld met deelnemers of derden (seed 002).",
+        "niet gedeeld met deelnemers of derden (Zelfevaluatie OD Twente, 2024).",
         icon="🔒",
     )
     top_x = st.slider("Aantal inrichtingen (X)", 5, 50, 10, step=5, key="klachten_top_x")

@@ -1,5 +1,6 @@
 """Naleving (MT, analisten): naleefgedrag per deelnemer over de tijd, naar branche, de
-LHSO-matrix, strafrecht en dwangsommen, en energiebesparing (seed 002, outcomegerichte sturing).
+LHSO-matrix, strafrecht en dwangsommen, en energiebesparing (Zelfevaluatie OD Twente 2024,
+outcomegerichte sturing).
 No SQL here: the queries are in dashboard/data/naleving.py."""
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from dashboard.format import datum, getal, met_eenheid
 viewer = components.viewer()
 st.title("Robuustheid")
 st.caption(
-    "De landelijke robuustheidscriteria voor omgevingsdiensten (seed 001) voor de organisatie "
-    "als geheel (alle deelnemers samen), per jaar. Normen en deadlines komen uit de "
+    "De landelijke robuustheidscriteria voor omgevingsdiensten, uitgewerkt in het Plan van "
+    "Aanpak Robuustheid Omgevingsdienst Twente (2024), voor de organisatie als geheel (alle "
+    "deelnemers samen), per jaar. Normen en deadlines komen uit de "
     "referentiedata (normen en mijlpalen)."
 )
 

@@ -1,5 +1,6 @@
-"""Verbeterplan: the recommendations of the 2024 visitation (seed 000) with their planned
-quarter, deadline, status and last update, as a timeline and as a table.
+"""Verbeterplan: the recommendations of the 2024 visitation (Verbeterplan opvolging
+aanbevelingen visitatie OD Twente, 2024) with their planned quarter, deadline, status and last
+update, as a timeline and as a table.
 
 Organisation-level reference data (kpi.mijlpalen, plan verbeterplan): the same for every
 viewer."""
@@ -29,8 +30,9 @@ STIJL = {
 viewer = components.viewer()
 st.title("Verbeterplan")
 st.caption(
-    "De aanbevelingen uit de visitatie 2024 (seed 000) en de opvolging ervan: geplande "
-    "realisatie, deadline, status en de laatste statusupdate (referentiedata mijlpalen)."
+    "De aanbevelingen uit de visitatie 2024 en de opvolging ervan volgens het Verbeterplan "
+    "opvolging aanbevelingen visitatie OD Twente (2024): geplande realisatie, deadline, status "
+    "en de laatste statusupdate (referentiedata mijlpalen)."
 )
 
 aanbevelingen = rob.mijlpalen(PLAN)

@@ -8,9 +8,9 @@ submodule per subject (dashboard/data/<onderwerp>.py) builds on `query` and `all
   forget it, and a URL parameter or widget cannot widen it. Asking for another deelnemer raises
   ScopeError.
 - Queries go to the published warehouse through PublishedLake, which follows CURRENT, so the
-  app shows a new load without a restart; one handle per process, a cursor per query (pitfall 1).
+  app shows a new load without a restart; one handle per process, a cursor per query (valkuil 1).
 - Results are cached per (build, query, bound parameters): the scope is part of the parameters,
-  so one viewer's rows are never served to another (pitfall 5), and a new build is a new key.
+  so one viewer's rows are never served to another (valkuil 5), and a new build is a new key.
 - TOTAAL is a comparison, not a back door: every query that reads values from kpi.waarden reads
   them through waarden_bron(), which withholds from an accounthouder the TOTAAL of a KPI and
   period to which fewer than 3 other deelnemers contribute (docs/vergelijking-totaal.md).

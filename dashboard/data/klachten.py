@@ -4,8 +4,8 @@ analysis by aard, time and place, and the internal TOP-X list of establishments.
 Every function takes the Viewer and passes the requested deelnemer codes through `allowed()`
 into bound parameters. The place views (klachten_locaties, klachten_per_postcode) have no
 TOTAAL rows: "TOTAAL" there means every deelnemer in the viewer's scope, never more. The TOP-X
-list is internal (seed 002): its function refuses viewers without `sees_internal` itself, so no
-page can show it by mistake."""
+list is internal (Zelfevaluatie OD Twente 2024; docs/domein.md, TOP-X): its function refuses
+viewers without `sees_internal` itself, so no page can show it by mistake."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ HANDHAVING_KPIS = (
 ENERGIE_KPIS = ("energiebesparing_kwh", "energiebesparing_m3_gas")
 ALLE_KPIS = TREND_KPIS + HANDHAVING_KPIS + ENERGIE_KPIS
 
-# LHSO axes (domain.md glossary): gevolgen A worst ... D, gedrag 4 worst ... 1.
+# LHSO axes (docs/domein.md, begrippen): gevolgen A worst ... D, gedrag 4 worst ... 1.
 GEVOLGEN = {
     "A": "A aanzienlijk/onomkeerbaar",
     "B": "B van belang",

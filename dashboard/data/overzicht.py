@@ -15,7 +15,7 @@ import polars as pl
 from dashboard.data import TOTAAL, allowed, names, query, waarden_bron
 from dashboard.viewer import Viewer
 
-# The headline KPIs the MT compares across deelnemers (kpis.md: output, naleving, klachten).
+# The headline KPIs the MT compares across deelnemers (docs/kpis.md: output, naleving, klachten).
 HEADLINE = (
     "naleefpercentage",
     "klachten_aantal",

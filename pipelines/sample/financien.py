@@ -75,7 +75,7 @@ def _organisation(year: int, growth: float) -> dict[str, float]:
     return {
         member(POST, "loonsom"): loonsom,
         member(POST, "opleiding"): loonsom * (0.020 if year < 2025 else 0.026),
-        # kpis.md divides by the whole begroting (contributions and costs, ~34 M)
+        # docs/kpis.md divides by the whole begroting (contributions and costs, ~34 M)
         member(POST, "innovatie"): 34_500_000 * growth * (0.005 if year < 2025 else 0.011),
         member(POST, "inhuur"): 900_000 * growth,
         member(POST, "overig"): 1_600_000 * growth,

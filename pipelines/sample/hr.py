@@ -33,7 +33,8 @@ TEAMS = {
     ],
     "Directie": ["directeur", "MT-lid"],
 }
-# ~85% of the FTE vast (seed 001: 85,3%); shares of DIENSTVERBAND, in the contract's order
+# ~85% of the FTE vast (85,3% in the Plan van Aanpak Robuustheid); shares of DIENSTVERBAND,
+# in the contract's order
 DIENSTVERBAND_P = [0.86, 0.05, 0.04, 0.01, 0.03, 0.01]
 NOT_ASSESSED = member(KWALITEITSCRITERIA, "n.v.t.")  # the quality criteria do not apply
 ASSESSED = [k for k in KWALITEITSCRITERIA if k != NOT_ASSESSED]
@@ -94,7 +95,7 @@ def opleidingen(s: Sample) -> pl.DataFrame:
                     "medewerker_id": rng.choice(ids, n),
                     "datum": s.days(year, n, WORK_SEASON, True),
                     "omschrijving": rng.choice(COURSES, n),
-                    # spending grows towards the 3% norm of seed 001
+                    # spending grows towards the 3% norm of the Plan van Aanpak Robuustheid
                     "kosten": np.round(rng.gamma(2, 340 * (1 + 0.12 * (year - 2021)), n), 2),
                     "uren": rng.choice([4.0, 8.0, 16.0, 24.0], n),
                 }

@@ -1,4 +1,4 @@
--- TOP-X inrichtingen met de meeste klachten in de laatste 12 maanden (tot en met de nieuwste datum_melding in de data), per deelnemer en voor TOTAAL, met rang 1 = meeste klachten. INTERNE LIJST: alleen voor MT en analisten (seed 002), niet voor publicatie of accounthouders.
+-- TOP-X inrichtingen met de meeste klachten in de laatste 12 maanden (tot en met de nieuwste datum_melding in de data), per deelnemer en voor TOTAAL, met rang 1 = meeste klachten. INTERNE LIJST: alleen voor MT en analisten (Zelfevaluatie OD Twente (2024): de TOP-X-lijst is primair voor intern gebruik), niet voor publicatie of accounthouders.
 -- kolom deelnemer_code: CBS-code van de deelnemer, of TOTAAL (alle deelnemers)
 -- kolom rang: rang binnen de deelnemer, 1 = meeste klachten (gelijke aantallen: zelfde rang)
 -- kolom inrichting_id: de inrichting waarop de klachten als vermoedelijke bron wijzen

@@ -1,6 +1,6 @@
 -- Deelnemer-perioden: elke deelnemer en TOTAAL (alle deelnemers samen) maal elke periode; het raster waarop de KPI's worden berekend, zodat ontbrekende gegevens een rij met NULL of 0 geven in plaats van een ontbrekende rij.
 -- kolom deelnemer_code: CBS-code van de deelnemer, of TOTAAL
--- kolom inwoners: inwonertal van de deelnemer; bij TOTAAL de som over alle deelnemers, de provincie inbegrepen (som van de noemers, zoals kpis.md voor TOTAAL voorschrijft)
+-- kolom inwoners: inwonertal van de deelnemer; bij TOTAAL de som over alle deelnemers, de provincie inbegrepen (som van de noemers, zoals de regel voor TOTAAL voorschrijft: som van de tellers gedeeld door som van de noemers)
 -- kolom periode_type: jaar, kwartaal of maand
 -- kolom periode: 2024, 2024-Q3 of 2024-07
 -- kolom jaar: het kalenderjaar van de periode

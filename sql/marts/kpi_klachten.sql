@@ -14,7 +14,7 @@ with klachten as (
         datum_melding::date as datum_melding,
         datum_afgehandeld::date as datum_afgehandeld,
         gegrond,
-        -- a melder is the e-mail pseudonym, else the phone's, else the name's (kpis.md)
+        -- a melder is the e-mail pseudonym, else the phone's, else the name's (docs/kpis.md)
         coalesce(melder_email, melder_telefoon, melder_naam) as melder
     from staging.klachten
 ),

@@ -142,7 +142,7 @@ boa as (
 
 -- Counts are 0 inside a source's range and NULL outside it. Energy savings
 -- (energiebesparing_kwh, energiebesparing_m3_gas) are NULL when no controle of the period has
--- a saving filled in: an empty field is missing data (data contract), and kpis.md asks for
+-- a saving filled in: an empty field is missing data (data contract), and docs/kpis.md asks for
 -- NULL, never 0 by default, when there is no data. TOTAAL still adds up (sum ignores NULL).
 per_cel as (
     select
@@ -231,7 +231,7 @@ final as (
                 ('energiebesparing_kwh', kwh, null, kwh, null),
                 ('energiebesparing_m3_gas', m3_gas, null, m3_gas, null)
         ) as kpi(kpi_id, waarde, waarde_tekst, teller, noemer)
-    -- boa FTE is not attributed to deelnemers (kpis.md: TOTAAL only)
+    -- boa FTE is not attributed to deelnemers (docs/kpis.md: TOTAAL only)
     where kpi.kpi_id <> 'strafrecht_per_boa_fte' or deelnemer_code = 'TOTAAL'
 )
 

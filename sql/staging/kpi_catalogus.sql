@@ -1,4 +1,4 @@
--- KPI-catalogus (referentiedata): per KPI de naam, definitie, eenheid, richting, bron en groep, zoals in kpis.md.
+-- KPI-catalogus (referentiedata): per KPI de naam, definitie, eenheid, richting, bron en groep; toelichting op alle KPI's in docs/kpis.md.
 -- kolom kpi_id: id van de KPI, zoals in kpi.waarden
 -- kolom naam: Nederlandse naam
 -- kolom definitie: definitie in één of twee zinnen, precies genoeg om met de hand na te rekenen

@@ -7,7 +7,7 @@
 -- kolom status: gereed, op_schema, risico of vertraagd
 -- kolom laatste_update: datum van de laatste statusupdate; leeg = onbekend
 -- kolom toelichting: toelichting op de status (vrije tekst)
--- kolom bron: brondocument van de mijlpaal, bijv. seed 001
+-- kolom bron: brondocument van de mijlpaal, bijv. Plan van Aanpak Robuustheid Omgevingsdienst Twente (2024), tabel KPI's
 with referentie as (
     select * from raw.mijlpalen
 ),

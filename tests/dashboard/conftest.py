@@ -32,7 +32,7 @@ def dashboard_lake(tmp_path_factory) -> Settings:
 @pytest.fixture
 def lake_env(dashboard_lake, monkeypatch) -> Settings:
     monkeypatch.setenv("VTHMONITOR_LAKE", str(dashboard_lake.lake_dir))
-    st.cache_resource.clear()  # pitfall 9: cached resources leak between AppTests
+    st.cache_resource.clear()  # docs/valkuilen.md §9: cached resources leak between AppTests
     st.cache_data.clear()
     yield dashboard_lake
     st.cache_resource.clear()

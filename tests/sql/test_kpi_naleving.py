@@ -299,7 +299,7 @@ def test_energiebesparing_sums_and_null_without_data(cur):
     assert kpi(cur, "energiebesparing_kwh", HENGELO, "2024-Q3")["waarde"] == pytest.approx(1244.5)
     assert kpi(cur, "energiebesparing_kwh", HENGELO, "2023")["waarde"] == 500  # C6, 23:30
     # Enschede had controles but no kWh filled in, Almelo no controles: no data, so NULL
-    # (kpis.md: never 0 by default)
+    # (docs/kpis.md: never 0 by default)
     assert kpi(cur, "energiebesparing_kwh", ENSCHEDE, "2024-Q3")["waarde"] is None
     assert kpi(cur, "energiebesparing_kwh", ALMELO, "2024-Q3")["waarde"] is None
     assert kpi(cur, "energiebesparing_kwh", "TOTAAL", "2024-Q3")["waarde"] == pytest.approx(1244.5)

@@ -4,7 +4,7 @@ Separate from the lake on purpose: the published warehouse is replaced by every 
 rebuilt from raw at any time, while what analysts saved and what they ran must survive both.
 It is SQLite (Python's standard library) rather than DuckDB because several processes write to
 it at once, the app and `vthmonitor sql`, and DuckDB allows only one writing process per file
-(pitfall 2); SQLite's WAL mode lets writers take turns in milliseconds and readers never wait.
+(valkuil 2); SQLite's WAL mode lets writers take turns in milliseconds and readers never wait.
 
 One short-lived connection per call keeps it safe across Streamlit's session threads.
 Times are stored as ISO-8601 text in UTC.

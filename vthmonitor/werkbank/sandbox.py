@@ -1,7 +1,7 @@
 """Ad-hoc SQL for analysts: check a query, run it within limits, return at most N rows.
 
 Used by the dashboard's SQL workbench and by `vthmonitor sql`, so both have the same sandbox.
-Two layers, because neither is enough alone (pitfall 3):
+Two layers, because neither is enough alone (docs/valkuilen.md §3):
 
 1. The connection (vthmonitor/lake.py READER_CONFIG): read-only, no file or network access, no
    extension loading, a memory limit, configuration locked. That is the hard guarantee: even a

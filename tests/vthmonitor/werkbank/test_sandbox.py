@@ -35,7 +35,7 @@ from vthmonitor.werkbank.worker import CRASHED, Workers
 @pytest.fixture(scope="module")
 def sandbox_settings(tmp_path_factory, small_sample) -> Settings:
     # A small memory limit of its own, so the memory test fails fast; every reader of this lake
-    # in this process uses the same settings (pitfall 6).
+    # in this process uses the same settings (docs/valkuilen.md §6).
     settings = Settings(
         lake_dir=tmp_path_factory.mktemp("sandbox") / "lake",
         pseudonym_key_value=TEST_KEY,
@@ -156,7 +156,7 @@ def test_attack_list_is_refused_and_the_lake_is_unchanged(lake, workers):
 
 
 def test_the_connection_itself_refuses_what_the_check_would_let_through(lake):
-    # Defence in depth (pitfall 3): bypass the statement check and go straight to DuckDB.
+    # Defence in depth (docs/valkuilen.md §3): bypass the statement check, straight to DuckDB.
     import duckdb
 
     cursor = lake.cursor()
