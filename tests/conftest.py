@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from pipelines.load import load
 from pipelines.sample import write_sample
 from vthmonitor.settings import Settings
 
@@ -35,6 +37,25 @@ def small_sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample")
     write_sample(out, scale=0.005, seed=7)
     return out
+
+
+@pytest.fixture(scope="session")
+def _small_sample_loaded(tmp_path_factory, small_sample) -> Path:
+    """The small sample loaded once per session (per xdist worker): copy it, never change it."""
+    lake = tmp_path_factory.mktemp("small_sample_lake") / "lake"
+    load(Settings(lake_dir=lake, pseudonym_key_value=TEST_KEY), [small_sample], today=TODAY)
+    return lake
+
+
+@pytest.fixture
+def sample_lake(tmp_path, _small_sample_loaded) -> Path:
+    """A lake of its own with the small sample loaded (`tmp_path / "lake"`), for tests whose
+    subject is what comes after a load: a copy of one session-wide load costs a fraction of a
+    second, a load of its own a build of the whole sample. The lake holds only relative paths
+    (CURRENT names the warehouse file), so the copy is a lake like any other."""
+    lake = tmp_path / "lake"
+    shutil.copytree(_small_sample_loaded, lake)
+    return lake
 
 
 @pytest.fixture(scope="session")
