@@ -4,6 +4,8 @@ given viewer (demo mode: role and deelnemer are widget values in the session).""
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,19 @@ def lake_env(dashboard_lake, monkeypatch) -> Settings:
     yield dashboard_lake
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def private_lake(lake_env, tmp_path, monkeypatch) -> Settings:
+    """A copy of the dashboard lake for a test that loads into it: the session's lake is shared
+    by every dashboard test (of one xdist worker, in whatever order they run) and stays as
+    built."""
+    copy = replace(lake_env, lake_dir=tmp_path / "lake")
+    shutil.copytree(lake_env.lake_dir, copy.lake_dir)
+    monkeypatch.setenv("VTHMONITOR_LAKE", str(copy.lake_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return copy
 
 
 @pytest.fixture

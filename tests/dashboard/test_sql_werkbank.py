@@ -235,7 +235,7 @@ def test_an_example_goes_into_the_editor_and_runs(state_file):
 
 
 def test_saved_query_is_found_again_in_a_new_session_after_a_new_load(
-    state_file, dashboard_lake, tmp_path
+    state_file, private_lake, tmp_path
 ):
     at = open_werkbank("anna")
     at.text_area(key="werkbank_sql").input(JOIN)
@@ -250,7 +250,7 @@ def test_saved_query_is_found_again_in_a_new_session_after_a_new_load(
         "klacht_id;datum_melding;bevoegd_gezag;aard\nKL-NACHT-1;31-01-2026;Hengelo;geur\n",
         encoding="utf-8",
     )
-    assert load(dashboard_lake, [extra]).published
+    assert load(private_lake, [extra]).published
 
     next_day = open_werkbank("anna")
     saved = [e for e in next_day.expander if e.label.startswith("Klachten met inrichting")]
