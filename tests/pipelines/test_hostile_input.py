@@ -137,6 +137,7 @@ def test_glob_characters_read_exactly_the_offered_file(tmp_path, settings, name)
     assert query(settings, "select klacht_id, bestand from staging.klachten") == [("K1", name)]
 
 
+@pytest.mark.slow  # three builds in two lakes
 def test_a_lake_folder_with_glob_characters_builds_from_its_own_files(tmp_path):
     from vthmonitor.settings import Settings
 
@@ -457,6 +458,7 @@ def _bomb(path: Path, unpacked: int) -> None:
     tmp.unlink()
 
 
+@pytest.mark.slow  # writes and inspects a 300 MB zip bomb
 def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused(tmp_path, settings):
     path = tmp_path / "opleidingen_2024.xlsx"
     _bomb(path, 300 << 20)

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from vthmonitor.cli import main
 from vthmonitor.werkbank.app_state import AppState
 
@@ -27,6 +29,7 @@ def run(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # loads the whole small sample twice through `vthmonitor load` processes
 def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     lake = str(tmp_path / "lake")
     loaded = run("load", str(small_sample), "--lake", lake, env=project_env)
@@ -68,6 +71,7 @@ def test_sql_csv_neutralises_formulas_and_keeps_numbers(sample_lake, project_env
     )
 
 
+@pytest.mark.slow  # nine `vthmonitor sql` processes, one waits out a 1 s limit, one a ~5 GB query
 def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, sample_lake, project_env):
     lake = str(sample_lake)
     for query, words in (
@@ -119,6 +123,7 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, sample_lake
     assert log.row(2, named=True)["rijen"] == 10 and log.row(2, named=True)["afgekapt"]
 
 
+@pytest.mark.slow  # five `vthmonitor sql` processes in a row
 def test_sql_saves_lists_and_reruns_a_query(sample_lake, project_env):
     lake = str(sample_lake)
     query = "select code, naam from staging.deelnemers where code = 'GM0153'"
@@ -208,6 +213,7 @@ def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, sample_lak
     assert 2_000 <= row["duur_ms"] < 60_000
 
 
+@pytest.mark.slow  # waits for the orphaned worker's 6 s time limit
 def test_a_killed_sql_leaves_its_row_and_its_worker_ends_by_itself(
     tmp_path, sample_lake, project_env
 ):

@@ -96,6 +96,7 @@ def test_loading_twice_changes_nothing(settings, small_sample):
     assert snapshot(first) == before
 
 
+@pytest.mark.slow  # builds the whole sample twice
 def test_rebuild_from_raw_gives_identical_tables(settings, small_sample):
     load(settings, [small_sample], today=TODAY)
     paths = LakePaths(settings.lake_dir)
@@ -108,6 +109,7 @@ def test_rebuild_from_raw_gives_identical_tables(settings, small_sample):
     assert snapshot(rebuilt) == before
 
 
+@pytest.mark.slow  # builds the whole sample three times
 def test_incremental_build_equals_full_rebuild(settings, small_sample, tmp_path):
     # first the HR and finance files, then PowerBrowser in a second load (incremental build)
     first, second = tmp_path / "eerst", tmp_path / "daarna"

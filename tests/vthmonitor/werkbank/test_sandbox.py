@@ -169,6 +169,7 @@ def test_the_connection_itself_refuses_what_the_check_would_let_through(lake):
     assert cursor.execute("select current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
 
 
+@pytest.mark.slow  # waits out a 1 s time limit
 def test_a_runaway_cross_join_stops_at_the_time_limit_and_the_lake_keeps_serving(lake, workers):
     other_results: list[int] = []
 
@@ -267,6 +268,7 @@ def test_check_does_not_run_anything(lake, workers):
     assert isinstance(workers.run("select 1", Limits()).frame, pl.DataFrame)
 
 
+@pytest.mark.slow  # waits out a 1 s time limit
 def test_errors_while_the_result_streams_are_explained_not_raised_raw(workers):
     # DuckDB reports these from inside the Arrow reader, as OSError: still Dutch, still typed.
     with pytest.raises(QueryFailed) as conversion:
@@ -390,6 +392,7 @@ def test_generated_suffixes_never_collide_with_a_name_of_the_result(workers):
 # --- limits that hold for single calls (review item 9) -------------------------------------------
 # In the app's own process these ran 180 s (lpad) and 146 s / 4.7 GB (list_sort) under a 10 s
 # limit: DuckDB checks for an interrupt only between chunks of rows. In a worker they are killed.
+@pytest.mark.slow  # waits out a 2 s time limit, twice
 @pytest.mark.parametrize(
     "sql",
     ["select lpad('x', 2000000000, 'y')", "select list_sort(range(100000000))"],
@@ -404,6 +407,7 @@ def test_a_single_huge_call_is_stopped_at_the_time_limit(workers, sql):
     assert workers.run("select 1 as een", Limits()).frame["een"][0] == 1
 
 
+@pytest.mark.slow  # a worker asks for 4 GB
 def test_an_allocation_beyond_the_workers_memory_cap_fails_inside_the_worker(workers):
     # A 256 MB-capped result whose first chunk is 4 GB of strings (outside DuckDB's memory
     # accounting): in the app's process this peaked at 4.8 GB; the worker's cap stops it.
@@ -420,6 +424,7 @@ def test_an_allocation_beyond_the_workers_memory_cap_fails_inside_the_worker(wor
     assert workers.run("select 2 as twee", Limits()).frame["twee"][0] == 2
 
 
+@pytest.mark.slow  # parses a 15 000-item IN list, then waits out the limit
 def test_a_limit_that_ends_before_the_query_has_started_still_stops_it(workers):
     # The old watchdog interrupted DuckDB; an interrupt that fired while the check was still
     # parsing (here ~1.4 s for a long IN list) was lost, and the cross join after it then ran
@@ -452,6 +457,7 @@ def _worker_pids() -> set[int]:
     return pids
 
 
+@pytest.mark.slow  # starts its own worker pool and kills a worker, twice
 @pytest.mark.parametrize(
     ("sig", "message"),
     [(signal.SIGKILL, MEMORY_MESSAGE), (signal.SIGSEGV, CRASHED)],
