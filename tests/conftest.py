@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pipelines.load import load
+from pipelines.load import LoadReport, load
 from pipelines.sample import write_sample
 from vthmonitor.settings import Settings
 
@@ -39,23 +40,37 @@ def small_sample(tmp_path_factory) -> Path:
     return out
 
 
+@dataclass(frozen=True)
+class SampleLoad:
+    settings: Settings
+    report: LoadReport
+
+
 @pytest.fixture(scope="session")
-def _small_sample_loaded(tmp_path_factory, small_sample) -> Path:
-    """The small sample loaded once per session (per xdist worker): copy it, never change it."""
-    lake = tmp_path_factory.mktemp("small_sample_lake") / "lake"
-    load(Settings(lake_dir=lake, pseudonym_key_value=TEST_KEY), [small_sample], today=TODAY)
-    return lake
+def small_sample_load(tmp_path_factory, small_sample) -> SampleLoad:
+    """The small sample loaded once per session (per xdist worker), and its report. Read it,
+    never change it: a test that loads into it or writes next to it takes a copy (`sample_lake`,
+    `copy_lake`)."""
+    settings = Settings(
+        lake_dir=tmp_path_factory.mktemp("small_sample_lake") / "lake",
+        pseudonym_key_value=TEST_KEY,
+    )
+    return SampleLoad(settings, load(settings, [small_sample], today=TODAY))
+
+
+def copy_lake(source: Path, target: Path) -> Path:
+    """A lake of its own, as loaded as `source`: a copy costs a fraction of a second, a load of
+    the sample a build of the whole warehouse. A lake holds only relative paths (CURRENT names
+    the warehouse file), so the copy is a lake like any other."""
+    shutil.copytree(source, target)
+    return target
 
 
 @pytest.fixture
-def sample_lake(tmp_path, _small_sample_loaded) -> Path:
-    """A lake of its own with the small sample loaded (`tmp_path / "lake"`), for tests whose
-    subject is what comes after a load: a copy of one session-wide load costs a fraction of a
-    second, a load of its own a build of the whole sample. The lake holds only relative paths
-    (CURRENT names the warehouse file), so the copy is a lake like any other."""
-    lake = tmp_path / "lake"
-    shutil.copytree(_small_sample_loaded, lake)
-    return lake
+def sample_lake(tmp_path, small_sample_load) -> Path:
+    """`tmp_path / "lake"`: a copy of the small sample's load, for tests whose subject is what
+    comes after a load."""
+    return copy_lake(small_sample_load.settings.lake_dir, tmp_path / "lake")
 
 
 @pytest.fixture(scope="session")

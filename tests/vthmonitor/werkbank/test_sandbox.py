@@ -17,8 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.load import load
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import LakePaths, PublishedLake
 from vthmonitor.settings import Settings
 from vthmonitor.werkbank.sandbox import (
@@ -33,16 +32,16 @@ from vthmonitor.werkbank.worker import CRASHED, Workers
 
 
 @pytest.fixture(scope="module")
-def sandbox_settings(tmp_path_factory, small_sample) -> Settings:
+def sandbox_settings(tmp_path_factory, small_sample_load) -> Settings:
     # A small memory limit of its own, so the memory test fails fast; every reader of this lake
-    # in this process uses the same settings (pitfall 6).
-    settings = Settings(
-        lake_dir=tmp_path_factory.mktemp("sandbox") / "lake",
+    # in this process uses the same settings (pitfall 6). The lake: a copy of the session's
+    # load of the small sample.
+    source = small_sample_load.settings.lake_dir
+    return Settings(
+        lake_dir=copy_lake(source, tmp_path_factory.mktemp("sandbox") / "lake"),
         pseudonym_key_value=TEST_KEY,
         reader_memory_limit="256MB",
     )
-    load(settings, [small_sample], today=TODAY)
-    return settings
 
 
 @pytest.fixture(scope="module")
