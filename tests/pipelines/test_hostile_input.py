@@ -126,15 +126,31 @@ def test_the_build_cannot_reach_files_once_raw_is_read(tmp_path, settings, monke
 # --- 4. glob characters in a file name ------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["klachten_[1].csv", "klachten_*.csv", "klachten_?.csv"])
-def test_glob_characters_read_exactly_the_offered_file(tmp_path, settings, name):
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    write(folder, "klachten_1.csv", [KLACHTEN_HEADER, "ANDER;01-02-2024;GM0153;geur"])
-    offered = write(folder, name, [KLACHTEN_HEADER, GOOD])
-    result = run(settings, offered).files[0]
+GLOB_NAMES = {"klachten_[1].csv": "GH1", "klachten_*.csv": "GS1", "klachten_?.csv": "GV1"}
+
+
+def _next_to_a_decoy(key: str):
+    def make(path: Path) -> None:
+        # a file the pattern in the name matches, in the same folder, that is not offered
+        write(path.parent, "klachten_1.csv", [KLACHTEN_HEADER, "ANDER;01-02-2024;GM0153;geur"])
+        write(path.parent, path.name, [KLACHTEN_HEADER, f"{key};01-02-2024;GM0153;geur"])
+
+    return make
+
+
+for _name, _key in GLOB_NAMES.items():
+    SHARED.add(_name, _next_to_a_decoy(_key))
+
+
+@pytest.mark.parametrize("name", list(GLOB_NAMES))
+def test_glob_characters_read_exactly_the_offered_file(shared, name):
+    result = shared.file(name)
     accepted(result, regels=1, geladen=1, quarantaine=0)
-    assert query(settings, "select klacht_id, bestand from staging.klachten") == [("K1", name)]
+    assert query(
+        shared.settings, "select klacht_id, bestand from staging.klachten where bestand = ?", [name]
+    ) == [(GLOB_NAMES[name], name)]
+    decoy = "select count(*) from raw.klachten where klacht_id = 'ANDER'"
+    assert query(shared.settings, decoy) == [(0,)]
 
 
 @pytest.mark.slow  # three builds in two lakes

@@ -196,6 +196,7 @@ def _sql_in_background(lake: str, env: dict) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow  # lets the query run 2 s before the Ctrl-C, in a `vthmonitor sql` process
 def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, sample_lake, project_env):
     lake = str(sample_lake)
     state_file = tmp_path / "lake" / "app" / "werkbank.sqlite3"
