@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.load import load
 from pipelines.sample import write_sample
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY, TODAY, built_once, copy_lake
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import Settings
 
@@ -24,11 +24,16 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 @pytest.fixture(scope="session")
 def dashboard_lake(tmp_path_factory) -> Settings:
-    tmp = tmp_path_factory.mktemp("dashboard")
-    write_sample(tmp / "sample", scale=0.02, seed=3)
-    settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
-    load(settings, [tmp / "sample"], today=TODAY)
-    return settings
+    """The sample at scale 0.02, loaded once per run; this process reads its own copy."""
+
+    def build(folder: Path) -> None:
+        write_sample(folder / "sample", scale=0.02, seed=3)
+        settings = Settings(lake_dir=folder / "lake", pseudonym_key_value=TEST_KEY)
+        load(settings, [folder / "sample"], today=TODAY)
+
+    folder = built_once(tmp_path_factory, "dashboard", build)
+    own = copy_lake(folder / "lake", tmp_path_factory.mktemp("dashboard") / "lake")
+    return Settings(lake_dir=own, pseudonym_key_value=TEST_KEY)
 
 
 @pytest.fixture
