@@ -1,4 +1,4 @@
-# The public interface of the project: `make run`, `make test`, `make bench`.
+# The public interface of the project: `make run`, `make check`, `make test`, `make bench`.
 # Everything a command needs is installed by that command (uv from PyPI, then the locked
 # environment from uv.lock), so both work on a fresh clone with only Python 3.11 present.
 
@@ -9,7 +9,7 @@ SAMPLE := $(LAKE)/sample
 SCALE ?= 1
 SEED ?= 2026
 
-.PHONY: install browser run lake test lint bench clean
+.PHONY: install browser run lake check test lint bench clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -36,6 +36,11 @@ run: lake
 lint: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
+
+# The fast lane (docs/testen.md): lint, then every test not marked slow or browser, on both cores;
+# a file's tests stay in one worker, so its module-scoped loads are built once.
+check: lint
+	$(UV) run pytest -n 2 --dist loadfile -m "not slow and not browser" -q
 
 test: lint browser
 	$(UV) run pytest

@@ -4,6 +4,8 @@ given viewer (demo mode: role and deelnemer are widget values in the session).""
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from pipelines.load import load
 from pipelines.sample import write_sample
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY, TODAY, built_once, copy_lake
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import Settings
 
@@ -22,11 +24,16 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 @pytest.fixture(scope="session")
 def dashboard_lake(tmp_path_factory) -> Settings:
-    tmp = tmp_path_factory.mktemp("dashboard")
-    write_sample(tmp / "sample", scale=0.02, seed=3)
-    settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
-    load(settings, [tmp / "sample"], today=TODAY)
-    return settings
+    """The sample at scale 0.02, loaded once per run; this process reads its own copy."""
+
+    def build(folder: Path) -> None:
+        write_sample(folder / "sample", scale=0.02, seed=3)
+        settings = Settings(lake_dir=folder / "lake", pseudonym_key_value=TEST_KEY)
+        load(settings, [folder / "sample"], today=TODAY)
+
+    folder = built_once(tmp_path_factory, "dashboard", build)
+    own = copy_lake(folder / "lake", tmp_path_factory.mktemp("dashboard") / "lake")
+    return Settings(lake_dir=own, pseudonym_key_value=TEST_KEY)
 
 
 @pytest.fixture
@@ -37,6 +44,19 @@ def lake_env(dashboard_lake, monkeypatch) -> Settings:
     yield dashboard_lake
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture
+def private_lake(lake_env, tmp_path, monkeypatch) -> Settings:
+    """A copy of the dashboard lake for a test that loads into it: the session's lake is shared
+    by every dashboard test (of one xdist worker, in whatever order they run) and stays as
+    built."""
+    copy = replace(lake_env, lake_dir=tmp_path / "lake")
+    shutil.copytree(lake_env.lake_dir, copy.lake_dir)
+    monkeypatch.setenv("VTHMONITOR_LAKE", str(copy.lake_dir))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return copy
 
 
 @pytest.fixture

@@ -124,6 +124,7 @@ def test_change_against_the_previous_period(lake_env, warehouse):
     assert card.delta == f"{teken}{getal(nu - toen)} t.o.v. {vorige}"
 
 
+@pytest.mark.slow  # renders the Deelnemer page five times, for each of three period types
 @pytest.mark.parametrize("periode_type", ["jaar", "kwartaal", "maand"])
 def test_every_period_type_renders(lake_env, periode_type):
     at = open_page("deelnemer", "accounthouder", "GM0164")

@@ -123,6 +123,7 @@ def test_a_failing_query_shows_duckdbs_message_below_the_dutch_one(state_file):
     assert "Melding van DuckDB:" in texts(at)
 
 
+@pytest.mark.slow  # waits out a 1 s time limit in the app
 def test_a_runaway_query_stops_at_the_time_limit_and_the_app_keeps_serving(state_file, monkeypatch):
     monkeypatch.setenv("VTHMONITOR_SQL_TIJDSLIMIET", "1")
     at = run_sql(
@@ -235,7 +236,7 @@ def test_an_example_goes_into_the_editor_and_runs(state_file):
 
 
 def test_saved_query_is_found_again_in_a_new_session_after_a_new_load(
-    state_file, dashboard_lake, tmp_path
+    state_file, private_lake, tmp_path
 ):
     at = open_werkbank("anna")
     at.text_area(key="werkbank_sql").input(JOIN)
@@ -250,7 +251,7 @@ def test_saved_query_is_found_again_in_a_new_session_after_a_new_load(
         "klacht_id;datum_melding;bevoegd_gezag;aard\nKL-NACHT-1;31-01-2026;Hengelo;geur\n",
         encoding="utf-8",
     )
-    assert load(dashboard_lake, [extra]).published
+    assert load(private_lake, [extra]).published
 
     next_day = open_werkbank("anna")
     saved = [e for e in next_day.expander if e.label.startswith("Klachten met inrichting")]
@@ -338,6 +339,7 @@ def test_the_beheerder_sees_the_audit_log_and_the_mt_does_not(state_file):
         werkbank.auditlog(Viewer(role="mt"))
 
 
+@pytest.mark.slow  # writes 45 refused 5 MB queries to the audit log
 def test_the_audit_log_view_stays_bounded_and_shows_unfinished_runs(state_file):
     # 45 refused 5 MB queries made the beheerder's table fail (review item 8); and a run whose
     # process was killed stays 'bezig'.

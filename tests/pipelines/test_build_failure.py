@@ -61,6 +61,7 @@ def poisoned_load(settings, tmp_path) -> str:
     return load_id
 
 
+@pytest.mark.slow  # four builds, one in a `vthmonitor rebuild` process
 def test_a_load_whose_build_fails_is_excluded_and_the_lake_goes_on(tmp_path, settings):
     run(
         settings,
@@ -113,6 +114,7 @@ def test_a_load_whose_build_fails_is_excluded_and_the_lake_goes_on(tmp_path, set
     ]
 
 
+@pytest.mark.slow  # three builds, one in a `vthmonitor rebuild` process
 def test_a_failure_that_is_not_the_data_excludes_nothing(tmp_path, settings):
     run(
         settings,
@@ -210,6 +212,7 @@ def test_an_unexpected_error_reaches_the_user_as_dutch_not_a_traceback(tmp_path)
     assert "Er is niets half gepubliceerd" in cli.stderr
 
 
+@pytest.mark.slow  # two `vthmonitor load` processes
 def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_path, settings):
     """A real write failure: the load runs with a file-size limit (RLIMIT_FSIZE) that the new
     warehouse file exceeds, as on a full disk."""
@@ -239,6 +242,7 @@ def test_a_full_disk_during_the_build_is_said_in_dutch_and_excludes_nothing(tmp_
     assert query(settings, "select klacht_id from staging.klachten") == [("K1",)]
 
 
+@pytest.mark.slow  # three builds, one of 3 000 rows under a 10 MB limit
 def test_running_out_of_memory_excludes_nothing(tmp_path, settings):
     """A build that needs more memory than VTHMONITOR_MEMORY_LIMIT allows says so; the new load
     is not blamed (a lake that outgrew the limit needs a higher limit), and a later load with

@@ -21,6 +21,7 @@ def cli(settings, *args: str) -> subprocess.CompletedProcess:
     return vthmonitor(*args, lake=settings.lake_dir)
 
 
+@pytest.mark.slow  # five builds, two in `vthmonitor` processes
 def test_an_erased_complaint_leaves_raw_warehouse_and_landing_and_stays_out(tmp_path, settings):
     first = write(
         tmp_path,

@@ -18,6 +18,7 @@ from pipelines.load import GELADEN, GEWEIGERD, load
 from pipelines.mapping import ExportMapping
 from pipelines.parse import FIELD_CONTROL, FIELD_TOO_LONG, normalise_name, shown_value
 from tests.pipelines import xlsx_parts
+from tests.pipelines.shared_load import SharedLoad
 from tests.pipelines.test_bad_input import (
     KLACHTEN_HEADER,
     TODAY,
@@ -34,6 +35,11 @@ from vthmonitor.settings import SettingsError
 
 GOOD = "K1;01-02-2024;GM0153;geur"
 
+# Most tests below offer one file and look only at what became of it: they share one load
+# (tests/pipelines/shared_load.py), each under its own file name and keys.
+SHARED = SharedLoad(TODAY)
+shared = SHARED.fixture()
+
 
 def landing_files(settings) -> list[Path]:
     return sorted(p for p in LakePaths(settings.lake_dir).landing.rglob("*") if p.is_file())
@@ -42,16 +48,26 @@ def landing_files(settings) -> list[Path]:
 # --- 1. names from an export never become SQL -------------------------------------------------
 
 
-def test_a_column_name_with_sql_in_it_runs_nothing(tmp_path, settings):
-    marker = tmp_path / "pwned.csv"
+def _sql_in_header(path: Path) -> None:
+    marker = path.parent / "pwned.csv"
     evil = f"x\" varchar; copy (select 42) to '{marker}'; --"
     quoted = '"' + evil.replace('"', '""') + '"'  # a CSV header cell may hold ; and "
-    path = write(tmp_path, "klachten_2024.csv", [f"{KLACHTEN_HEADER};{quoted}", f"{GOOD};1"])
-    result = run(settings, path).files[0]
+    path.write_text(f"{KLACHTEN_HEADER};{quoted}\nKS1;01-02-2024;GM0153;geur;1\n")
+
+
+SQL_IN_HEADER = SHARED.add("klachten_sql.csv", _sql_in_header)
+
+
+def test_a_column_name_with_sql_in_it_runs_nothing(shared):
+    marker = shared.folder / "pwned.csv"
+    evil = f"x\" varchar; copy (select 42) to '{marker}'; --"
+    result = shared.file(SQL_IN_HEADER)
     accepted(result, regels=1, geladen=1, quarantaine=0)
     assert result.niet_overgenomen == [normalise_name(evil)]
     assert not marker.exists()
-    assert query(settings, "select klacht_id from staging.klachten") == [("K1",)]
+    assert query(
+        shared.settings, "select klacht_id from staging.klachten where bestand = ?", [SQL_IN_HEADER]
+    ) == [("KS1",)]
 
 
 def test_an_admitted_column_name_must_be_safe(tmp_path):
@@ -110,17 +126,34 @@ def test_the_build_cannot_reach_files_once_raw_is_read(tmp_path, settings, monke
 # --- 4. glob characters in a file name ------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["klachten_[1].csv", "klachten_*.csv", "klachten_?.csv"])
-def test_glob_characters_read_exactly_the_offered_file(tmp_path, settings, name):
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    write(folder, "klachten_1.csv", [KLACHTEN_HEADER, "ANDER;01-02-2024;GM0153;geur"])
-    offered = write(folder, name, [KLACHTEN_HEADER, GOOD])
-    result = run(settings, offered).files[0]
+GLOB_NAMES = {"klachten_[1].csv": "GH1", "klachten_*.csv": "GS1", "klachten_?.csv": "GV1"}
+
+
+def _next_to_a_decoy(key: str):
+    def make(path: Path) -> None:
+        # a file the pattern in the name matches, in the same folder, that is not offered
+        write(path.parent, "klachten_1.csv", [KLACHTEN_HEADER, "ANDER;01-02-2024;GM0153;geur"])
+        write(path.parent, path.name, [KLACHTEN_HEADER, f"{key};01-02-2024;GM0153;geur"])
+
+    return make
+
+
+for _name, _key in GLOB_NAMES.items():
+    SHARED.add(_name, _next_to_a_decoy(_key))
+
+
+@pytest.mark.parametrize("name", list(GLOB_NAMES))
+def test_glob_characters_read_exactly_the_offered_file(shared, name):
+    result = shared.file(name)
     accepted(result, regels=1, geladen=1, quarantaine=0)
-    assert query(settings, "select klacht_id, bestand from staging.klachten") == [("K1", name)]
+    assert query(
+        shared.settings, "select klacht_id, bestand from staging.klachten where bestand = ?", [name]
+    ) == [(GLOB_NAMES[name], name)]
+    decoy = "select count(*) from raw.klachten where klacht_id = 'ANDER'"
+    assert query(shared.settings, decoy) == [(0,)]
 
 
+@pytest.mark.slow  # three builds in two lakes
 def test_a_lake_folder_with_glob_characters_builds_from_its_own_files(tmp_path):
     from vthmonitor.settings import Settings
 
@@ -215,18 +248,23 @@ def test_shown_value_shows_only_what_has_the_columns_shape(value, kind, allowed,
     assert shown_value(expected, kind, allowed) == expected  # applying it twice changes nothing
 
 
-def test_quarantine_does_not_show_free_text_typed_in_a_number_column(tmp_path, settings):
-    path = write(
-        tmp_path,
-        "uren_2024.csv",
-        [
-            UREN_HEADER,
-            "U1;M1;01-02-2024;GM0153;Controle;basistaak;ziek, belde met Jan de Vries;Ja",
-            "U2;M1;01-02-2024;GM0153;Controle;basistaak;acht;Ja",
-        ],
-    )
-    accepted(run(settings, path).files[0], regels=2, geladen=0, quarantaine=2)
-    assert query(settings, "select regel, waarde from meta.quarantaine order by regel") == [
+FREE_TEXT = SHARED.add(
+    "uren_vrije_tekst.csv",
+    [
+        UREN_HEADER,
+        "U1;M1;01-02-2024;GM0153;Controle;basistaak;ziek, belde met Jan de Vries;Ja",
+        "U2;M1;01-02-2024;GM0153;Controle;basistaak;acht;Ja",
+    ],
+)
+
+
+def test_quarantine_does_not_show_free_text_typed_in_a_number_column(shared):
+    accepted(shared.file(FREE_TEXT), regels=2, geladen=0, quarantaine=2)
+    assert query(
+        shared.settings,
+        "select regel, waarde from meta.quarantaine where bestand = ? order by regel",
+        [FREE_TEXT],
+    ) == [
         (2, "(niet getoond: 28 tekens, mogelijk persoonsgegevens; zie het bestand)"),
         (3, "(niet getoond: 4 tekens, mogelijk persoonsgegevens; zie het bestand)"),
     ]
@@ -235,95 +273,104 @@ def test_quarantine_does_not_show_free_text_typed_in_a_number_column(tmp_path, s
 # --- 7. numbers that pass the format check but do not convert -------------------------------
 
 
-@pytest.mark.parametrize(
-    ("aantal", "reason"),
-    [
-        ("１２", "geen geheel getal"),  # full-width digits
-        ("١٢", "geen geheel getal"),  # Arabic-Indic digits
-        ("99999999999999999999", "het getal is te groot (hooguit 18 cijfers)"),
-    ],
-    ids=["full_width", "arabic_indic", "beyond_64_bits"],
-)
-def test_an_integer_that_does_not_convert_is_quarantined_not_null(
-    tmp_path, settings, aantal, reason
-):
-    header = (
-        "controle_id;inrichting_id;bevoegd_gezag;datum_controle;soort;aantal_overtredingen;"
-        "lhso_gevolgen;lhso_gedrag"
-    )
-    path = write(
-        tmp_path,
-        "controles_2024.csv",
+NOT_CONVERTING = {
+    "full_width": ("１２", "geen geheel getal"),  # full-width digits
+    "arabic_indic": ("١٢", "geen geheel getal"),  # Arabic-Indic digits
+    "beyond_64_bits": ("99999999999999999999", "het getal is te groot (hooguit 18 cijfers)"),
+}
+for _case, (_aantal, _reason) in NOT_CONVERTING.items():
+    SHARED.add(
+        f"controles_{_case}.csv",
         [
-            header,
-            "C1;I1;GM0153;01-02-2024;periodiek;0;;",
-            f"C2;I1;GM0153;01-02-2024;periodiek;{aantal};;",
+            "controle_id;inrichting_id;bevoegd_gezag;datum_controle;soort;aantal_overtredingen;"
+            "lhso_gevolgen;lhso_gedrag",
+            f"{_case}-C1;I1;GM0153;01-02-2024;periodiek;0;;",
+            f"{_case}-C2;I1;GM0153;01-02-2024;periodiek;{_aantal};;",
         ],
     )
-    result = run(settings, path).files[0]
+
+
+@pytest.mark.parametrize("case", NOT_CONVERTING)
+def test_an_integer_that_does_not_convert_is_quarantined_not_null(shared, case):
+    name, (_aantal, reason) = f"controles_{case}.csv", NOT_CONVERTING[case]
+    result = shared.file(name)
     accepted(result, regels=2, geladen=1, quarantaine=1)
-    assert quarantine(settings, "controles_2024.csv") == [(3, "aantal_overtredingen", reason)]
+    assert quarantine(shared.settings, name) == [(3, "aantal_overtredingen", reason)]
     assert query(
-        settings, "select count(*) from staging.controles where aantal_overtredingen is null"
+        shared.settings,
+        "select count(*) from staging.controles where bestand = ? and aantal_overtredingen is null",
+        [name],
     ) == [(0,)]
 
 
-@pytest.mark.parametrize("uren", ["٨", "８"])
-def test_a_decimal_in_other_digits_is_quarantined(tmp_path, settings, uren):
-    path = write(
-        tmp_path,
-        "uren_2024.csv",
-        [UREN_HEADER, f"U1;M1;01-02-2024;GM0153;Controle;basistaak;{uren};Ja"],
-    )
-    accepted(run(settings, path).files[0], regels=1, geladen=0, quarantaine=1)
-    assert quarantine(settings, "uren_2024.csv") == [
+OTHER_DIGITS = {"٨": "uren_arabisch.csv", "８": "uren_breed.csv"}
+for _uren, _name in OTHER_DIGITS.items():
+    SHARED.add(_name, [UREN_HEADER, f"U1;M1;01-02-2024;GM0153;Controle;basistaak;{_uren};Ja"])
+
+
+@pytest.mark.parametrize("uren", OTHER_DIGITS)
+def test_a_decimal_in_other_digits_is_quarantined(shared, uren):
+    name = OTHER_DIGITS[uren]
+    accepted(shared.file(name), regels=1, geladen=0, quarantaine=1)
+    assert quarantine(shared.settings, name) == [
         (2, "uren", "geen getal (verwacht bijvoorbeeld 1.234,5 met een komma als decimaalteken)")
     ]
 
 
-def test_an_infinite_excel_amount_is_quarantined(tmp_path, settings):
-    path = tmp_path / "begroting_2025.xlsx"
+def _infinite_amounts(path: Path) -> None:
     with xlsxwriter.Workbook(path) as book:
         sheet = book.add_worksheet()
         sheet.write_row(0, 0, ["jaar", "maand", "deelnemer", "taakpakket", "post", "bedrag"])
         sheet.write_row(1, 0, [2025, 1, "GM0153", "basistaken", "bijdrage", 1000.0])
         sheet.write_row(2, 0, [2025, 1, "GM0153", "plustaken", "bijdrage", "1e400"])
         sheet.write_row(3, 0, [2025, 1, "GM0153", "facultatief", "bijdrage", "1" * 400])
-    result = run(settings, path).files[0]
+
+
+INFINITE = SHARED.add("begroting_2025.xlsx", _infinite_amounts)
+
+
+def test_an_infinite_excel_amount_is_quarantined(shared):
+    result = shared.file(INFINITE)
     accepted(result, regels=3, geladen=1, quarantaine=2)
-    assert [r[1:] for r in quarantine(settings, "begroting_2025.xlsx")] == [
+    assert [r[1:] for r in quarantine(shared.settings, INFINITE)] == [
         ("bedrag", "het getal is te groot om te verwerken"),
         ("bedrag", "het getal is te groot om te verwerken"),
     ]
-    assert query(settings, "select bedrag from staging.begroting") == [(1000.0,)]
+    assert query(
+        shared.settings, "select bedrag from staging.begroting where bestand = ?", [INFINITE]
+    ) == [(1000.0,)]
 
 
 # --- 13. mixed encodings ----------------------------------------------------------------------
 
 
-def test_windows_1252_with_utf8_rows_is_refused_with_the_line(tmp_path, settings):
-    path = tmp_path / "inrichtingen_2024.csv"
-    path.write_bytes(
-        b"inrichting_id;naam;bevoegd_gezag\r\n"
-        + "I1;Caf\u00e9 Centraal;GM0153\r\n".encode("cp1252")
-        + "I2;Caf\u00e9 De Hoek;GM0153\r\n".encode("utf-8")
-    )
-    result = run(settings, path).files[0]
+MIXED = SHARED.add(
+    "inrichtingen_gemengd.csv",
+    b"inrichting_id;naam;bevoegd_gezag\r\n"
+    + "I1;Caf\u00e9 Centraal;GM0153\r\n".encode("cp1252")
+    + "I2;Caf\u00e9 De Hoek;GM0153\r\n".encode("utf-8"),
+)
+
+
+def test_windows_1252_with_utf8_rows_is_refused_with_the_line(shared):
+    result = shared.file(MIXED)
     assert result.status == GEWEIGERD
     assert result.melding.startswith("gemengde tekencodering: regel 3 bevat tekst in UTF-8")
     assert "'é'" in result.melding and "'Ã©'" in result.melding
     assert "CSV UTF-8" in result.melding
 
 
-def test_real_windows_1252_text_is_not_taken_for_mixed(tmp_path, settings):
-    path = tmp_path / "inrichtingen_2024.csv"
-    path.write_bytes(
-        "inrichting_id;naam;plaats;bevoegd_gezag\r\n"
-        "I1;Café ‘t Hoekje – € 12,50;Enschede;GM0153\r\n"
-        "I2;Coöperatie “De Eendracht”;Hengelo;GM0164\r\n"
-        "I3;Bäckerei Müller ß;Oldenzaal;Oldenzaal\r\n".encode("cp1252")
-    )
-    result = run(settings, path).files[0]
+REAL_CP1252 = SHARED.add(
+    "inrichtingen_2024.csv",
+    "inrichting_id;naam;plaats;bevoegd_gezag\r\n"
+    "I1;Café ‘t Hoekje – € 12,50;Enschede;GM0153\r\n"
+    "I2;Coöperatie “De Eendracht”;Hengelo;GM0164\r\n"
+    "I3;Bäckerei Müller ß;Oldenzaal;Oldenzaal\r\n".encode("cp1252"),
+)
+
+
+def test_real_windows_1252_text_is_not_taken_for_mixed(shared):
+    result = shared.file(REAL_CP1252)
     accepted(result, regels=3, geladen=3, quarantaine=0)
     assert result.codering == "cp1252"
 
@@ -331,41 +378,61 @@ def test_real_windows_1252_text_is_not_taken_for_mixed(tmp_path, settings):
 # --- 16. long fields and control characters say what really happened ------------------------
 
 
-@pytest.mark.parametrize("reader", ["fast", "exact"])
-def test_a_two_megabyte_field_is_reported_as_too_long(tmp_path, settings, reader):
+def _two_megabytes(reader: str) -> list[str]:
     lines = [
         f"{KLACHTEN_HEADER};inrichting_id",
-        GOOD + ";I1",
-        "K2;01-02-2024;GM0153;geur;" + "I" * 2_000_000,
+        f"{reader}-K1;01-02-2024;GM0153;geur;I1",
+        f"{reader}-K2;01-02-2024;GM0153;geur;" + "I" * 2_000_000,
     ]
     if reader == "exact":
-        lines.append("K3;01-02")  # a broken line sends the file to Python's reader
-    path = write(tmp_path, "klachten_2024.csv", lines)
-    result = run(settings, path).files[0]
+        lines.append(f"{reader}-K3;01-02")  # a broken line sends the file to Python's reader
+    return lines
+
+
+for _reader in ("fast", "exact"):
+    SHARED.add(f"klachten_lang_{_reader}.csv", _two_megabytes(_reader))
+
+
+@pytest.mark.parametrize("reader", ["fast", "exact"])
+def test_a_two_megabyte_field_is_reported_as_too_long(shared, reader):
+    name, lines = f"klachten_lang_{reader}.csv", _two_megabytes(reader)
+    result = shared.file(name)
     accepted(result, regels=len(lines) - 1, geladen=1, quarantaine=len(lines) - 2)
-    rows = quarantine(settings, "klachten_2024.csv")
+    rows = quarantine(shared.settings, name)
     assert rows[0] == (3, "inrichting_id", FIELD_TOO_LONG)
-    assert query(settings, "select length(waarde) < 100 from meta.quarantaine where regel = 3") == [
-        (True,)
-    ]
+    assert query(
+        shared.settings,
+        "select length(waarde) < 100 from meta.quarantaine where bestand = ? and regel = 3",
+        [name],
+    ) == [(True,)]
 
 
-@pytest.mark.parametrize("offset", [100, 20_000], ids=["in_first_8_kb", "after_8_kb"])
-def test_a_nul_byte_quarantines_its_row_wherever_it_is(tmp_path, settings, offset):
-    filler = [f"F{i};01-02-2024;GM0153;geur" for i in range(offset // 25)]
-    lines = [KLACHTEN_HEADER, *filler, "K\x002;01-02-2024;GM0153;geur", GOOD]
-    path = write(tmp_path, "klachten_2024.csv", lines)
-    result = run(settings, path).files[0]
+def _nul_byte(case: str, offset: int) -> list[str]:
+    filler = [f"{case[0]}F{i};01-02-2024;GM0153;geur" for i in range(offset // 25)]
+    return [KLACHTEN_HEADER, *filler, f"{case[0]}K\x002;01-02-2024;GM0153;geur", f"{case[0]}{GOOD}"]
+
+
+NUL_OFFSETS = {"in_first_8_kb": 100, "after_8_kb": 20_000}
+for _case, _offset in NUL_OFFSETS.items():
+    SHARED.add(f"klachten_nul_{_case}.csv", _nul_byte(_case, _offset))
+
+
+@pytest.mark.parametrize("case", NUL_OFFSETS)
+def test_a_nul_byte_quarantines_its_row_wherever_it_is(shared, case):
+    name, lines = f"klachten_nul_{case}.csv", _nul_byte(case, NUL_OFFSETS[case])
+    result = shared.file(name)
     accepted(result, regels=len(lines) - 1, geladen=len(lines) - 2, quarantaine=1)
-    assert quarantine(settings, "klachten_2024.csv") == [
-        (len(filler) + 2, "klacht_id", FIELD_CONTROL)
-    ]
+    assert quarantine(shared.settings, name) == [(len(lines) - 1, "klacht_id", FIELD_CONTROL)]
 
 
-def test_a_file_full_of_control_bytes_is_still_refused_as_binary(tmp_path, settings):
-    path = tmp_path / "klachten_2024.csv"
-    path.write_bytes(KLACHTEN_HEADER.encode() + b"\n" + b"K\x00\x01\x02;\x00\x00" * 50)
-    result = run(settings, path).files[0]
+CONTROL_BYTES = SHARED.add(
+    "klachten_stuurtekens.csv",
+    KLACHTEN_HEADER.encode() + b"\n" + b"K\x00\x01\x02;\x00\x00" * 50,
+)
+
+
+def test_a_file_full_of_control_bytes_is_still_refused_as_binary(shared):
+    result = shared.file(CONTROL_BYTES)
     assert result.status == GEWEIGERD
     assert "binaire gegevens" in result.melding
 
@@ -407,6 +474,7 @@ def _bomb(path: Path, unpacked: int) -> None:
     tmp.unlink()
 
 
+@pytest.mark.slow  # writes and inspects a 300 MB zip bomb
 def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused(tmp_path, settings):
     path = tmp_path / "opleidingen_2024.xlsx"
     _bomb(path, 300 << 20)
@@ -502,10 +570,14 @@ def test_a_merged_header_cell_is_refused_and_empty_unnamed_columns_are_ignored(t
     accepted(run(settings, trailing).files[0], regels=1, geladen=1, quarantaine=0)
 
 
-def test_utf8_bom_file_is_still_fine(tmp_path, settings):
-    path = tmp_path / "klachten_2024.csv"
-    path.write_bytes(codecs.BOM_UTF8 + f"{KLACHTEN_HEADER}\n{GOOD}\n".encode())
-    accepted(run(settings, path).files[0], regels=1, geladen=1, quarantaine=0)
+BOM = SHARED.add(
+    "klachten_bom.csv",
+    codecs.BOM_UTF8 + f"{KLACHTEN_HEADER}\nKB1;01-02-2024;GM0153;geur\n".encode(),
+)
+
+
+def test_utf8_bom_file_is_still_fine(shared):
+    accepted(shared.file(BOM), regels=1, geladen=1, quarantaine=0)
 
 
 # --- review of the first fix: xlsx tricks that got past a regular expression ---------------
@@ -514,78 +586,117 @@ FORMATIE = ["jaar", "team", "functie", "formatie_fte"]
 FORMATIE_ROW = ["2024", "Team A", "Toezichthouder", "1,0"]
 
 
-@pytest.mark.parametrize(
-    "far",
-    [
-        "<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>",
-        f'<row r="1048576"><x-1:c xmlns:x-1="{xlsx_parts.MAIN}" r="XFD1048576" '
-        't="inlineStr"><x-1:is><x-1:t>x</x-1:t></x-1:is></x-1:c></row>',
-        '<row r="1048576">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 600 + "</row>",
-    ],
-    ids=["single_quotes", "other_prefix", "cells_without_reference"],
-)
-def test_a_far_away_cell_is_refused_however_it_is_written(tmp_path, settings, far):
-    path = tmp_path / "formatie_2024.xlsx"
-    sheet = xlsx_parts.cells([(1, FORMATIE), (2, FORMATIE_ROW)], extra=far)
-    xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
-    result = run(settings, path).files[0]
+FAR_AWAY = {
+    "single_quotes": "<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>",
+    "other_prefix": f'<row r="1048576"><x-1:c xmlns:x-1="{xlsx_parts.MAIN}" r="XFD1048576" '
+    't="inlineStr"><x-1:is><x-1:t>x</x-1:t></x-1:is></x-1:c></row>',
+    "cells_without_reference": '<row r="1048576">'
+    + '<c t="inlineStr"><is><t>x</t></is></c>' * 600
+    + "</row>",
+}
+
+
+def _far_away(far: str):
+    def make(path: Path) -> None:
+        sheet = xlsx_parts.cells([(1, FORMATIE), (2, FORMATIE_ROW)], extra=far)
+        xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
+
+    return make
+
+
+for _case, _far in FAR_AWAY.items():
+    SHARED.add(f"formatie_ver_{_case}.xlsx", _far_away(_far))
+
+
+@pytest.mark.parametrize("case", FAR_AWAY)
+def test_a_far_away_cell_is_refused_however_it_is_written(shared, case):
+    result = shared.file(f"formatie_ver_{case}.xlsx")
     assert result.status == GEWEIGERD
     assert result.melding.startswith(("het blad gebruikt meer dan 500", "het blad beslaat"))
-    assert list(LakePaths(settings.lake_dir).tmp.iterdir()) == []
+    assert list(LakePaths(shared.settings.lake_dir).tmp.iterdir()) == []
+
+
+def _lying(declared: str):
+    def make(path: Path) -> None:
+        rows = [(1, FORMATIE), *((i, FORMATIE_ROW) for i in range(2, 200))]
+        sheet = xlsx_parts.cells(rows)
+        xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
+        size = len(sheet) // 2 if declared == "head" else 100
+        xlsx_parts.lie_about_size(path, "xl/worksheets/sheet1.xml", size)
+
+    return make
+
+
+for _declared in ("head", "tiny"):
+    SHARED.add(f"formatie_grootte_{_declared}.xlsx", _lying(_declared))
 
 
 @pytest.mark.parametrize("declared", ["head", "tiny"])
-def test_a_part_that_lies_about_its_size_is_refused(tmp_path, settings, declared):
+def test_a_part_that_lies_about_its_size_is_refused(shared, declared):
     """Python's zipfile stops at the stated size (and the CRC of that prefix matches); a
     spreadsheet reader inflates everything: what it would read is what is checked."""
-    path = tmp_path / "formatie_2024.xlsx"
-    rows = [(1, FORMATIE), *((i, FORMATIE_ROW) for i in range(2, 200))]
-    sheet = xlsx_parts.cells(rows)
-    xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
-    size = len(sheet) // 2 if declared == "head" else 100
-    xlsx_parts.lie_about_size(path, "xl/worksheets/sheet1.xml", size)
-    result = run(settings, path).files[0]
+    result = shared.file(f"formatie_grootte_{declared}.xlsx")
     assert result.status == GEWEIGERD
     assert result.melding.startswith("het Excel-bestand is beschadigd of bewerkt")
 
 
-def test_a_hidden_sheet_with_the_visible_sheets_name_is_refused(tmp_path, settings):
-    path = tmp_path / "formatie_2024.xlsx"
+def _same_names(path: Path) -> None:
     secret = xlsx_parts.cells([(1, FORMATIE), (2, ["2024", "GEHEIM", "x", "1"])])
     shown = xlsx_parts.cells([(1, FORMATIE), (2, FORMATIE_ROW)])
     xlsx_parts.workbook(path, [("formatie", "hidden", secret), ("Formatie", "visible", shown)])
-    result = run(settings, path).files[0]
+
+
+SAME_NAMES = SHARED.add("formatie_verborgen.xlsx", _same_names)
+
+
+def test_a_hidden_sheet_with_the_visible_sheets_name_is_refused(shared):
+    result = shared.file(SAME_NAMES)
     assert result.status == GEWEIGERD
     assert "twee bladen met dezelfde naam" in result.melding
 
 
-def test_strict_open_xml_gets_its_own_message(tmp_path, settings):
-    path = tmp_path / "formatie_2024.xlsx"
+def _strict(path: Path) -> None:
     sheet = xlsx_parts.cells([(1, FORMATIE), (2, FORMATIE_ROW)])
     strict = "http://purl.oclc.org/ooxml/spreadsheetml/main"
     xlsx_parts.workbook(path, [("formatie", "visible", sheet)], main_ns=strict)
-    result = run(settings, path).files[0]
+
+
+STRICT = SHARED.add("formatie_strict.xlsx", _strict)
+
+
+def test_strict_open_xml_gets_its_own_message(shared):
+    result = shared.file(STRICT)
     assert result.status == GEWEIGERD
     assert "Strict Open XML" in result.melding
 
 
-def test_a_duplicated_excel_header_is_refused_as_in_csv(tmp_path, settings):
-    path = tmp_path / "formatie_2024.xlsx"
+def _duplicated_header(path: Path) -> None:
     sheet = xlsx_parts.cells([(1, [*FORMATIE, "team"]), (2, [*FORMATIE_ROW, "Team B"])])
     xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
-    result = run(settings, path).files[0]
+
+
+DUPLICATED_HEADER = SHARED.add("formatie_dubbel.xlsx", _duplicated_header)
+
+
+def test_a_duplicated_excel_header_is_refused_as_in_csv(shared):
+    result = shared.file(DUPLICATED_HEADER)
     assert result.status == GEWEIGERD
     assert "de kolom 'team' komt twee keer voor in de kopregel (kolom 2 en 5)" in result.melding
 
 
-def test_a_table_lower_in_the_sheet_keeps_the_sheets_row_numbers(tmp_path, settings):
-    path = tmp_path / "formatie_2024.xlsx"
+def _lower_table(path: Path) -> None:
     sheet = xlsx_parts.cells(
         [(3, FORMATIE), (4, FORMATIE_ROW), (5, ["2024", "Team B", "Jurist", "veel"])]
     )
     xlsx_parts.workbook(path, [("formatie", "visible", sheet)])
-    accepted(run(settings, path).files[0], regels=2, geladen=1, quarantaine=1)
-    assert [r[:2] for r in quarantine(settings, "formatie_2024.xlsx")] == [(5, "formatie_fte")]
+
+
+LOWER_TABLE = SHARED.add("formatie_lager.xlsx", _lower_table)
+
+
+def test_a_table_lower_in_the_sheet_keeps_the_sheets_row_numbers(shared):
+    accepted(shared.file(LOWER_TABLE), regels=2, geladen=1, quarantaine=1)
+    assert [r[:2] for r in quarantine(shared.settings, LOWER_TABLE)] == [(5, "formatie_fte")]
 
 
 # --- review of the first fix: fields in columns that are never stored ----------------------
@@ -593,25 +704,33 @@ def test_a_table_lower_in_the_sheet_keeps_the_sheets_row_numbers(tmp_path, setti
 KLACHT_MET_TEKST = f"{KLACHTEN_HEADER};omschrijving;wijk"
 
 
-@pytest.mark.parametrize(
-    ("row", "reason"),
-    [
-        ("K2;01-02-2024;GM0153;geur;stank\x00;Noord", FIELD_CONTROL),
-        ("K2;01-02-2024;GM0153;geur;stank;No\x00ord", FIELD_CONTROL),
-        ("K2;01-02-2024;GM0153;geur;" + "s" * 2_200_000 + ";Noord", FIELD_TOO_LONG),
-        ("K2;01-02-2024;GM0153;geur;stank;" + "w" * 40_000, FIELD_TOO_LONG),
-    ],
-    ids=["nul_in_dropped", "nul_in_ignored", "long_dropped", "long_ignored"],
-)
-def test_fields_of_columns_never_stored_are_checked_too(tmp_path, settings, row, reason):
-    path = write(tmp_path, "klachten_2024.csv", [KLACHT_MET_TEKST, f"{GOOD};stank;Zuid", row])
-    result = run(settings, path).files[0]
+NEVER_STORED = {
+    "nul_in_dropped": (";geur;stank\x00;Noord", FIELD_CONTROL),
+    "nul_in_ignored": (";geur;stank;No\x00ord", FIELD_CONTROL),
+    "long_dropped": (";geur;" + "s" * 2_200_000 + ";Noord", FIELD_TOO_LONG),
+    "long_ignored": (";geur;stank;" + "w" * 40_000, FIELD_TOO_LONG),
+}
+for _case, (_rest, _reason) in NEVER_STORED.items():
+    SHARED.add(
+        f"klachten_niet_bewaard_{_case}.csv",
+        [
+            KLACHT_MET_TEKST,
+            f"{_case}-K1;01-02-2024;GM0153;geur;stank;Zuid",
+            f"{_case}-K2;01-02-2024;GM0153{_rest}",
+        ],
+    )
+
+
+@pytest.mark.parametrize("case", NEVER_STORED)
+def test_fields_of_columns_never_stored_are_checked_too(shared, case):
+    name, (_rest, reason) = f"klachten_niet_bewaard_{case}.csv", NEVER_STORED[case]
+    result = shared.file(name)
     accepted(result, regels=2, geladen=1, quarantaine=1)
-    ((regel, _, why),) = quarantine(settings, "klachten_2024.csv")
+    ((regel, _, why),) = quarantine(shared.settings, name)
     assert (regel, why) == (3, reason)
-    assert query(settings, "select waarde from meta.quarantaine") == [
-        ("(persoonsgegeven, niet getoond)",)
-    ]
+    assert query(
+        shared.settings, "select waarde from meta.quarantaine where bestand = ?", [name]
+    ) == [("(persoonsgegeven, niet getoond)",)]
 
 
 def test_an_unclosed_quote_that_swallows_rows_is_reported(tmp_path, settings):
@@ -637,21 +756,33 @@ def test_an_unclosed_quote_that_swallows_rows_is_reported(tmp_path, settings):
     assert query(settings, "select klacht_id from staging.klachten") == [("K104",)]
 
 
-@pytest.mark.parametrize("char", ["\u200b", "\u0085", "\u202e", "\ufeff", "\u2028"])
-def test_invisible_characters_quarantine_their_row(tmp_path, settings, char):
-    path = write(
-        tmp_path, "klachten_2024.csv", [KLACHTEN_HEADER, GOOD, f"K1{char};02-02-2024;GM0153;geur"]
+INVISIBLE = {"\u200b": "zwsp", "\u0085": "nel", "\u202e": "rlo", "\ufeff": "bom", "\u2028": "ls"}
+for _char, _case in INVISIBLE.items():
+    SHARED.add(
+        f"klachten_onzichtbaar_{_case}.csv",
+        [
+            KLACHTEN_HEADER,
+            f"{_case}-K1;01-02-2024;GM0153;geur",
+            f"{_case}-K1{_char};02-02-2024;GM0153;geur",
+        ],
     )
-    accepted(run(settings, path).files[0], regels=2, geladen=1, quarantaine=1)
-    assert quarantine(settings, "klachten_2024.csv") == [(3, "klacht_id", FIELD_CONTROL)]
 
 
-def test_lone_carriage_returns_are_refused(tmp_path, settings):
-    path = tmp_path / "klachten_2024.csv"
-    path.write_bytes(
-        f"{KLACHTEN_HEADER}\r\nK1;01-02-2024;GM0153;geur\rK2;01-02-2024;GM0153;geur\r\n".encode()
-    )
-    result = run(settings, path).files[0]
+@pytest.mark.parametrize("char", list(INVISIBLE))
+def test_invisible_characters_quarantine_their_row(shared, char):
+    name = f"klachten_onzichtbaar_{INVISIBLE[char]}.csv"
+    accepted(shared.file(name), regels=2, geladen=1, quarantaine=1)
+    assert quarantine(shared.settings, name) == [(3, "klacht_id", FIELD_CONTROL)]
+
+
+LONE_CR = SHARED.add(
+    "klachten_cr.csv",
+    f"{KLACHTEN_HEADER}\r\nK1;01-02-2024;GM0153;geur\rK2;01-02-2024;GM0153;geur\r\n".encode(),
+)
+
+
+def test_lone_carriage_returns_are_refused(shared):
+    result = shared.file(LONE_CR)
     assert result.status == GEWEIGERD
     assert result.melding.startswith("sommige regels eindigen alleen op CR")
 
@@ -680,15 +811,19 @@ def test_mixed_encoding_beyond_dutch_letters_and_the_line_of_each(tmp_path, sett
     assert "maar regel 402 niet" in result.melding
 
 
-def test_a_date_after_2100_is_impossible(tmp_path, settings):
-    header = "peildatum;medewerker_id;functie;team;fte;dienstverband"
-    path = write(
-        tmp_path,
-        "medewerkers_2024.csv",
-        [header, "31-12-2024;M1;jurist;J;1,0;vast", "31-12-9999;M2;jurist;J;1,0;vast"],
-    )
-    accepted(run(settings, path).files[0], regels=2, geladen=1, quarantaine=1)
-    assert quarantine(settings, "medewerkers_2024.csv") == [
+AFTER_2100 = SHARED.add(
+    "medewerkers_2024.csv",
+    [
+        "peildatum;medewerker_id;functie;team;fte;dienstverband",
+        "31-12-2024;M1;jurist;J;1,0;vast",
+        "31-12-9999;M2;jurist;J;1,0;vast",
+    ],
+)
+
+
+def test_a_date_after_2100_is_impossible(shared):
+    accepted(shared.file(AFTER_2100), regels=2, geladen=1, quarantaine=1)
+    assert quarantine(shared.settings, AFTER_2100) == [
         (3, "peildatum", "onmogelijke datum (na 2100; laat een onbekende datum leeg)")
     ]
 

@@ -10,8 +10,10 @@ import polars as pl
 import xlsxwriter
 
 from pipelines.load import GELADEN, GEWEIGERD
+from tests.pipelines.shared_load import SharedLoad
 from tests.pipelines.test_bad_input import (
     KLACHTEN_HEADER,
+    TODAY,
     accepted,
     quarantine,
     query,
@@ -20,30 +22,37 @@ from tests.pipelines.test_bad_input import (
 )
 from vthmonitor.lake import PublishedLake
 
+# Tests that offer one file and look only at what became of it share one load
+# (tests/pipelines/shared_load.py), each under its own file name and keys.
+SHARED = SharedLoad(TODAY)
+shared = SHARED.fixture()
 
-def test_cr_only_line_endings_are_rejected_not_read_as_empty(tmp_path, settings):
-    path = tmp_path / "klachten_2024.csv"
-    path.write_bytes(f"{KLACHTEN_HEADER}\rK1;01-02-2024;GM0153;geur\r".encode())
-    result = run(settings, path).files[0]
+
+CR_ONLY = SHARED.add("klachten_cr.csv", f"{KLACHTEN_HEADER}\rK1;01-02-2024;GM0153;geur\r".encode())
+
+
+def test_cr_only_line_endings_are_rejected_not_read_as_empty(shared):
+    result = shared.file(CR_ONLY)
     assert result.status == GEWEIGERD
     assert "alleen op CR" in result.melding
 
 
-def test_stray_quote_quarantines_only_its_own_line(tmp_path, settings):
-    path = write(
-        tmp_path,
-        "klachten_2024.csv",
-        [
-            KLACHTEN_HEADER,
-            "K1;01-02-2024;GM0153;geur",
-            'K2;02-02-2024;"GM0153;geluid',  # the quote is never closed
-            "K3;03-02-2024;GM0164;geluid",
-            "K4;04-02-2024;GM0164;geur",
-        ],
-    )
-    result = run(settings, path).files[0]
+STRAY_QUOTE = SHARED.add(
+    "klachten_aanhalingsteken.csv",
+    [
+        KLACHTEN_HEADER,
+        "K1;01-02-2024;GM0153;geur",
+        'K2;02-02-2024;"GM0153;geluid',  # the quote is never closed
+        "K3;03-02-2024;GM0164;geluid",
+        "K4;04-02-2024;GM0164;geur",
+    ],
+)
+
+
+def test_stray_quote_quarantines_only_its_own_line(shared):
+    result = shared.file(STRAY_QUOTE)
     accepted(result, regels=4, geladen=3, quarantaine=1)
-    assert quarantine(settings, "klachten_2024.csv") == [
+    assert quarantine(shared.settings, STRAY_QUOTE) == [
         (
             3,
             "(hele regel)",
@@ -51,11 +60,11 @@ def test_stray_quote_quarantines_only_its_own_line(tmp_path, settings):
             "corrigeer of exporteer opnieuw",
         )
     ]
-    assert query(settings, "select klacht_id, regel from staging.klachten order by 1") == [
-        ("K1", 2),
-        ("K3", 4),
-        ("K4", 5),
-    ]
+    assert query(
+        shared.settings,
+        "select klacht_id, regel from staging.klachten where bestand = ? order by 1",
+        [STRAY_QUOTE],
+    ) == [("K1", 2), ("K3", 4), ("K4", 5)]
 
 
 def _extra_columns(settings) -> list[str]:
@@ -113,20 +122,25 @@ def _xlsx(path, header, rows):
                 sheet.write_row(i, 0, row)
 
 
-def test_excel_text_after_many_numbers_is_kept_and_rows_keep_their_number(tmp_path, settings):
-    path = tmp_path / "opleidingen_2024.xlsx"
+def _excel_text_after_numbers(path) -> None:
     rows = [[f"O{i}", "M1", "2024-03-01", 100.0 + i, 8.0] for i in range(150)]
     rows.append(None)  # an empty row 152: not a data row, but it keeps its number
     rows.append(["O150", "M1", "2024-03-01", 100.0, "1,5"])  # text in a numeric column
     rows.append(["O151", "M1", "2024-03-01", "veel", 4.0])  # invalid: row 154
     _xlsx(path, ["regel_id", "medewerker_id", "datum", "kosten", "uren"], rows)
-    result = run(settings, path).files[0]
+
+
+EXCEL_TEXT = SHARED.add("opleidingen_2024.xlsx", _excel_text_after_numbers)
+
+
+def test_excel_text_after_many_numbers_is_kept_and_rows_keep_their_number(shared):
+    result = shared.file(EXCEL_TEXT)
     assert result.status == GELADEN, result.melding
     accepted(result, regels=152, geladen=151, quarantaine=1)
-    assert query(settings, "select uren from staging.opleidingen where regel_id = 'O150'") == [
-        (1.5,)
-    ]
-    assert [r[:2] for r in quarantine(settings, "opleidingen_2024.xlsx")] == [(154, "kosten")]
+    assert query(
+        shared.settings, "select uren from staging.opleidingen where regel_id = 'O150'"
+    ) == [(1.5,)]
+    assert [r[:2] for r in quarantine(shared.settings, EXCEL_TEXT)] == [(154, "kosten")]
 
 
 def test_publish_does_not_close_a_cursor_another_session_is_using(tmp_path, settings):

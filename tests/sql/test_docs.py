@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.load import load
 from pipelines.models import models
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import Settings
 from vthmonitor.werkbank.sandbox import PUBLIC_SCHEMAS
@@ -22,12 +21,11 @@ _IN_DOCUMENTED = f"schema_name in {tuple(PUBLIC_SCHEMAS)}"
 
 
 @pytest.fixture(scope="module")
-def lake(tmp_path_factory, small_sample):
-    """One lake for the whole module: loading the sample is the slow part."""
-    settings = Settings(
-        lake_dir=tmp_path_factory.mktemp("docs") / "lake", pseudonym_key_value=TEST_KEY
-    )
-    load(settings, [small_sample], today=TODAY)
+def lake(tmp_path_factory, small_sample_load):
+    """One lake for the whole module: a copy of the session's load of the small sample."""
+    source = small_sample_load.settings.lake_dir
+    target = tmp_path_factory.mktemp("docs") / "lake"
+    settings = Settings(lake_dir=copy_lake(source, target), pseudonym_key_value=TEST_KEY)
     reader = PublishedLake(settings)
     yield reader.cursor()
     reader.close()

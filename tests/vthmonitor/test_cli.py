@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from vthmonitor.cli import main
 from vthmonitor.werkbank.app_state import AppState
 
@@ -27,6 +29,7 @@ def run(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # loads the whole small sample twice through `vthmonitor load` processes
 def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     lake = str(tmp_path / "lake")
     loaded = run("load", str(small_sample), "--lake", lake, env=project_env)
@@ -50,15 +53,10 @@ def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     assert out.stdout.splitlines() == ["code,naam", "GM0164,Hengelo"]
 
 
-def test_sql_csv_neutralises_formulas_and_keeps_numbers(tmp_path, small_sample, project_env):
+def test_sql_csv_neutralises_formulas_and_keeps_numbers(sample_lake, project_env):
     """The CSV of `vthmonitor sql` is made like every download (docs/exports.md): text a
     spreadsheet would evaluate gets an apostrophe, numbers and lists are written as such."""
-    from pipelines.load import load
-    from tests.conftest import TEST_KEY, TODAY
-    from vthmonitor.settings import Settings
-
-    lake = tmp_path / "lake"
-    load(Settings(lake_dir=lake, pseudonym_key_value=TEST_KEY), [small_sample], today=TODAY)
+    lake = sample_lake
     query = (
         "select '=1+1' as formule, '@SUM(A1)' as functie, '-2+3' as som, -12.5 as bedrag, "
         "-3 as aantal, '-12' as tekstgetal, '+31 6 12345678' as telefoon, "
@@ -73,9 +71,9 @@ def test_sql_csv_neutralises_formulas_and_keeps_numbers(tmp_path, small_sample, 
     )
 
 
-def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sample, project_env):
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+@pytest.mark.slow  # nine `vthmonitor sql` processes, one waits out a 1 s limit, one a ~5 GB query
+def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, sample_lake, project_env):
+    lake = str(sample_lake)
     for query, words in (
         ("create table x as select 1", "alleen-lezen: CREATE"),
         ("select * from read_csv('/etc/passwd')", "Bestanden lezen met read_csv()"),
@@ -125,9 +123,9 @@ def test_sql_uses_the_workbench_sandbox_and_logs_every_run(tmp_path, small_sampl
     assert log.row(2, named=True)["rijen"] == 10 and log.row(2, named=True)["afgekapt"]
 
 
-def test_sql_saves_lists_and_reruns_a_query(tmp_path, small_sample, project_env):
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+@pytest.mark.slow  # five `vthmonitor sql` processes in a row
+def test_sql_saves_lists_and_reruns_a_query(sample_lake, project_env):
+    lake = str(sample_lake)
     query = "select code, naam from staging.deelnemers where code = 'GM0153'"
     saved = run("sql", query, "--opslaan", "Enschede", "--lake", lake, env=project_env)
     assert saved.returncode == 0 and "Opgeslagen als 'Enschede'" in saved.stderr
@@ -198,9 +196,9 @@ def _sql_in_background(lake: str, env: dict) -> subprocess.Popen:
     )
 
 
-def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, small_sample, project_env):
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+@pytest.mark.slow  # lets the query run 2 s before the Ctrl-C, in a `vthmonitor sql` process
+def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, sample_lake, project_env):
+    lake = str(sample_lake)
     state_file = tmp_path / "lake" / "app" / "werkbank.sqlite3"
     cli = _sql_in_background(lake, project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "120"})
     worker = _busy_worker(cli, state_file)
@@ -216,11 +214,11 @@ def test_ctrl_c_stops_the_query_and_completes_its_audit_row(tmp_path, small_samp
     assert 2_000 <= row["duur_ms"] < 60_000
 
 
+@pytest.mark.slow  # waits for the orphaned worker's 6 s time limit
 def test_a_killed_sql_leaves_its_row_and_its_worker_ends_by_itself(
-    tmp_path, small_sample, project_env
+    tmp_path, sample_lake, project_env
 ):
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    lake = str(sample_lake)
     state_file = tmp_path / "lake" / "app" / "werkbank.sqlite3"
     cli = _sql_in_background(lake, project_env | {"VTHMONITOR_SQL_TIJDSLIMIET": "6"})
     worker = _busy_worker(cli, state_file)
@@ -236,11 +234,10 @@ def test_a_killed_sql_leaves_its_row_and_its_worker_ends_by_itself(
 
 
 def test_csv_of_nested_columns_is_written_as_text_and_then_logged(
-    tmp_path, small_sample, project_env
+    tmp_path, sample_lake, project_env
 ):
     # Review item 15: lists, structs and maps ended in a traceback, while the audit said 'ok'.
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+    lake = str(sample_lake)
     out = run(
         "sql",
         "select [1, 2] as l, {'a': 1, 'b': 'x'} as s, map {'k': 1} as m, [[1], [2, 3]] as ll, "
@@ -258,9 +255,8 @@ def test_csv_of_nested_columns_is_written_as_text_and_then_logged(
     assert state.auditlog().select("status", "rijen").row(0) == ("ok", 1)
 
 
-def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sample, project_env):
-    lake = str(tmp_path / "lake")
-    assert run("load", str(small_sample), "--lake", lake, env=project_env).returncode == 0
+def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, sample_lake, project_env):
+    lake = str(sample_lake)
     cli = subprocess.Popen(
         [
             sys.executable,
@@ -286,6 +282,7 @@ def test_a_failure_while_writing_the_output_is_logged_as_fout(tmp_path, small_sa
     assert row["status"] == "fout" and "BrokenPipeError" in row["melding"]
 
 
+@pytest.mark.slow  # four loads through the CLI, each a process that builds the warehouse
 def test_a_changed_norm_is_published_by_the_next_load_and_says_why(
     tmp_path, small_sample, project_env
 ):

@@ -62,8 +62,9 @@ def snapshot(path: Path) -> dict[str, list]:
         con.close()
 
 
-def test_sample_loads_completely(settings, small_sample):
-    report = load(settings, [small_sample], today=TODAY)
+def test_sample_loads_completely(small_sample_load):
+    # the session's load of the small sample (tests/conftest.py), which many tests build on
+    settings, report = small_sample_load.settings, small_sample_load.report
     assert not report.any_rejected
     assert all(f.status == GELADEN for f in report.files)
     for f in report.files:
@@ -83,8 +84,8 @@ def test_sample_loads_completely(settings, small_sample):
     assert emails.fetchone()[0] == 0
 
 
-def test_loading_twice_changes_nothing(settings, small_sample):
-    load(settings, [small_sample], today=TODAY)
+def test_loading_twice_changes_nothing(settings, sample_lake, small_sample):
+    assert settings.lake_dir == sample_lake  # a copy of a lake with the sample loaded once
     paths = LakePaths(settings.lake_dir)
     first = published_warehouse(paths)
     before = snapshot(first)
@@ -96,6 +97,7 @@ def test_loading_twice_changes_nothing(settings, small_sample):
     assert snapshot(first) == before
 
 
+@pytest.mark.slow  # builds the whole sample twice
 def test_rebuild_from_raw_gives_identical_tables(settings, small_sample):
     load(settings, [small_sample], today=TODAY)
     paths = LakePaths(settings.lake_dir)
@@ -108,6 +110,7 @@ def test_rebuild_from_raw_gives_identical_tables(settings, small_sample):
     assert snapshot(rebuilt) == before
 
 
+@pytest.mark.slow  # builds the whole sample three times
 def test_incremental_build_equals_full_rebuild(settings, small_sample, tmp_path):
     # first the HR and finance files, then PowerBrowser in a second load (incremental build)
     first, second = tmp_path / "eerst", tmp_path / "daarna"
@@ -238,9 +241,9 @@ def test_readers_never_blocked_nor_see_a_mixed_state(
     assert len(seen_builds) >= 2  # the readers really followed the loads
 
 
-def test_load_record_is_the_commit(settings, small_sample):
-    report = load(settings, [small_sample], today=TODAY)
-    paths = LakePaths(settings.lake_dir)
+def test_load_record_is_the_commit(small_sample_load):
+    report = small_sample_load.report
+    paths = LakePaths(small_sample_load.settings.lake_dir)
     record = json.loads((paths.loads / f"{report.load_id}.json").read_text())
     assert [f["bestand"] for f in record["bestanden"]] == [f.bestand for f in report.files]
     for f in record["bestanden"]:

@@ -17,8 +17,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pipelines.load import load
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import LakePaths, PublishedLake
 from vthmonitor.settings import Settings
 from vthmonitor.werkbank.sandbox import (
@@ -33,16 +32,16 @@ from vthmonitor.werkbank.worker import CRASHED, Workers
 
 
 @pytest.fixture(scope="module")
-def sandbox_settings(tmp_path_factory, small_sample) -> Settings:
+def sandbox_settings(tmp_path_factory, small_sample_load) -> Settings:
     # A small memory limit of its own, so the memory test fails fast; every reader of this lake
-    # in this process uses the same settings (docs/valkuilen.md §6).
-    settings = Settings(
-        lake_dir=tmp_path_factory.mktemp("sandbox") / "lake",
+    # in this process uses the same settings (docs/valkuilen.md §6). The lake: a copy of the
+    # session's load of the small sample.
+    source = small_sample_load.settings.lake_dir
+    return Settings(
+        lake_dir=copy_lake(source, tmp_path_factory.mktemp("sandbox") / "lake"),
         pseudonym_key_value=TEST_KEY,
         reader_memory_limit="256MB",
     )
-    load(settings, [small_sample], today=TODAY)
-    return settings
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +168,7 @@ def test_the_connection_itself_refuses_what_the_check_would_let_through(lake):
     assert cursor.execute("select current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
 
 
+@pytest.mark.slow  # waits out a 1 s time limit
 def test_a_runaway_cross_join_stops_at_the_time_limit_and_the_lake_keeps_serving(lake, workers):
     other_results: list[int] = []
 
@@ -267,6 +267,7 @@ def test_check_does_not_run_anything(lake, workers):
     assert isinstance(workers.run("select 1", Limits()).frame, pl.DataFrame)
 
 
+@pytest.mark.slow  # waits out a 1 s time limit
 def test_errors_while_the_result_streams_are_explained_not_raised_raw(workers):
     # DuckDB reports these from inside the Arrow reader, as OSError: still Dutch, still typed.
     with pytest.raises(QueryFailed) as conversion:
@@ -390,6 +391,7 @@ def test_generated_suffixes_never_collide_with_a_name_of_the_result(workers):
 # --- limits that hold for single calls (review item 9) -------------------------------------------
 # In the app's own process these ran 180 s (lpad) and 146 s / 4.7 GB (list_sort) under a 10 s
 # limit: DuckDB checks for an interrupt only between chunks of rows. In a worker they are killed.
+@pytest.mark.slow  # waits out a 2 s time limit, twice
 @pytest.mark.parametrize(
     "sql",
     ["select lpad('x', 2000000000, 'y')", "select list_sort(range(100000000))"],
@@ -404,6 +406,7 @@ def test_a_single_huge_call_is_stopped_at_the_time_limit(workers, sql):
     assert workers.run("select 1 as een", Limits()).frame["een"][0] == 1
 
 
+@pytest.mark.slow  # a worker asks for 4 GB
 def test_an_allocation_beyond_the_workers_memory_cap_fails_inside_the_worker(workers):
     # A 256 MB-capped result whose first chunk is 4 GB of strings (outside DuckDB's memory
     # accounting): in the app's process this peaked at 4.8 GB; the worker's cap stops it.
@@ -420,6 +423,7 @@ def test_an_allocation_beyond_the_workers_memory_cap_fails_inside_the_worker(wor
     assert workers.run("select 2 as twee", Limits()).frame["twee"][0] == 2
 
 
+@pytest.mark.slow  # parses a 15 000-item IN list, then waits out the limit
 def test_a_limit_that_ends_before_the_query_has_started_still_stops_it(workers):
     # The old watchdog interrupted DuckDB; an interrupt that fired while the check was still
     # parsing (here ~1.4 s for a long IN list) was lost, and the cross join after it then ran
@@ -452,6 +456,7 @@ def _worker_pids() -> set[int]:
     return pids
 
 
+@pytest.mark.slow  # starts its own worker pool and kills a worker, twice
 @pytest.mark.parametrize(
     ("sig", "message"),
     [(signal.SIGKILL, MEMORY_MESSAGE), (signal.SIGSEGV, CRASHED)],

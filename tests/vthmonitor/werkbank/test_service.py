@@ -27,9 +27,10 @@ def _run(workers, state, sql, user="anna", **limits):
 
 
 @pytest.fixture
-def loaded(settings, small_sample):
-    """(settings, a reader to compare with, the workers, the app state) on a loaded lake."""
-    load(settings, [small_sample])
+def loaded(settings, sample_lake):
+    """(settings, a reader to compare with, the workers, the app state) on a loaded lake: a copy
+    of the session's load of the small sample, in `settings.lake_dir`."""
+    assert settings.lake_dir == sample_lake
     reader = PublishedLake(settings)
     workers = Workers(settings, spares=1)
     yield settings, reader, workers, AppState(settings.app_state_file)
