@@ -125,10 +125,6 @@ def rebuild_reasons(settings: Settings, paths: LakePaths) -> list[str]:
     return reasons
 
 
-def needs_build(settings: Settings, paths: LakePaths) -> bool:
-    return bool(rebuild_reasons(settings, paths))
-
-
 def unpublished_loads(settings: Settings, paths: LakePaths) -> list[str]:
     """Included loads with data that the published warehouse does not hold yet."""
     state = published_state(settings, paths)
@@ -225,11 +221,6 @@ def _sha256(data: bytes) -> str:
 
 def _hash_of(parts: dict[str, str]) -> str:
     return _sha256(json.dumps(parts, sort_keys=True).encode())
-
-
-def definition_hash(settings: Settings) -> str:
-    """One hash of definition_parts(): an incremental build is only allowed while unchanged."""
-    return _hash_of(definition_parts(settings))
 
 
 def _raw_files(paths: LakePaths, loads: list[dict], source: str) -> list[Path]:

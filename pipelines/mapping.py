@@ -133,8 +133,3 @@ class ExportMapping:
 def export_mapping(settings: Settings) -> ExportMapping:
     """The shipped mapping file with the organisation's own (VTHMONITOR_KOPPELINGEN) on top."""
     return ExportMapping.from_files([DEFAULT_MAPPING, settings.mapping_file])
-
-
-def header_aliases(settings: Settings) -> dict[str, dict[str, str]]:
-    """source -> {normalised export column name: canonical name}."""
-    return export_mapping(settings).aliases

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 
 from pipelines.contract import SOURCES
-from pipelines.mapping import header_aliases
+from pipelines.mapping import export_mapping
 from pipelines.parse import (
     ParseContext,
     Parsed,
@@ -408,7 +408,7 @@ def test_normalise_name(name, expected):
     assert normalise_name(name) == expected
 
 
-KLACHTEN_ALIASES = header_aliases(Settings(lake_dir=Path("unused")))["klachten"]
+KLACHTEN_ALIASES = export_mapping(Settings(lake_dir=Path("unused"))).aliases["klachten"]
 
 
 def test_map_header_ignores_case_and_spaces_and_keeps_extras():
