@@ -11,6 +11,7 @@ every warehouse and rebuilding gives the same tables. Layers, in order:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -133,13 +134,30 @@ def unpublished_loads(settings: Settings, paths: LakePaths) -> list[str]:
 
 
 def read_reference(settings: Settings, name: str, lookup: dict[str, str]) -> pl.DataFrame:
-    source = REFERENCE[name]
+    """The parsed rows of one reference file. A parse is a pure function of the file's bytes
+    and the deelnemer lookup, so it is kept per process by that key: a load reads every
+    reference file twice (lookup, then tables) and the next load the same bytes again, ~0.1 s
+    each time; an edited file has other bytes, so it is always read afresh."""
     path = settings.reference_dir / f"{name}.csv"
+    key = tuple(sorted(lookup.items()))
+    try:
+        digest = _sha256(path.read_bytes())
+    except OSError:  # not cached: the reader says what is wrong with the file, in Dutch
+        return _parse_reference.__wrapped__(name, str(path), None, key)
+    return _parse_reference(name, str(path), digest, key).clone()
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_reference(
+    name: str, location: str, digest: str | None, lookup: tuple[tuple[str, str], ...]
+) -> pl.DataFrame:
+    source = REFERENCE[name]
+    path = Path(location)
     try:
         raw = read_csv(path, source, {})
     except FileRejected as exc:
         raise BuildError(f"Referentiebestand {path.name}: {str(exc).rstrip('.')}") from exc
-    ctx = ParseContext(deelnemers=lookup, pseudonymise=_no_pii, today=dt.date.max)
+    ctx = ParseContext(deelnemers=dict(lookup), pseudonymise=_no_pii, today=dt.date.max)
     parsed = parse_rows(raw.table, source, ctx)
     errors = pl.concat([raw.structure_errors, parsed.errors])
     if errors.height:

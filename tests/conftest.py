@@ -86,6 +86,19 @@ def small_sample_load(tmp_path_factory, small_sample) -> SampleLoad:
     return SampleLoad(settings, pickle.loads((folder / "report.pickle").read_bytes()))
 
 
+@pytest.fixture(scope="session")
+def medium_sample_lake(tmp_path_factory) -> Path:
+    """The sample at scale 0.02 (~20 000 rows), loaded once per run: the lake of the dashboard
+    tests and the data tests. Read only: copy it (`copy_lake`) before anything writes."""
+
+    def build(folder: Path) -> None:
+        write_sample(folder / "sample", scale=0.02, seed=3)
+        settings = Settings(lake_dir=folder / "lake", pseudonym_key_value=TEST_KEY)
+        load(settings, [folder / "sample"], today=TODAY)
+
+    return built_once(tmp_path_factory, "medium_sample", build) / "lake"
+
+
 def copy_lake(source: Path, target: Path) -> Path:
     """A lake of its own, as loaded as `source`: a copy costs a fraction of a second, a load of
     the sample a build of the whole warehouse. A lake holds only relative paths (CURRENT names

@@ -3,6 +3,7 @@ given viewer (demo mode: role and deelnemer are widget values in the session).""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from dataclasses import replace
@@ -10,12 +11,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from pipelines.load import load
-from pipelines.sample import write_sample
-from tests.conftest import TEST_KEY, TODAY, built_once, copy_lake
+from dashboard.navigation import PAGES
+from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import Settings
 
@@ -23,16 +24,9 @@ APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="session")
-def dashboard_lake(tmp_path_factory) -> Settings:
+def dashboard_lake(tmp_path_factory, medium_sample_lake) -> Settings:
     """The sample at scale 0.02, loaded once per run; this process reads its own copy."""
-
-    def build(folder: Path) -> None:
-        write_sample(folder / "sample", scale=0.02, seed=3)
-        settings = Settings(lake_dir=folder / "lake", pseudonym_key_value=TEST_KEY)
-        load(settings, [folder / "sample"], today=TODAY)
-
-    folder = built_once(tmp_path_factory, "dashboard", build)
-    own = copy_lake(folder / "lake", tmp_path_factory.mktemp("dashboard") / "lake")
+    own = copy_lake(medium_sample_lake, tmp_path_factory.mktemp("dashboard") / "lake")
     return Settings(lake_dir=own, pseudonym_key_value=TEST_KEY)
 
 
@@ -70,18 +64,48 @@ def warehouse(lake_env):
 def open_page(
     page: str | None, role: str, deelnemer: str | None = None, query: dict | None = None
 ) -> AppTest:
-    """Run the app as this viewer on this page (None = the role's start page)."""
-    at = AppTest.from_file(APP, default_timeout=90)
+    """Run the app as this viewer on this page (None = the role's start page).
+
+    A page whose url is its file name is opened at once, as a link to it opens it; any other
+    page (and a page the role may not see) is reached through the navigation, after a first
+    run of the start page (AppTest knows a page by url only once st.navigation registered it).
+    """
+    at = new_app()
     at.session_state["viewer_role"] = role
     if deelnemer:
         at.session_state["viewer_deelnemer"] = deelnemer
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    visible = {name for name, _, _, roles in PAGES if role in roles}
+    if page is not None and page in visible and page in _PAGE_FILES:
+        at.switch_page(f"app_pages/{page}.py")
+        page = None
     at.run()
     if page is not None:
         at.switch_page(f"app_pages/{page}.py")
         at.run()
     return at
+
+
+def new_app(timeout: float = 90) -> AppTest:
+    """An AppTest of the app, not yet run."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at._bidi_component_manager = _components()
+    return at
+
+
+@functools.cache
+def _components() -> BidiComponentManager:
+    """Streamlit's registry of installed custom components, scanned once per process: every
+    new AppTest scans all installed packages' metadata (0,3 s) otherwise, and the app uses no
+    custom components (AppTest's own attribute; it has no public setter)."""
+    manager = BidiComponentManager()
+    manager.discover_and_register_components(start_file_watching=False)
+    return manager
+
+
+# the pages whose url is their file name (AppTest can open those before the first run)
+_PAGE_FILES = {name for name, path, _, _ in PAGES if Path(path).stem == name}
 
 
 def texts(at: AppTest) -> str:

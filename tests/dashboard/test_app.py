@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.format import getal
-from tests.dashboard.conftest import APP, open_page
+from tests.dashboard.conftest import new_app, open_page
 
 ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
 
@@ -47,7 +46,7 @@ def test_query_parameters_do_not_change_the_viewer(lake_env):
 
 def test_page_without_lake_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("VTHMONITOR_LAKE", str(tmp_path / "leeg"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = new_app(timeout=60).run()
     assert not at.exception
     assert "vthmonitor load" in at.warning[0].value
 
@@ -93,6 +92,7 @@ def test_app_follows_a_new_load_without_restart(tmp_path, monkeypatch):
     st.cache_resource.clear()
 
 
+@pytest.mark.slow  # four builds: a load, a poisoned load and its rebuild, an erasure
 def test_the_beheerder_sees_deletions_and_excluded_loads(tmp_path, monkeypatch):
     import streamlit as st
 

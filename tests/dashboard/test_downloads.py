@@ -9,7 +9,7 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import APP, downloaded, open_page
+from tests.dashboard.conftest import downloaded, new_app, open_page
 from tests.vthmonitor.test_export import cells, formulas, hyperlinks
 
 
@@ -21,7 +21,7 @@ def state_file(lake_env, tmp_path, monkeypatch):
 
 
 def werkbank(sql: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = new_app()
     at.session_state["viewer_role"] = "analist"
     at.session_state["viewer_naam"] = "anna"
     at.run()

@@ -7,21 +7,14 @@ from __future__ import annotations
 import pytest
 
 from pipelines.contract import SOURCES
-from pipelines.load import load
-from tests.conftest import TODAY
 from vthmonitor.lake import PublishedLake
 
 
 @pytest.fixture(scope="module")
-def cur(tmp_path_factory, small_sample):
-    from tests.conftest import TEST_KEY
-    from vthmonitor.settings import Settings
-
-    settings = Settings(
-        lake_dir=tmp_path_factory.mktemp("contract") / "lake", pseudonym_key_value=TEST_KEY
-    )
-    load(settings, [small_sample], today=TODAY)
-    return PublishedLake(settings).cursor()
+def cur(small_sample_load):
+    lake = PublishedLake(small_sample_load.settings)
+    yield lake.cursor()
+    lake.close()
 
 
 def test_every_source_of_the_contract_is_in_the_freshness_view_with_its_real_counts(cur):

@@ -1,8 +1,10 @@
 """Build a real warehouse from a handful of hand-made rows, for KPI unit tests.
 
 The rows go through the whole pipeline (CSV in the contract's layout -> load -> build), so a KPI
-test proves the number an analyst will see. Each export is its own load, in the order given,
-so a later export re-delivers rows exactly as in production.
+test proves the number an analyst will see. Exports are loaded in the order given, as a monthly
+delivery is: consecutive exports of different sources share one load, and an export of a source
+already in that load starts the next one, so a later export re-delivers rows exactly as in
+production (one build per load, not per file).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from pipelines.contract import kind_from_filename
 from pipelines.load import GELADEN, load
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import REFERENCE_DIR, Settings
@@ -59,13 +62,26 @@ def build_lake(
     )
     folder = tmp_path / "exports"
     folder.mkdir(exist_ok=True)
-    for name, rows in exports:
-        path = write_export(folder, name, rows)
-        report = load(settings, [path], today=today)
-        result = report.files[0]
-        assert result.status == GELADEN, result.melding
-        assert result.quarantaine == 0, result.melding
+    for batch in _deliveries(exports):
+        report = load(settings, [write_export(folder, n, rows) for n, rows in batch], today=today)
+        for result in report.files:
+            assert result.status == GELADEN, result.melding
+            assert result.quarantaine == 0, result.melding
     return PublishedLake(settings).cursor()
+
+
+def _deliveries(exports: tuple[tuple[str, list[dict]], ...]) -> list[list[tuple[str, list[dict]]]]:
+    """The exports in order, cut into loads that hold each source at most once."""
+    batches: list[list[tuple[str, list[dict]]]] = []
+    sources: set[str | None] = set()
+    for name, rows in exports:
+        source = kind_from_filename(name)
+        if not batches or source in sources:
+            batches.append([])
+            sources = set()
+        batches[-1].append((name, rows))
+        sources.add(source)
+    return batches
 
 
 def kpi(cur, kpi_id: str, deelnemer: str, periode: str) -> dict | None:

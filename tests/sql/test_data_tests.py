@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.load import load
-from pipelines.sample import write_sample
-from tests.conftest import TEST_KEY, TODAY
+from tests.conftest import TEST_KEY
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import SQL_DIR, Settings
 
@@ -20,12 +18,8 @@ DATA_TESTS = sorted((SQL_DIR / "tests").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
-def sample_lake(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("data_tests")
-    write_sample(tmp / "sample", scale=0.02, seed=5)
-    settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
-    load(settings, [tmp / "sample"], today=TODAY)
-    lake = PublishedLake(settings)
+def sample_lake(medium_sample_lake):
+    lake = PublishedLake(Settings(lake_dir=medium_sample_lake, pseudonym_key_value=TEST_KEY))
     yield lake
     lake.close()
 

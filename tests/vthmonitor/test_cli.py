@@ -140,6 +140,7 @@ def test_sql_saves_lists_and_reruns_a_query(sample_lake, project_env):
     assert run("sql", "--lake", lake, env=project_env).returncode == 2
 
 
+@pytest.mark.slow  # a `vthmonitor load` process that builds the (empty) warehouse
 def test_rejected_file_exits_1(tmp_path, project_env):
     bad = tmp_path / "zaken_2024.csv"
     bad.write_text("zaaknummer;product\nZ1;x\n", encoding="utf-8")

@@ -113,6 +113,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert log.group_by("gebruiker").len()["len"].to_list() == [25] * 8
 
 
+@pytest.mark.slow  # rebuilds the small sample's whole warehouse, then loads on top of it
 def test_saved_queries_survive_a_rebuild_and_a_new_load(loaded, tmp_path):
     settings, lake, workers, state = loaded
     sql = "select count(*) as n from staging.deelnemers"
