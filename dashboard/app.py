@@ -29,4 +29,11 @@ pages = [
     st.Page(path, title=title, url_path=name, default=index == 0)
     for index, (name, path, title) in enumerate(allowed)
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+st.session_state["_pagina"] = page.title
+try:
+    page.run()
+finally:
+    # Every page view is in the activity trail (docs/toegang.md): with its selection when the
+    # page recorded one (components.bekeken), else as a plain view.
+    components.bekeken_als_nog_niet()

@@ -1,52 +1,17 @@
-"""Building blocks every page uses: the viewer (demo mode), freshness, definitions, downloads."""
+"""Building blocks every page uses: the viewer, freshness, definitions, downloads."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts, data, inlog
+from dashboard.data import toegang
 from dashboard.format import datum, met_eenheid
-from dashboard.viewer import ROLES, Viewer
+from dashboard.viewer import Viewer
 from vthmonitor import export
-
-DEMO_NOTICE = (
-    "**Demomodus** — er is nog geen inlog. Kies hieronder een rol; de rechten van die rol "
-    "(welke deelnemers u ziet) worden door de app afgedwongen."
-)
-
-DEMO_ANALIST = "demo-analist"
-
-
-def current_viewer() -> Viewer:
-    """The viewer of this session, chosen in the sidebar (demo mode). Query parameters are
-    deliberately not read: they must not change who you are or what you may see."""
-    codes = data.deelnemers()
-    names = dict(zip(codes["code"], codes["naam"], strict=True))
-    with st.sidebar:
-        st.info(DEMO_NOTICE)
-        role = st.selectbox("Rol", list(ROLES), format_func=ROLES.get, key="viewer_role")
-        deelnemers: tuple[str, ...] = ()
-        gebruiker = ROLES[role]
-        if role == "accounthouder":
-            code = st.selectbox(
-                "Deelnemer", list(names), format_func=names.get, key="viewer_deelnemer"
-            )
-            deelnemers = (code,)
-        if role == "analist":
-            # The workbench keeps history and saved queries per person, and the audit log says
-            # who ran what: in demo mode that person is whoever this name says.
-            gebruiker = (
-                st.text_input(
-                    "Uw naam",
-                    value=DEMO_ANALIST,
-                    key="viewer_naam",
-                    help="Demomodus: uw geschiedenis en opgeslagen query's staan onder deze "
-                    "naam, en het auditlog legt vast wie welke query uitvoerde.",
-                ).strip()
-                or DEMO_ANALIST
-            )
-    return Viewer(role=role, deelnemers=deelnemers, gebruiker=gebruiker)
 
 
 def freshness() -> None:
@@ -66,10 +31,13 @@ def freshness() -> None:
 
 
 def start() -> Viewer:
-    """Run by app.py before any page: pick the viewer (sidebar), show freshness, remember the
-    viewer for the page of this run. Raises NoLake when nothing is published yet."""
+    """Run by app.py before any page: who is looking (login or demo user, dashboard/inlog.py),
+    freshness, and the viewer remembered for the page of this run. Stops the run when there is
+    no viewer; raises NoLake when nothing is published yet."""
     data.new_run()
-    chosen = current_viewer()
+    st.session_state["_bekeken_in_run"] = False
+    data.build()  # NoLake before anything else: the app says what to do, to anyone
+    chosen = inlog.viewer()
     st.session_state["_viewer"] = chosen
     freshness()
     return chosen
@@ -101,7 +69,7 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        lambda: export.csv_bytes(frame),
+        gelogd(frame, f"{name}.csv", lambda: export.csv_bytes(frame)),
         file_name=f"{name}.csv",
         mime=export.MIME["csv"],
         key=f"{key}-csv",
@@ -109,12 +77,108 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     )
     right.download_button(
         "Download Excel",
-        lambda: export.excel_bytes(frame, name),
+        gelogd(frame, f"{name}.xlsx", lambda: export.excel_bytes(frame, name)),
         file_name=f"{name}.xlsx",
         mime=export.MIME["xlsx"],
         key=f"{key}-xlsx",
         on_click="ignore",
     )
+
+
+def gelogd(frame: pl.DataFrame, file_name: str, maker: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download button's deferred data that first writes the download in the activity trail
+    (who, page, deelnemers in the file, rows): it runs on the click, so the trail holds real
+    downloads, not renders of the button."""
+    who = viewer()
+    page = st.session_state.get("_pagina")
+    # the deelnemers in the file, else those the page was showing (its recorded selection)
+    codes = _deelnemers_in(frame) or list((st.session_state.get("_bekeken") or (None, ()))[1])
+
+    def make() -> bytes:
+        toegang.registreer(
+            who,
+            "download",
+            pagina=page,
+            deelnemers=codes,
+            omschrijving=file_name,
+            rijen=frame.height,
+        )
+        return maker()
+
+    return make
+
+
+# Columns that name the deelnemer of a row, in the frames pages show and hand out.
+_DEELNEMER_COLUMNS = ("deelnemer_code", "deelnemer", "Deelnemer", "code")
+
+
+def _deelnemers_in(frame: pl.DataFrame) -> list[str]:
+    """The deelnemers a download holds rows of, for the activity trail (codes, or the names a
+    display table shows)."""
+    for column in _DEELNEMER_COLUMNS:
+        if column in frame.columns:
+            values = frame[column].drop_nulls().unique().sort().cast(pl.String).to_list()
+            return [_code_of(v) for v in values]
+    return []
+
+
+def _code_of(value: str) -> str:
+    codes = {naam: code for code, naam in data.names().items()}
+    return codes.get(value, value)
+
+
+def bekeken(deelnemers: list[str] | tuple[str, ...] = (), **selectie) -> None:
+    """Record a page view with its selection in the activity trail, once per change of page or
+    selection in a session (not on every rerun)."""
+    st.session_state["_bekeken_in_run"] = True
+    page = st.session_state.get("_pagina")
+    key = (page, tuple(deelnemers), tuple(sorted((k, str(v)) for k, v in selectie.items())))
+    if st.session_state.get("_bekeken") == key:
+        return
+    st.session_state["_bekeken"] = key
+    toegang.registreer(
+        viewer(), "pagina", pagina=page, deelnemers=deelnemers, selectie=selectie or None
+    )
+
+
+def link_keuze(names: tuple[str, ...]) -> dict[str, str]:
+    """The view a link asks for: the query parameters among `names` that differ from what this
+    session last wrote to the URL (a link was opened or the URL edited); empty on an ordinary
+    rerun. The page checks every value against the viewer's scope and its own options: a link
+    is a request, never a permission (docs/toegang.md, "Links")."""
+    written = st.session_state.get("_url", {})
+    asked = {n: st.query_params.get(n) for n in names}
+    return {n: v for n, v in asked.items() if v is not None and written.get(n) != v}
+
+
+def link_schrijven(**keuze: str) -> None:
+    """Put the page's selection in the URL, so a reload or a copied link reopens this view."""
+    for name, value in keuze.items():
+        st.query_params[name] = str(value)
+    st.session_state["_url"] = {n: str(v) for n, v in keuze.items()}
+
+
+def link_geweigerd(code: str) -> None:
+    """A link asked for a deelnemer outside the viewer's scope: say so, show nothing of it, and
+    put the attempt in the activity trail."""
+    st.warning(
+        f"Deze link vraagt om deelnemer {code[:20]}, maar die valt niet onder uw rechten (of "
+        "bestaat niet). U ziet hieronder een deelnemer waarvoor u wel rechten hebt.",
+        icon=":material/block:",
+    )
+    toegang.registreer(
+        viewer(),
+        "geweigerd",
+        pagina=st.session_state.get("_pagina"),
+        deelnemers=[code[:20]],
+        omschrijving="deelnemer buiten de rechten gevraagd in een link",
+    )
+
+
+def bekeken_als_nog_niet() -> None:
+    """After a page ran: record a plain view when the page recorded none with a selection."""
+    if "_viewer" in st.session_state and not st.session_state.get("_bekeken_in_run"):
+        bekeken()
 
 
 def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:

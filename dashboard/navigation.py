@@ -24,4 +24,6 @@ PAGES = [
     ("datakwaliteit", "app_pages/datakwaliteit.py", "Datakwaliteit", ALL_ROLES),
     # Ad-hoc SQL sees every deelnemer's rows, so it is for analysts only (docs/domein.md, roles).
     ("sql", "app_pages/sql_werkbank.py", "SQL-werkbank", ("analist",)),
+    # The users list and the activity trail (docs/toegang.md).
+    ("beheer", "app_pages/beheer.py", "Beheer", ("beheerder",)),
 ]

@@ -1,8 +1,6 @@
-"""Who is looking: role and deelnemers. Scoping is enforced in dashboard/data.py, not in widgets.
-
-Until login exists (st.login, OIDC: a later issue) the app runs in a clearly marked demo mode in
-which one picks a role and, for an accounthouder, a deelnemer. The choice lives in the session
-only: URL query parameters never change who you are or what you may see.
+"""Who is looking: identity, role and deelnemers. Scoping is enforced in dashboard/data/, not in
+widgets; who the viewer is comes from the login or demo mode (dashboard/inlog.py), never from
+a query parameter or a widget value the browser could forge (docs/toegang.md).
 """
 
 from __future__ import annotations
@@ -10,23 +8,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from vthmonitor.toegang import ROLLEN
+
 Role = Literal["accounthouder", "mt", "analist", "beheerder"]
 
-ROLES: dict[str, str] = {
-    "mt": "MT (management)",
-    "accounthouder": "Accounthouder",
-    "analist": "Analist",
-    "beheerder": "Beheerder",
-}
+ROLES: dict[str, str] = ROLLEN
 
 
 @dataclass(frozen=True)
 class Viewer:
     role: Role
     deelnemers: tuple[str, ...] = ()  # CBS codes an accounthouder may see; others see all
-    # Who this is, for the audit log, saved queries and history of the SQL workbench. In demo
-    # mode a name typed in the sidebar; with a login (later) the identity from the provider.
+    # Who this is (the identity of the login, or the demo user), for the activity trail, the
+    # audit log, saved queries and history of the SQL workbench; `naam` is shown in the sidebar.
     gebruiker: str = ""
+    naam: str = ""
 
     @property
     def sees_all(self) -> bool:
@@ -45,7 +41,7 @@ class Viewer:
 
     @property
     def sees_audit_log(self) -> bool:
-        """The beheerder oversees who ran which ad-hoc query."""
+        """The beheerder oversees who ran which ad-hoc query and keeps the users list."""
         return self.role == "beheerder"
 
     def label(self, names: dict[str, str]) -> str:

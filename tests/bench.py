@@ -162,8 +162,10 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
 
     data._cached = timed
     app = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
+    from dashboard.inlog import DEMO_GEBRUIKERS
     from dashboard.navigation import PAGES
 
+    DEMO_USER = {g.rol: key for key, g in reversed(DEMO_GEBRUIKERS.items())}
     results = []
     for name, path, _title, roles in PAGES:
         role = "mt" if "mt" in roles else roles[0]
@@ -171,7 +173,7 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
         for _ in range(runs):
             st.cache_resource.clear()
             at = AppTest.from_file(app, default_timeout=120)
-            at.session_state["viewer_role"] = role
+            at.query_params["demo"] = DEMO_USER[role]  # demo mode: no identity provider
             at.run()
             at.switch_page(path)
             timings.clear()

@@ -22,9 +22,15 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_SQL_WERKER_GEHEUGEN: the address-space limit of each workbench query's own worker
   process (werkbank/worker.py), default 4GB: a query that allocates more, inside or outside
   DuckDB's accounting, fails with a memory message in its worker; the app is not affected.
-- VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL); default
-  `<lake>/app/werkbank.sqlite3`. It is not part of the published warehouse, so a load or a
-  rebuild never touches it.
+- VTHMONITOR_APP_STATE: the app-state database (saved queries, audit log of ad-hoc SQL, the
+  users list and the activity trail); default `<lake>/app/werkbank.sqlite3`. It is not part of
+  the published warehouse, so a load or a rebuild never touches it.
+- VTHMONITOR_BEHEERDER: the e-mail address (as the identity provider gives it) of the bootstrap
+  beheerder, who always has access and adds the other users on the Beheer page
+  (docs/toegang.md). Only used when a login provider is configured.
+- VTHMONITOR_AUDIT_BEWAARDAGEN: how many days the activity trail and the workbench's audit log
+  are kept (default 400: a year and the month before it); older lines are removed by
+  themselves, at most once a day.
 """
 
 from __future__ import annotations
@@ -120,6 +126,8 @@ class Settings:
     app_state_override: Path | None = None
     app_memory_limit: str = "8GB"
     sql_worker_memory_limit: str = DEFAULT_SQL_WORKER_MEMORY
+    beheerder_bootstrap: str | None = None  # lowercased e-mail
+    audit_bewaardagen: int = 400
 
     @property
     def app_memory_bytes(self) -> int:
@@ -161,6 +169,8 @@ class Settings:
             ),
             app_state_override=Path(state).resolve() if state else None,
             reference_dir=Path(reference).resolve() if reference else REFERENCE_DIR,
+            beheerder_bootstrap=(env.get("VTHMONITOR_BEHEERDER") or "").strip().lower() or None,
+            audit_bewaardagen=int(_number(env, "VTHMONITOR_AUDIT_BEWAARDAGEN", 400, int)),
         )
 
     def pseudonym_key(self) -> bytes:

@@ -34,20 +34,25 @@ components.tabel(
 components.downloads(versheid, "versheid", key="versheid")
 
 st.subheader("Ladingen")
-ladingen = data.ladingen()
+ladingen = data.ladingen(viewer)
+if not viewer.sees_all:
+    st.caption(
+        "Bestandsnamen en meldingen kunnen over andere deelnemers gaan; u ziet per bestand de "
+        "aantallen. Het MT en de beheerder zien de namen en meldingen."
+    )
 components.tabel(
     ladingen.select(
         pl.col("load_id").alias("Lading"),
         pl.col("klaar")
         .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
         .alias("Klaar op"),
-        pl.col("bestand").alias("Bestand"),
+        pl.col("bestand").fill_null("–").alias("Bestand"),
         pl.col("bron").alias("Bron"),
         pl.col("status").alias("Status"),
         pl.col("regels").alias("Regels"),
         pl.col("geladen").alias("Geladen"),
         pl.col("quarantaine").alias("Quarantaine"),
-        pl.col("melding").alias("Melding"),
+        pl.col("melding").fill_null("–").alias("Melding"),
     ),
     hide_index=True,
     column_config={
@@ -145,7 +150,7 @@ if viewer.sees_audit_log:
                 pl.col("sql").alias("Query"),
                 pl.col("sql_lengte").alias("Tekens"),
                 pl.col("sql_sha256").alias("SHA-256"),
-                pl.col("melding").alias("Melding"),
+                pl.col("melding").fill_null("–").alias("Melding"),
             ),
             key="auditlog",
             column_config={

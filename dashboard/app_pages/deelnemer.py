@@ -5,7 +5,9 @@ and violations with the LHSO matrix, complaints, enforcement.
 
 Only this deelnemer's data, plus TOTAAL (the whole organisation) for comparison. An
 accounthouder gets their own deelnemer; other roles pick one (the Overzicht page can hand a
-code over in session_state). The data layer checks the code against the viewer's scope, and
+code over in session_state). The selection is in the URL (?deelnemer=&soort=&periode=), so a
+bookmark reopens it; a deelnemer in a link outside the viewer's scope gets a Dutch message and
+none of its data (docs/toegang.md). The data layer checks the code against the viewer's scope, and
 withholds from an accounthouder a TOTAAL that would disclose other deelnemers (`onderdrukt`,
 docs/vergelijking-totaal.md); the page says so where that TOTAAL would have been.
 """
@@ -22,7 +24,7 @@ from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
 from dashboard.format import datum, getal
 
-OPEN_KEY = "open_deelnemer"  # set by the Overzicht page; never read from the URL
+OPEN_KEY = "open_deelnemer"  # set by the Overzicht page
 KEUZE_KEY = "deelnemer_keuze"
 # status as colour + symbol + text (components.status_labels), never colour alone
 STATUS_KLEUR = {"groen": "🟢", "oranje": "🟠", "rood": "🔴", "geen_norm": "⚪"}
@@ -76,6 +78,15 @@ opties = data.allowed(viewer, totaal=False)
 gevraagd = st.session_state.pop(OPEN_KEY, None)
 if gevraagd in opties:
     st.session_state[KEUZE_KEY] = gevraagd
+# A link (deelnemer, soort, periode in the URL) reopens a view, within the viewer's scope only.
+link = components.link_keuze(("deelnemer", "soort", "periode"))
+if "deelnemer" in link:
+    if link["deelnemer"] in opties:
+        st.session_state[KEUZE_KEY] = link["deelnemer"]
+    else:
+        components.link_geweigerd(link["deelnemer"])
+if link.get("soort") in ov.PERIODE_TYPES:
+    st.session_state["deelnemer_periode_type"] = link["soort"]
 if st.session_state.get(KEUZE_KEY) not in opties:
     st.session_state.pop(KEUZE_KEY, None)
 
@@ -101,6 +112,8 @@ if not perioden:
     st.info("Er zijn nog geen kengetallen voor deze soort periode.")
     st.stop()
 standaard = ov.standaard_periode(periode_type, ALLE_KPIS)
+if link.get("periode") in perioden:
+    st.session_state[f"deelnemer_periode_{periode_type}"] = link["periode"]
 periode = kop[2].selectbox(
     "Periode",
     perioden,
@@ -108,6 +121,8 @@ periode = kop[2].selectbox(
     key=f"deelnemer_periode_{periode_type}",
 )
 naam = namen.get(code, code)
+components.bekeken([code], periode_type=periode_type, periode=periode)
+components.link_schrijven(deelnemer=code, soort=periode_type, periode=periode)
 titel.title(f"Deelnemer {naam}")
 begin, eind = ov.grenzen(periode_type, periode)
 jaar = int(periode[:4])

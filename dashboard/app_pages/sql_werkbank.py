@@ -315,7 +315,7 @@ with editor_col:
         csv_col, xlsx_col, parquet_col = st.columns(3)
         csv_col.download_button(
             "Download CSV",
-            lambda: export.csv_bytes(frame),
+            components.gelogd(frame, "query.csv", lambda: export.csv_bytes(frame)),
             file_name="query.csv",
             mime=export.MIME["csv"],
             key="werkbank_csv",
@@ -323,7 +323,7 @@ with editor_col:
         )
         xlsx_col.download_button(
             "Download Excel",
-            lambda: export.excel_bytes(frame, "query"),
+            components.gelogd(frame, "query.xlsx", lambda: export.excel_bytes(frame, "query")),
             file_name="query.xlsx",
             mime=export.MIME["xlsx"],
             key="werkbank_xlsx",
@@ -335,7 +335,7 @@ with editor_col:
         )
         parquet_col.download_button(
             "Download Parquet",
-            lambda: export.parquet_bytes(frame),
+            components.gelogd(frame, "query.parquet", lambda: export.parquet_bytes(frame)),
             file_name="query.parquet",
             mime=export.MIME["parquet"],
             key="werkbank_parquet",

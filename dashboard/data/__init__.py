@@ -251,12 +251,20 @@ def bronnen_per_deelnemer(viewer: Viewer) -> pl.DataFrame:
     return query(sql + " order by deelnemer_code nulls last, bron", [codes])
 
 
-def ladingen() -> pl.DataFrame:
-    """Every offered file per load: status, rows, loaded, quarantined, message (not scoped: it
-    describes files, not a deelnemer's figures)."""
-    return query(
+def ladingen(viewer: Viewer) -> pl.DataFrame:
+    """Every offered file per load: status, rows, loaded, quarantined, message. File names and
+    messages can name another deelnemer or quote a value from its rows ("klachten Enschede
+    2025.csv", "regel 12: 'Gemeente Enschedee' onbekend"), so an accounthouder gets each file's
+    counts without its name and message (docs/toegang.md, "Afscherming")."""
+    frame = query(
         "select load_id, klaar, bestand, bron, status, regels, geladen, quarantaine, melding "
         "from meta.loads order by load_id desc, volgnummer"
+    )
+    if viewer.sees_all:
+        return frame
+    return frame.with_columns(
+        pl.lit(None, dtype=pl.String).alias("bestand"),
+        pl.lit(None, dtype=pl.String).alias("melding"),
     )
 
 

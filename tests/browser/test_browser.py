@@ -18,7 +18,7 @@ def server(served) -> str:
 
 
 def page_urls() -> list[tuple[str, str]]:
-    # the MT sees every page (the default role in demo mode)
+    # the MT sees every page; demo mode (no provider configured) with the demo MT in the URL
     return [(name, title) for name, _path, title, roles in PAGES if "mt" in roles]
 
 
@@ -31,7 +31,7 @@ def test_every_page_renders_without_error(server):
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
         for index, (name, title) in enumerate(page_urls()):
             # the start page lives at the root; the others at their url path
-            page.goto(f"{server}/{'' if index == 0 else name}")
+            page.goto(f"{server}/{'' if index == 0 else name}?demo=demo-mt")
             page.wait_for_selector("[data-testid=stAppViewContainer]", timeout=30_000)
             page.wait_for_selector("h1", timeout=60_000)
             wait_until_idle(page)
@@ -53,7 +53,7 @@ def test_tables_offer_no_unneutralised_csv_download(server):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
-        page.goto(f"{server}/datakwaliteit")
+        page.goto(f"{server}/datakwaliteit?demo=demo-mt")
         page.wait_for_selector("h1", timeout=60_000)
         wait_until_idle(page)
         table = page.locator("[data-testid=stDataFrame]").first

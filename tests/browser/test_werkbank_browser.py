@@ -24,18 +24,14 @@ JOIN = (
 )
 
 
-def become_analist(page, url: str, name: str) -> None:
-    """Open the app, choose the analyst role and a name in the sidebar, go to the workbench."""
+def become_analist(page, url: str) -> None:
+    """Open the app, choose the demo analyst in the sidebar, go to the workbench."""
     page.goto(url)
-    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_selector("[data-testid=stSidebar]", timeout=60_000)
     wait_until_idle(page)
     sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_label("Rol").click()
-    page.get_by_role("option", name="Analist").click()
-    wait_until_idle(page)
-    name_box = sidebar.get_by_role("textbox", name="Uw naam")
-    name_box.fill(name)
-    name_box.press("Enter")
+    sidebar.get_by_label("Demogebruiker").click()
+    page.get_by_role("option", name="Demo analist").click()
     wait_until_idle(page)
     sidebar.get_by_role("link", name="SQL-werkbank").click()
     wait_until_idle(page)
@@ -65,7 +61,7 @@ def test_an_analyst_finds_writes_exports_saves_and_finds_again(served, tmp_path)
             viewport={"width": 1500, "height": 1100}, locale="nl-NL", accept_downloads=True
         )
         page = day_one.new_page()
-        become_analist(page, served.url, "anna")
+        become_analist(page, served.url)
 
         # 1. The KPI definitions, in the schema browser.
         page.get_by_role("tab", name="KPI-definities").click()
@@ -122,9 +118,9 @@ def test_an_analyst_finds_writes_exports_saves_and_finds_again(served, tmp_path)
         # 5. The next day: a new session finds the query and runs it on the new build.
         day_two = browser.new_context(viewport={"width": 1500, "height": 1100}, locale="nl-NL")
         page = day_two.new_page()
-        become_analist(page, served.url, "anna")
+        become_analist(page, served.url)
         page.get_by_role("tab", name="Opgeslagen").click()
-        page.get_by_text("Klachten met inrichting · anna").click()
+        page.get_by_text("Klachten met inrichting · demo-analist").click()
         page.get_by_role("button", name="Zet in de editor").first.click()
         wait_until_idle(page)
         assert page.get_by_role("textbox", name="SQL", exact=True).input_value() == JOIN

@@ -16,9 +16,11 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.navigation import PAGES
+from pipelines.build import read_reference
 from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import PublishedLake
 from vthmonitor.settings import Settings
+from vthmonitor.toegang import Gebruiker, Toegang
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
@@ -61,19 +63,60 @@ def warehouse(lake_env):
     lake.close()
 
 
+# A login provider is configured (an [auth] section), so the app runs as it does in production:
+# AppTest hands it the identity (`at.user`, what Streamlit reads from its signed cookie) and
+# the role comes from the users list in the app-state database. The provider itself is never
+# contacted here; tests/browser/test_inlog_browser.py logs in through a real one.
+AUTH_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret-test-cookie-secret",
+        "client_id": "vthmonitor-test",
+        "client_secret": "test-client-secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+def identity(role: str, deelnemer: str | None = None) -> str:
+    """The test user of a role (and an accounthouder's deelnemer), e.g. accounthouder-gm0164."""
+    return f"{role}-{deelnemer.lower()}" if deelnemer else role
+
+
+def add_user(role: str, deelnemer: str | None = None, ident: str | None = None) -> str:
+    """Put a user in the users list of the app-state database the app reads; returns the
+    identity. Idempotent."""
+    settings = Settings.from_env()
+    ident = ident or identity(role, deelnemer)
+    known = read_reference(settings, "deelnemers", {})["code"].to_list()
+    Toegang(settings).opslaan(
+        Gebruiker(ident, ident, role, (deelnemer,) if deelnemer else ()), "test", known
+    )
+    return ident
+
+
+def logged_in(at: AppTest, ident: str) -> AppTest:
+    """This AppTest as `ident`, logged in through the configured provider (the subject claim)."""
+    at.secrets = AUTH_SECRETS
+    at.user = {"sub": ident, "is_logged_in": True}
+    return at
+
+
 def open_page(
-    page: str | None, role: str, deelnemer: str | None = None, query: dict | None = None
+    page: str | None,
+    role: str,
+    deelnemer: str | None = None,
+    query: dict | None = None,
+    user: str | None = None,
 ) -> AppTest:
-    """Run the app as this viewer on this page (None = the role's start page).
+    """Run the app, logged in as a user with this role (and deelnemer), on this page (None = the
+    role's start page). `user` names the identity (default: one per role and deelnemer).
 
     A page whose url is its file name is opened at once, as a link to it opens it; any other
     page (and a page the role may not see) is reached through the navigation, after a first
     run of the start page (AppTest knows a page by url only once st.navigation registered it).
     """
-    at = new_app()
-    at.session_state["viewer_role"] = role
-    if deelnemer:
-        at.session_state["viewer_deelnemer"] = deelnemer
+    at = logged_in(new_app(), add_user(role, deelnemer, user))
     for key, value in (query or {}).items():
         at.query_params[key] = value
     visible = {name for name, _, _, roles in PAGES if role in roles}

@@ -9,7 +9,7 @@ import io
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard.conftest import downloaded, new_app, open_page
+from tests.dashboard.conftest import add_user, downloaded, logged_in, new_app, open_page
 from tests.vthmonitor.test_export import cells, formulas, hyperlinks
 
 
@@ -22,8 +22,7 @@ def state_file(lake_env, tmp_path, monkeypatch):
 
 def werkbank(sql: str) -> AppTest:
     at = new_app()
-    at.session_state["viewer_role"] = "analist"
-    at.session_state["viewer_naam"] = "anna"
+    logged_in(at, add_user("analist", ident="anna"))
     at.run()
     at.switch_page("app_pages/sql_werkbank.py").run()
     at.text_area(key="werkbank_sql").input(sql)

@@ -12,7 +12,7 @@ import pytest
 from dashboard.data import werkbank
 from dashboard.viewer import ScopeError, Viewer
 from pipelines.load import load
-from tests.dashboard.conftest import new_app, open_page, texts
+from tests.dashboard.conftest import open_page, texts
 from vthmonitor import export
 from vthmonitor.werkbank.app_state import AppState
 from vthmonitor.werkbank.service import examples, kpi_query
@@ -35,10 +35,7 @@ def state_file(lake_env, tmp_path, monkeypatch):
 
 
 def open_werkbank(name: str = "anna"):
-    at = new_app()
-    at.session_state["viewer_role"] = "analist"
-    at.session_state["viewer_naam"] = name
-    at.run()
+    at = open_page(None, "analist", user=name)
     at.switch_page(f"app_pages/{PAGE}.py").run()
     assert not at.exception
     return at

@@ -82,11 +82,52 @@ def _m002_bounded_audit_text(con: sqlite3.Connection) -> None:
         )
 
 
+_USERS_AND_ACTIVITY = """
+create table gebruiker (
+    identiteit text primary key,   -- lowercased e-mail or subject claim of the ID token
+    naam text not null default '',
+    rol text not null,             -- mt, accounthouder, analist or beheerder
+    actief integer not null default 1,
+    gewijzigd_op text not null,
+    gewijzigd_door text not null
+);
+create table gebruiker_deelnemer (
+    identiteit text not null references gebruiker (identiteit) on delete cascade,
+    deelnemer_code text not null,
+    primary key (identiteit, deelnemer_code)
+);
+create table activiteit (
+    id integer primary key,
+    tijdstip text not null,
+    gebruiker text not null,
+    rol text not null,
+    actie text not null,           -- see vthmonitor/toegang.py ACTIES
+    pagina text,
+    deelnemers text,               -- comma-separated CBS codes the action concerned
+    selectie text,                 -- the page's selection as JSON
+    omschrijving text,
+    rijen integer
+);
+create index activiteit_tijdstip on activiteit (tijdstip);
+create index activiteit_gebruiker on activiteit (gebruiker, tijdstip);
+create index auditlog_tijdstip on auditlog (tijdstip);
+create table onderhoud (naam text primary key, laatst text not null);
+"""
+
+
+def _m003_users_and_activity(con: sqlite3.Connection) -> None:
+    """The users list and the activity trail of docs/toegang.md."""
+    for statement in _USERS_AND_ACTIVITY.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
 # The schema's history, oldest first. A migration is never edited or removed once released:
 # a change is a new entry at the end (docs/architectuur.md, "De app-state-database").
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_eerste_versie", _m001_first_version),
     ("002_auditlog_lengte_en_hash", _m002_bounded_audit_text),
+    ("003_gebruikers_en_activiteit", _m003_users_and_activity),
 )
 
 
@@ -166,6 +207,13 @@ class AppState:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         migrate(path)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection in one transaction, for the other stores in this database
+        (vthmonitor/toegang.py)."""
+        with self._connect() as con:
+            yield con
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -23,18 +23,31 @@ def _applied(path) -> list[str]:
 def test_a_new_database_gets_every_migration_once_in_order(tmp_path):
     path = tmp_path / "werkbank.sqlite3"
     AppState(path)
-    assert _applied(path) == ["001_eerste_versie", "002_auditlog_lengte_en_hash"]
+    assert _applied(path) == [
+        "001_eerste_versie",
+        "002_auditlog_lengte_en_hash",
+        "003_gebruikers_en_activiteit",
+    ]
     assert [name for name, _ in MIGRATIONS] == sorted(name for name, _ in MIGRATIONS)
     # opening it again applies nothing
     assert migrate(path) == []
     AppState(path)
-    assert _applied(path) == ["001_eerste_versie", "002_auditlog_lengte_en_hash"]
+    assert _applied(path) == [
+        "001_eerste_versie",
+        "002_auditlog_lengte_en_hash",
+        "003_gebruikers_en_activiteit",
+    ]
 
 
-def test_a_database_of_before_numbered_migrations_is_adopted_without_losing_rows(tmp_path):
-    # the schema as the previous release wrote it: both columns present, no migrations table
+def test_a_database_of_before_numbered_migrations_is_adopted_without_losing_rows(
+    tmp_path, monkeypatch
+):
+    # the schema as the release before numbered migrations wrote it: the first two steps'
+    # tables and columns, no migrations table
     path = tmp_path / "werkbank.sqlite3"
+    monkeypatch.setattr("vthmonitor.werkbank.app_state.MIGRATIONS", MIGRATIONS[:2])
     AppState(path)
+    monkeypatch.undo()
     con = sqlite3.connect(path)
     con.execute("drop table schema_migraties")
     con.execute(
@@ -43,7 +56,11 @@ def test_a_database_of_before_numbered_migrations_is_adopted_without_losing_rows
     )
     con.commit()
     con.close()
-    assert migrate(path) == ["001_eerste_versie", "002_auditlog_lengte_en_hash"]
+    assert migrate(path) == [
+        "001_eerste_versie",
+        "002_auditlog_lengte_en_hash",
+        "003_gebruikers_en_activiteit",
+    ]
     assert AppState(path).saved()["sql"].to_list() == ["select 42"]
 
 
@@ -77,8 +94,12 @@ def test_processes_starting_at_once_apply_each_migration_once(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(map(len, results)) == [0, 0, 0, 0, 0, 2]
-    assert _applied(path) == ["001_eerste_versie", "002_auditlog_lengte_en_hash"]
+    assert sorted(map(len, results)) == [0, 0, 0, 0, 0, 3]
+    assert _applied(path) == [
+        "001_eerste_versie",
+        "002_auditlog_lengte_en_hash",
+        "003_gebruikers_en_activiteit",
+    ]
 
 
 def test_a_failing_migration_leaves_nothing_half_done(tmp_path, monkeypatch):
