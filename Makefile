@@ -1,6 +1,10 @@
 # The public interface of the project: `make run`, `make check`, `make test`, `make bench`.
 # Everything a command needs is installed by that command (uv from PyPI, then the locked
 # environment from uv.lock), so both work on a fresh clone with only Python 3.11 present.
+# The environment is installed with compiled bytecode: where PYTHONDONTWRITEBYTECODE is set
+# (this machine, many containers) every process would otherwise compile Streamlit, Altair and
+# polars from source at start, 2 s per process (the app, each SQL-werkbank worker, each test
+# worker).
 
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
@@ -13,7 +17,7 @@ SEED ?= 2026
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
 
 # The browser tests drive Debian's chromium (Playwright cannot download its own browser here).
 browser:
@@ -30,8 +34,9 @@ $(SAMPLE)/.klaar:
 lake: install $(SAMPLE)/.klaar
 	$(UV) run vthmonitor load $(SAMPLE) --lake $(LAKE)
 
+# Demo mode (fixed demo users, no login) unless .streamlit/secrets.toml configures a provider.
 run: lake
-	$(UV) run vthmonitor serve --lake $(LAKE) --port 8501
+	VTHMONITOR_DEMO=1 $(UV) run vthmonitor serve --lake $(LAKE) --port 8501
 
 lint: install
 	$(UV) run ruff check .

@@ -34,6 +34,6 @@ st.session_state["_pagina"] = page.title
 try:
     page.run()
 finally:
-    # Every page view is in the activity trail (docs/toegang.md): with its selection when the
-    # page recorded one (components.bekeken), else as a plain view.
-    components.bekeken_als_nog_niet()
+    # Every page view is in the activity trail (docs/toegang.md), with the deelnemers and
+    # selection the page declared (components.bekeken).
+    components.vastleggen()

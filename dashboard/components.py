@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import polars as pl
@@ -35,7 +36,7 @@ def start() -> Viewer:
     freshness, and the viewer remembered for the page of this run. Stops the run when there is
     no viewer; raises NoLake when nothing is published yet."""
     data.new_run()
-    st.session_state["_bekeken_in_run"] = False
+    st.session_state["_run_keuze"] = {"deelnemers": [], "selectie": {}, "detail": []}
     data.build()  # NoLake before anything else: the app says what to do, to anyone
     chosen = inlog.viewer()
     st.session_state["_viewer"] = chosen
@@ -85,16 +86,27 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     )
 
 
-def gelogd(frame: pl.DataFrame, file_name: str, maker: Callable[[], bytes]) -> Callable[[], bytes]:
-    """A download button's deferred data that first writes the download in the activity trail
-    (who, page, deelnemers in the file, rows): it runs on the click, so the trail holds real
-    downloads, not renders of the button."""
+def gelogd(
+    frame: pl.DataFrame,
+    file_name: str,
+    maker: Callable[[], bytes],
+    deelnemers: list[str] | None = None,
+) -> Callable[[], bytes]:
+    """A download button's deferred data that first checks the viewer may still have it and
+    writes the download in the activity trail (who, page, deelnemers, rows). It runs on the
+    click, without a new run of the page: so the trail holds real downloads, not renders, and a
+    user switched off since the page was drawn gets nothing (docs/toegang.md).
+
+    The deelnemers are `deelnemers`, else those in the frame's deelnemer column, else those the
+    page declared in this run (`bekeken`)."""
     who = viewer()
     page = st.session_state.get("_pagina")
-    # the deelnemers in the file, else those the page was showing (its recorded selection)
-    codes = _deelnemers_in(frame) or list((st.session_state.get("_bekeken") or (None, ()))[1])
+    keuze = _run_keuze()
+    codes = deelnemers or deelnemers_in(frame) or list(keuze["detail"] or keuze["deelnemers"])
 
     def make() -> bytes:
+        if not inlog.still_allowed(who):
+            raise PermissionError("U hebt geen toegang (meer) tot deze gegevens.")
         toegang.registreer(
             who,
             "download",
@@ -109,10 +121,17 @@ def gelogd(frame: pl.DataFrame, file_name: str, maker: Callable[[], bytes]) -> C
 
 
 # Columns that name the deelnemer of a row, in the frames pages show and hand out.
-_DEELNEMER_COLUMNS = ("deelnemer_code", "deelnemer", "Deelnemer", "code")
+_DEELNEMER_COLUMNS = (
+    "deelnemer_code",
+    "deelnemer",
+    "Deelnemer",
+    "bevoegd_gezag",
+    "code",
+    "Code",
+)
 
 
-def _deelnemers_in(frame: pl.DataFrame) -> list[str]:
+def deelnemers_in(frame: pl.DataFrame) -> list[str]:
     """The deelnemers a download holds rows of, for the activity trail (codes, or the names a
     display table shows)."""
     for column in _DEELNEMER_COLUMNS:
@@ -127,17 +146,42 @@ def _code_of(value: str) -> str:
     return codes.get(value, value)
 
 
+def _run_keuze() -> dict:
+    return st.session_state.setdefault(
+        "_run_keuze", {"deelnemers": [], "selectie": {}, "detail": []}
+    )
+
+
 def bekeken(deelnemers: list[str] | tuple[str, ...] = (), **selectie) -> None:
-    """Record a page view with its selection in the activity trail, once per change of page or
+    """Declare what this run of the page shows: its deelnemers and selection (period type,
+    period). The activity trail gets one line per page view, written when the run ends
+    (`vastleggen`); downloads without a deelnemer column are attributed to these deelnemers."""
+    keuze = _run_keuze()
+    keuze["deelnemers"] += [c for c in deelnemers if c not in keuze["deelnemers"]]
+    keuze["selectie"].update(selectie)
+
+
+def detail(code: str) -> None:
+    """From here on the page shows one deelnemer in detail: declare it (`bekeken`) and attribute
+    the downloads below that have no deelnemer column to it alone."""
+    bekeken([code], detail=code)
+    _run_keuze()["detail"] = [code]
+
+
+def vastleggen() -> None:
+    """After a page ran: write its view in the activity trail, once per change of page or
     selection in a session (not on every rerun)."""
-    st.session_state["_bekeken_in_run"] = True
+    if "_viewer" not in st.session_state:
+        return
+    keuze = _run_keuze()
     page = st.session_state.get("_pagina")
-    key = (page, tuple(deelnemers), tuple(sorted((k, str(v)) for k, v in selectie.items())))
+    selectie = {k: str(v) for k, v in sorted(keuze["selectie"].items())}
+    key = (page, tuple(sorted(keuze["deelnemers"])), tuple(selectie.items()))
     if st.session_state.get("_bekeken") == key:
         return
     st.session_state["_bekeken"] = key
     toegang.registreer(
-        viewer(), "pagina", pagina=page, deelnemers=deelnemers, selectie=selectie or None
+        viewer(), "pagina", pagina=page, deelnemers=keuze["deelnemers"], selectie=selectie or None
     )
 
 
@@ -161,24 +205,19 @@ def link_schrijven(**keuze: str) -> None:
 def link_geweigerd(code: str) -> None:
     """A link asked for a deelnemer outside the viewer's scope: say so, show nothing of it, and
     put the attempt in the activity trail."""
+    shown = re.sub(r"[^A-Za-z0-9]", "", code)[:12]  # text from a URL: never markdown
     st.warning(
-        f"Deze link vraagt om deelnemer {code[:20]}, maar die valt niet onder uw rechten (of "
-        "bestaat niet). U ziet hieronder een deelnemer waarvoor u wel rechten hebt.",
+        f"Deze link vraagt om een deelnemer ({shown or 'onleesbaar'}) die niet onder uw rechten "
+        "valt of niet bestaat. U ziet hieronder een deelnemer waarvoor u wel rechten hebt.",
         icon=":material/block:",
     )
     toegang.registreer(
         viewer(),
         "geweigerd",
         pagina=st.session_state.get("_pagina"),
-        deelnemers=[code[:20]],
+        deelnemers=[shown or "?"],
         omschrijving="deelnemer buiten de rechten gevraagd in een link",
     )
-
-
-def bekeken_als_nog_niet() -> None:
-    """After a page ran: record a plain view when the page recorded none with a selection."""
-    if "_viewer" in st.session_state and not st.session_state.get("_bekeken_in_run"):
-        bekeken()
 
 
 def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:
@@ -240,6 +279,7 @@ def deelnemers_en_periode(
     if not gekozen:
         st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
         st.stop()
+    bekeken(gekozen, periode_type=periode_type)
     return gekozen, periode_type
 
 

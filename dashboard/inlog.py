@@ -5,12 +5,18 @@
   e-mail claim (else the subject) of the ID token, which Streamlit keeps in a signed cookie; role
   and deelnemers come from the users list in the app-state database. Nothing the browser sends
   (query parameters, widget values) can change who someone is. Demo mode cannot be reached then.
-- Without a provider (`make run`) the app says it is a demo and one picks one of the fixed demo
-  users; the choice is kept in the URL (?demo=...), so a reload keeps it. Until one is chosen
-  the app shows no data: it never falls back to a role by itself.
+- Without a provider and with VTHMONITOR_DEMO=1 (`make run`) the app says it is a demo and one
+  picks one of the fixed demo users; the choice is kept in the URL (?demo=...), so a reload
+  keeps it. Until one is chosen the app shows no data: it never falls back to a role by itself.
+- Without a provider and without VTHMONITOR_DEMO, or with a secrets file that cannot be read,
+  the app shows no data at all.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 
@@ -43,17 +49,55 @@ DEMO_GEBRUIKERS: dict[str, Gebruiker] = {
 }
 
 
+class LoginMisconfigured(Exception):
+    """The secrets file exists but cannot be read: the app refuses to run rather than guess."""
+
+
 def provider_configured() -> bool:
-    """True when .streamlit/secrets.toml has an [auth] section: then only a login gives access."""
+    """True when the secrets hold an [auth] section: then only a login gives access. A secrets
+    file that exists but cannot be read raises LoginMisconfigured: never fall back to demo
+    mode because of a typo (docs/toegang.md)."""
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all (Streamlit raises its own not-found error)
+    except Exception as exc:  # Streamlit raises one error for a missing and a broken file
+        files = [Path(p) for p in st.get_option("secrets.files")]
+        if any(p.exists() for p in files):
+            raise LoginMisconfigured(str(exc)) from None
         return False
 
 
 def viewer() -> Viewer:
     """The viewer of this run; stops the run (after saying why, in Dutch) when there is none."""
-    return _logged_in_viewer() if provider_configured() else _demo_viewer()
+    try:
+        login = provider_configured()
+    except LoginMisconfigured:
+        _stop_with(
+            "Het bestand .streamlit/secrets.toml bestaat maar is niet te lezen (een tikfout in "
+            "de TOML, of geen leesrecht). Zonder geldige inlog toont de monitor niets; laat de "
+            "beheerder het bestand nakijken (README, Inloggen)."
+        )
+    if login:
+        return _logged_in_viewer()
+    settings = toegang.settings()
+    if not settings.demo:
+        _stop_with(
+            "Er is geen inlog ingericht, dus de monitor toont niets. Zet de inlogprovider in "
+            ".streamlit/secrets.toml (README, Inloggen), of start voor een demonstratie met "
+            "VTHMONITOR_DEMO=1 (zoals make run doet)."
+        )
+    if settings.beheerder_bootstrap:
+        _stop_with(
+            "VTHMONITOR_DEMO staat aan terwijl VTHMONITOR_BEHEERDER een echte beheerder noemt: "
+            "de demomodus is er niet voor een echte installatie. Richt de inlog in of zet "
+            "VTHMONITOR_DEMO uit."
+        )
+    return _demo_viewer()
+
+
+def _stop_with(message: str) -> NoReturn:
+    st.title("VTH-monitor")
+    st.error(message, icon=":material/lock:")
+    st.stop()
 
 
 def _as_viewer(gebruiker: Gebruiker) -> Viewer:
@@ -88,6 +132,9 @@ def _logged_in_viewer() -> Viewer:
         st.stop()
     ident = _claimed_identity()
     gebruiker = toegang.gebruiker(ident) if ident else None
+    if gebruiker is not None and _login_too_old():
+        toegang.registreer(_as_viewer(gebruiker), "uitloggen", omschrijving="inlog verlopen")
+        _log_out()
     if gebruiker is not None and not gebruiker.actief:
         toegang.registreer(_as_viewer(gebruiker), "uitloggen", omschrijving="account uitgeschakeld")
         _log_out()
@@ -112,6 +159,31 @@ def _log_out() -> None:
     st.session_state.pop("_ingelogd", None)
     st.logout()
     st.stop()
+
+
+def _login_too_old() -> bool:
+    """The ID token was issued longer ago than VTHMONITOR_INLOG_UREN: log in again, so that
+    someone switched off at the identity provider loses access within hours, not after the
+    30 days of Streamlit's login cookie."""
+    issued = st.user.get("iat")
+    if not isinstance(issued, int | float):
+        return False
+    age = dt.datetime.now(dt.UTC).timestamp() - float(issued)
+    return age > toegang.settings().inlog_uren * 3600
+
+
+def still_allowed(viewer_: Viewer) -> bool:
+    """Whether this viewer may still do what the page offered when it was drawn (a download
+    made on click runs without a new run of the page): same role and deelnemers, active."""
+    if viewer_.gebruiker in DEMO_GEBRUIKERS:
+        return toegang.settings().demo
+    now = toegang.gebruiker(viewer_.gebruiker)
+    return (
+        now is not None
+        and now.actief
+        and now.rol == viewer_.role
+        and (now.rol != "accounthouder" or set(viewer_.deelnemers) <= set(now.deelnemers))
+    )
 
 
 def _no_access(ident: str | None) -> None:

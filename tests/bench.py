@@ -150,6 +150,7 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
     import dashboard.data as data
 
     os.environ["VTHMONITOR_LAKE"] = str(lake)
+    os.environ["VTHMONITOR_DEMO"] = "1"  # demo users: no identity provider here
     # AppTest outside a server logs "missing ScriptRunContext" for every cached call
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     timings: list[float] = []

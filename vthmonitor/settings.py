@@ -28,9 +28,15 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_BEHEERDER: the e-mail address (as the identity provider gives it) of the bootstrap
   beheerder, who always has access and adds the other users on the Beheer page
   (docs/toegang.md). Only used when a login provider is configured.
+- VTHMONITOR_DEMO: "1" lets the app run in demo mode (fixed demo users, no login) when no login
+  provider is configured; `make run` sets it. Without it, an app without a provider shows no
+  data: a missing or unreadable secrets file never opens the app to anyone (docs/toegang.md).
+- VTHMONITOR_INLOG_UREN: after how many hours a login must be renewed (default 12): Streamlit's
+  login cookie lasts 30 days, and someone switched off at the identity provider must not keep
+  access that long.
 - VTHMONITOR_AUDIT_BEWAARDAGEN: how many days the activity trail and the workbench's audit log
-  are kept (default 400: a year and the month before it); older lines are removed by
-  themselves, at most once a day.
+  are kept (default 400: a year and the month before it; at most 3650); older lines are removed
+  by themselves, at most once a day.
 """
 
 from __future__ import annotations
@@ -53,6 +59,10 @@ DEFAULT_READER_MEMORY = "2GB"
 # A workbench query's worker: DuckDB's reader limit plus the process itself (~1 GB of address
 # space for Python, DuckDB and Arrow) plus room for a 256 MB result and its Arrow copy.
 DEFAULT_SQL_WORKER_MEMORY = "4GB"
+
+
+# Retention of the activity trail is capped at ten years (a larger number meant "forever").
+MAX_BEWAARDAGEN = 3650
 
 
 class SettingsError(ValueError):
@@ -128,6 +138,8 @@ class Settings:
     sql_worker_memory_limit: str = DEFAULT_SQL_WORKER_MEMORY
     beheerder_bootstrap: str | None = None  # lowercased e-mail
     audit_bewaardagen: int = 400
+    demo: bool = False
+    inlog_uren: float = 12.0
 
     @property
     def app_memory_bytes(self) -> int:
@@ -170,7 +182,11 @@ class Settings:
             app_state_override=Path(state).resolve() if state else None,
             reference_dir=Path(reference).resolve() if reference else REFERENCE_DIR,
             beheerder_bootstrap=(env.get("VTHMONITOR_BEHEERDER") or "").strip().lower() or None,
-            audit_bewaardagen=int(_number(env, "VTHMONITOR_AUDIT_BEWAARDAGEN", 400, int)),
+            audit_bewaardagen=min(
+                int(_number(env, "VTHMONITOR_AUDIT_BEWAARDAGEN", 400, int)), MAX_BEWAARDAGEN
+            ),
+            demo=(env.get("VTHMONITOR_DEMO") or "").strip().lower() in ("1", "ja", "true"),
+            inlog_uren=_number(env, "VTHMONITOR_INLOG_UREN", 12.0),
         )
 
     def pseudonym_key(self) -> bytes:

@@ -218,7 +218,8 @@ class Toegang:
             where.append("actie = ?")
             params.append(actie)
         if deelnemer:
-            where.append("(',' || coalesce(deelnemers, '') || ',') like ?")
+            # '*': an ad-hoc result that can hold any deelnemer's rows (docs/toegang.md)
+            where.append("((',' || coalesce(deelnemers, '') || ',') like ? or deelnemers = '*')")
             params.append(f"%,{deelnemer},%")
         if vanaf:
             where.append("tijdstip >= ?")
@@ -230,7 +231,9 @@ class Toegang:
             "select tijdstip, gebruiker, rol, actie, pagina, deelnemers, selectie, omschrijving, "
             "rijen from (select tijdstip, gebruiker, rol, actie, pagina, deelnemers, selectie, "
             "omschrijving, rijen, id * 2 as volgorde from activiteit union all "
-            "select tijdstip, lower(gebruiker), rol, 'query', 'SQL-werkbank', null, null, "
+            "select tijdstip, lower(gebruiker), rol, 'query', "
+            "case kanaal when 'cli' then 'vthmonitor sql (gebruiker van het systeem)' "
+            "else 'SQL-werkbank' end, null, null, "
             "status || ': ' || substr(sql, 1, 200), rijen, id * 2 + 1 from auditlog) "
             + ("where " + " and ".join(where) if where else "")
             + " order by tijdstip desc, volgorde desc limit ?"
@@ -266,8 +269,10 @@ class Toegang:
             if not force and last and last[0] > (nu - dt.timedelta(days=1)).isoformat():
                 return 0
             removed = con.execute("delete from activiteit where tijdstip < ?", (grens,)).rowcount
+            # a run left 'bezig' by a killed process goes a day after the others of its time
             removed += con.execute(
-                "delete from auditlog where tijdstip < ? and status != 'bezig'", (grens,)
+                "delete from auditlog where tijdstip < ? and (status != 'bezig' or tijdstip < ?)",
+                (grens, (dt.datetime.fromisoformat(grens) - dt.timedelta(days=1)).isoformat()),
             ).rowcount
             con.execute(
                 "insert into onderhoud (naam, laatst) values ('opschonen', ?) "

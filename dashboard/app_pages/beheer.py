@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import components, data
 from dashboard.data import toegang
-from dashboard.format import AMSTERDAM, tijdstip
+from dashboard.format import AMSTERDAM, getal, tijdstip
 from dashboard.viewer import ROLES
 from vthmonitor.toegang import ACTIES, Gebruiker, ToegangFout
 
@@ -112,10 +112,16 @@ else:
         pl.col("rol").alias("Rol"),
         pl.col("actie").alias("Actie"),
         pl.col("pagina").alias("Pagina"),
-        pl.col("deelnemers").alias("Deelnemers"),
+        pl.col("deelnemers").replace("*", "alle (ad-hoc query)").alias("Deelnemers"),
         pl.col("omschrijving").alias("Omschrijving"),
         pl.col("rijen").alias("Rijen"),
     )
-    st.caption(f"{log.height} regels")
+    if log.height >= toegang.LIMIET:
+        st.warning(
+            f"Meer dan {getal(toegang.LIMIET)} regels voldoen aan de filters; de tabel en de "
+            "download tonen de nieuwste. Verfijn de filters (periode, gebruiker, actie)."
+        )
+    else:
+        st.caption(f"{getal(log.height)} regels")
     components.tabel(tonen, key="activiteitenlog")
     components.downloads(tonen, "activiteitenlog", key="activiteitenlog")

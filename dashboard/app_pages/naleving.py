@@ -324,6 +324,7 @@ detail = links.selectbox(
     format_func=lambda c: namen.get(c, c),
     key="naleving_detail",
 )
+components.detail(detail)
 # years in which this deelnemer has data (the KPI calendar can run on without any)
 perioden_met_data = reeks.filter(
     (pl.col("kpi_id") == "naleefpercentage")

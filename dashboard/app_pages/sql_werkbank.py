@@ -312,10 +312,13 @@ with editor_col:
         if result.truncated:
             st.warning(result.cut_note(limits), icon=":material/content_cut:")
         components.tabel(frame, key="werkbank_tabel", column_config=dutch_columns(frame))
+        # ad-hoc SQL can hold any deelnemer's rows under any column name: a result without a
+        # recognisable deelnemer column counts as every deelnemer's ("*") in the activity trail
+        wie = components.deelnemers_in(frame) or ["*"]
         csv_col, xlsx_col, parquet_col = st.columns(3)
         csv_col.download_button(
             "Download CSV",
-            components.gelogd(frame, "query.csv", lambda: export.csv_bytes(frame)),
+            components.gelogd(frame, "query.csv", lambda: export.csv_bytes(frame), wie),
             file_name="query.csv",
             mime=export.MIME["csv"],
             key="werkbank_csv",
@@ -323,7 +326,7 @@ with editor_col:
         )
         xlsx_col.download_button(
             "Download Excel",
-            components.gelogd(frame, "query.xlsx", lambda: export.excel_bytes(frame, "query")),
+            components.gelogd(frame, "query.xlsx", lambda: export.excel_bytes(frame, "query"), wie),
             file_name="query.xlsx",
             mime=export.MIME["xlsx"],
             key="werkbank_xlsx",
@@ -335,7 +338,7 @@ with editor_col:
         )
         parquet_col.download_button(
             "Download Parquet",
-            components.gelogd(frame, "query.parquet", lambda: export.parquet_bytes(frame)),
+            components.gelogd(frame, "query.parquet", lambda: export.parquet_bytes(frame), wie),
             file_name="query.parquet",
             mime=export.MIME["parquet"],
             key="werkbank_parquet",

@@ -19,6 +19,8 @@ from dashboard.viewer import Viewer
 from vthmonitor.settings import Settings
 from vthmonitor.toegang import Gebruiker, Toegang
 
+LIMIET = 10_000  # lines of the trail the Beheer page shows and hands out at most
+
 
 @st.cache_resource
 def _toegang() -> Toegang:
@@ -72,4 +74,5 @@ def activiteit(
         deelnemer,
         local_midnight(vanaf),
         local_midnight(tot_en_met + dt.timedelta(days=1) if tot_en_met else None),
+        limiet=LIMIET,
     )

@@ -52,7 +52,7 @@ def served(tmp_path_factory):
     settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
     load(settings, [tmp / "sample"], today=TODAY)
     port = free_port()
-    env = {**os.environ, "VTHMONITOR_PSEUDONYM_KEY": TEST_KEY}
+    env = {**os.environ, "VTHMONITOR_PSEUDONYM_KEY": TEST_KEY, "VTHMONITOR_DEMO": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,

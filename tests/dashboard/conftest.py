@@ -35,11 +35,12 @@ def dashboard_lake(tmp_path_factory, medium_sample_lake) -> Settings:
 @pytest.fixture
 def lake_env(dashboard_lake, monkeypatch) -> Settings:
     monkeypatch.setenv("VTHMONITOR_LAKE", str(dashboard_lake.lake_dir))
-    st.cache_resource.clear()  # docs/valkuilen.md §9: cached resources leak between AppTests
-    st.cache_data.clear()
+    # docs/valkuilen.md §9: cached resources (the lake handle, the app state, the workers) leak
+    # between AppTests, so they go. Cached query results stay, as they do between sessions in
+    # production: their key holds the build id, and every build has its own.
+    st.cache_resource.clear()
     yield dashboard_lake
     st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import pytest
+import streamlit as st
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 
 from dashboard.viewer import Viewer
 from tests.dashboard.conftest import (
@@ -159,7 +161,48 @@ def test_the_beheerder_finds_who_downloaded_enschedes_rows(state_file, media):
     assert log["Omschrijving"][0].endswith(".xlsx")
 
 
-def test_demo_mode_without_a_provider_asks_for_a_demo_user_and_shows_nothing_before(state_file):
+@pytest.fixture
+def demo(monkeypatch):
+    monkeypatch.setenv("VTHMONITOR_DEMO", "1")
+
+
+def test_without_a_provider_and_without_demo_mode_nothing_is_shown(state_file):
+    at = new_app()
+    at.query_params["demo"] = "demo-beheerder"
+    at.run()
+    assert not at.exception
+    assert "geen inlog ingericht" in at.error[0].value
+    assert shows_no_data(at) and not at.sidebar.selectbox
+
+
+def test_an_unreadable_secrets_file_never_opens_demo_mode(state_file, demo, tmp_path, monkeypatch):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text('[auth]\nredirect_uri = "http://x\n')
+    monkeypatch.chdir(tmp_path)  # Streamlit reads .streamlit/secrets.toml from here
+    st.secrets._reset()
+    try:
+        at = new_app()
+        at.query_params["demo"] = "demo-beheerder"
+        at.run()
+    finally:
+        monkeypatch.undo()
+        st.secrets._reset()
+    assert not at.exception
+    assert "niet te lezen" in at.error[0].value
+    assert shows_no_data(at) and not at.sidebar.selectbox
+
+
+def test_demo_mode_is_refused_beside_a_real_beheerder(state_file, demo, monkeypatch):
+    monkeypatch.setenv("VTHMONITOR_BEHEERDER", "beheer@odtwente.nl")
+    at = new_app()
+    at.query_params["demo"] = "demo-beheerder"
+    at.run()
+    assert "VTHMONITOR_DEMO" in at.error[0].value and shows_no_data(at)
+
+
+def test_demo_mode_without_a_provider_asks_for_a_demo_user_and_shows_nothing_before(
+    state_file, demo
+):
     at = new_app().run()
     assert not at.exception
     assert "Demomodus" in at.sidebar.info[0].value
@@ -169,7 +212,7 @@ def test_demo_mode_without_a_provider_asks_for_a_demo_user_and_shows_nothing_bef
     assert at.query_params["demo"] == "demo-accounthouder-hengelo"
 
 
-def test_demo_user_survives_a_reload_through_the_url(state_file):
+def test_demo_user_survives_a_reload_through_the_url(state_file, demo):
     at = new_app()
     at.query_params["demo"] = "demo-accounthouder-enschede"
     at.run()
@@ -204,7 +247,7 @@ def test_a_link_to_another_deelnemer_gives_a_dutch_message_and_no_data(state_fil
         query={"deelnemer": "GM0153", "soort": "jaar", "periode": "2025"},
     )
     assert not at.exception
-    assert "valt niet onder uw rechten" in at.warning[0].value
+    assert "niet onder uw rechten valt" in at.warning[0].value
     assert at.title[0].value != "Deelnemer Enschede"
     assert "Enschede" not in texts(at)
     assert at.query_params["deelnemer"] == "GM0141"  # the URL now names what is shown
@@ -223,3 +266,30 @@ def test_datakwaliteit_shows_an_accounthouder_no_file_names_or_messages(state_fi
     assert len(table) == len(mt)  # the counts per file stay
     csv = downloaded(at, media, "ladingen-csv").decode("utf-8-sig")
     assert ".csv" not in csv and ".xlsx" not in csv
+
+
+def test_a_link_cannot_put_markdown_in_the_warning(state_file):
+    at = open_page("deelnemer", "accounthouder", "GM0164", query={"deelnemer": "[Log in](//ev.il)"})
+    warning = at.warning[0].value
+    assert "](" not in warning and "//ev.il" not in warning
+    assert "(Loginevil)" in warning
+
+
+def test_a_download_is_refused_to_a_user_switched_off_after_the_page_was_drawn(state_file, media):
+    ident = add_user("mt")
+    at = logged_in(new_app(), ident).run()
+    Toegang(Settings.from_env()).opslaan(Gebruiker(ident, ident, "mt", (), False), "test", [])
+    # Streamlit answers the browser's request for the file with an error, not the bytes
+    with pytest.raises(MediaFileStorageError, match="geen toegang"):
+        downloaded(at, media, "overzicht-csv")
+    assert "download" not in [a for _, a, _, _ in trail()]
+
+
+def test_downloads_on_a_trend_page_are_attributed_to_the_deelnemer_in_detail(state_file, media):
+    at = open_page("klachten", "mt")
+    at.multiselect(key="klachten_deelnemers").set_value(["GM0164"]).run()
+    key = "klachten-aard-csv"
+    downloaded(at, media, key)
+    line = next(r for r in trail() if r[1] == "download")
+    assert line[2:] == ("Klachten", "GM0164")
+    assert ("mt", "pagina", "Klachten", "GM0164") in trail()

@@ -112,14 +112,20 @@ def test_old_lines_are_purged_by_themselves_once_a_day(toegang):
             "insert into activiteit (tijdstip, gebruiker, rol, actie) values "
             "('2020-01-01T00:00:00.000+00:00', 'oud', 'mt', 'inloggen')"
         )
+        # a run left 'bezig' (its process was killed) goes one day after the others
+        net_binnen = (
+            dt.datetime.now(dt.UTC)
+            - dt.timedelta(days=toegang.settings.audit_bewaardagen, hours=12)
+        ).isoformat(timespec="milliseconds")
         con.execute(
             "insert into auditlog (tijdstip, gebruiker, rol, kanaal, sql, status) values "
             "('2020-01-01T00:00:00.000+00:00', 'oud', 'analist', 'app', 'select 1', 'ok'), "
-            "('2020-01-01T00:00:00.000+00:00', 'oud', 'analist', 'app', 'select 2', 'bezig')"
+            "('2020-01-01T00:00:00.000+00:00', 'oud', 'analist', 'app', 'select 2', 'bezig'), "
+            "(?, 'bijna', 'analist', 'app', 'select 3', 'bezig')",
+            (net_binnen,),
         )
     toegang.registreer("nieuw@odtwente.nl", "mt", "inloggen")  # purges (first time today)
-    assert toegang.activiteit()["gebruiker"].to_list() == ["nieuw@odtwente.nl", "oud"]
-    assert toegang.activiteit()["omschrijving"][1].startswith("bezig")  # a running query stays
+    assert toegang.activiteit()["gebruiker"].to_list() == ["nieuw@odtwente.nl", "bijna"]
     with sqlite3.connect(state.path) as con:
         con.execute(
             "insert into activiteit (tijdstip, gebruiker, rol, actie) values "
@@ -128,8 +134,16 @@ def test_old_lines_are_purged_by_themselves_once_a_day(toegang):
     toegang.registreer("nieuw@odtwente.nl", "mt", "uitloggen")  # purged today already
     assert "oud2" in toegang.activiteit()["gebruiker"].to_list()
     tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1, minutes=1)
-    assert toegang.opschonen(nu=tomorrow) == 1
-    assert "oud2" not in toegang.activiteit()["gebruiker"].to_list()
+    assert toegang.opschonen(nu=tomorrow) == 2  # oud2, and 'bijna' a day after its time
+    assert toegang.activiteit()["gebruiker"].to_list() == ["nieuw@odtwente.nl"] * 2
+
+
+def test_an_ad_hoc_result_counts_for_every_deelnemer_and_cli_runs_are_marked(toegang):
+    toegang.registreer("anna", "analist", "download", deelnemers=["*"], omschrijving="q.csv")
+    toegang.registreer("bert", "analist", "download", deelnemers=["GM0164"])
+    assert toegang.activiteit(deelnemer="GM0153")["gebruiker"].to_list() == ["anna"]
+    toegang.state.log(Uitvoering("root", "cli", "cli", "select 1", "ok"))
+    assert toegang.activiteit(actie="query")["pagina"][0].startswith("vthmonitor sql")
 
 
 def test_retention_comes_from_the_setting(toegang):
