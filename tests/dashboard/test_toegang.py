@@ -8,7 +8,9 @@ import pytest
 import streamlit as st
 from streamlit.runtime.media_file_storage import MediaFileStorageError
 
+from dashboard.navigation import PAGES
 from dashboard.viewer import Viewer
+from pipelines.build import read_reference
 from tests.dashboard.conftest import (
     AUTH_SECRETS,
     add_user,
@@ -293,3 +295,31 @@ def test_downloads_on_a_trend_page_are_attributed_to_the_deelnemer_in_detail(sta
     line = next(r for r in trail() if r[1] == "download")
     assert line[2:] == ("Klachten", "GM0164")
     assert ("mt", "pagina", "Klachten", "GM0164") in trail()
+
+
+@pytest.mark.slow  # opens every page of the accounthouder and clicks every download on it
+def test_the_accounthouder_of_gm0141_gets_no_other_deelnemers_rows_through_any_door(
+    state_file, media
+):
+    """Every page an accounthouder may open, with a crafted link and forged session state, and
+    every download on it: no table or file names another deelnemer (docs/toegang.md)."""
+    reference = read_reference(Settings.from_env(), "deelnemers", {})
+    anderen = {c for c in reference["code"].to_list() if c != "GM0141"}
+    andere_namen = {n for c, n in reference.select("code", "naam").rows() if c != "GM0141"}
+    pages = [n for n, _, _, roles in PAGES if "accounthouder" in roles]
+    assert pages == ["deelnemer", "robuustheid", "verbeterplan", "datakwaliteit"]
+    for page in pages:
+        at = open_page(page, "accounthouder", "GM0141", query={"deelnemer": "GM0153"})
+        at.session_state["deelnemer_keuze"] = "GM0153"
+        at.session_state["open_deelnemer"] = "GM0164"
+        at.run()
+        assert not at.exception, page
+        for frame in (d.value for d in at.dataframe):
+            cells = {str(v) for v in frame.astype(str).to_numpy().ravel()}
+            assert not cells & (anderen | andere_namen), (page, cells & (anderen | andere_namen))
+        for button in at.get("download_button"):
+            if not button.key.endswith("-csv"):
+                continue  # the Excel file holds the same frame
+            text = downloaded(at, media, button.key).decode("utf-8-sig")
+            cells = {cell for line in text.splitlines() for cell in line.split(";")}
+            assert not cells & (anderen | andere_namen), (page, button.key)
