@@ -199,7 +199,9 @@ def link_schrijven(**keuze: str) -> None:
     """Put the page's selection in the URL, so a reload or a copied link reopens this view."""
     for name, value in keuze.items():
         st.query_params[name] = str(value)
-    st.session_state["_url"] = {n: str(v) for n, v in keuze.items()}
+    st.session_state["_url"] = st.session_state.get("_url", {}) | {
+        n: str(v) for n, v in keuze.items()
+    }
 
 
 def link_geweigerd(code: str) -> None:

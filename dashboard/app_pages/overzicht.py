@@ -38,6 +38,10 @@ st.caption(
 
 catalogus = {row["kpi_id"]: row for row in data.catalogus().iter_rows(named=True)}
 
+# A link (soort, periode in the URL) reopens this view (docs/toegang.md, "Links").
+link = components.link_keuze(("soort", "periode"))
+if link.get("soort") in ov.PERIODE_TYPES:
+    st.session_state["overzicht_periode_type"] = link["soort"]
 links, rechts = st.columns([1, 1])
 periode_type = links.radio(
     "Soort periode",
@@ -52,12 +56,16 @@ if not perioden:
     st.info("Er zijn nog geen kengetallen voor deze soort periode.")
     st.stop()
 standaard = ov.standaard_periode(periode_type, ov.HEADLINE)
+if link.get("periode") in perioden:
+    st.session_state[f"overzicht_periode_{periode_type}"] = link["periode"]
 periode = rechts.selectbox(
     "Periode",
     perioden,
     index=perioden.index(standaard) if standaard in perioden else 0,
     key=f"overzicht_periode_{periode_type}",
 )
+components.bekeken(periode_type=periode_type, periode=periode)
+components.link_schrijven(soort=periode_type, periode=periode)
 vorige = ov.vorige_periode(periode_type, periode)
 vorig_jaar = ov.zelfde_periode_vorig_jaar(periode_type, periode)
 # for years the previous period is the same period last year: show that comparison once

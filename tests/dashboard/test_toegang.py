@@ -241,6 +241,16 @@ def test_a_link_reopens_the_same_view(state_file):
     assert again.title[0].value == "Deelnemer Enschede"
 
 
+def test_a_link_reopens_the_overzicht_for_that_period(state_file):
+    at = open_page("overzicht", "mt", query={"soort": "jaar", "periode": "2024"})
+    assert at.radio(key="overzicht_periode_type").value == "jaar"
+    assert at.selectbox(key="overzicht_periode_jaar").value == "2024"
+    at.radio(key="overzicht_periode_type").set_value("kwartaal").run()
+    assert at.query_params["soort"] == "kwartaal"
+    again = open_page("overzicht", "mt", query=dict(at.query_params))
+    assert again.selectbox(key="overzicht_periode_kwartaal").value == at.query_params["periode"]
+
+
 def test_a_link_to_another_deelnemer_gives_a_dutch_message_and_no_data(state_file):
     at = open_page(
         "deelnemer",
