@@ -22,6 +22,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,22 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
 )
 
 
+def _wal(con: sqlite3.Connection, timeout_s: float = 10.0) -> None:
+    """WAL mode and a busy timeout on this connection. Switching a new database to WAL needs a
+    lock that SQLite does not wait for (no busy handler): two processes opening a fresh database
+    at once got "database is locked". So the switch is retried until the timeout."""
+    con.execute(f"pragma busy_timeout={int(timeout_s * 1000)}")
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            con.execute("pragma journal_mode=wal")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class NewerAppState(SettingsError):
     """The app-state database was written by a newer VTH-monitor (Dutch message)."""
 
@@ -142,8 +159,7 @@ def migrate(path: Path) -> list[str]:
     than written to: an older program would corrupt what a newer one relies on."""
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     try:
-        con.execute("pragma journal_mode=wal")
-        con.execute("pragma busy_timeout=10000")
+        _wal(con)
         con.execute("begin immediate")
         con.execute(
             "create table if not exists schema_migraties "
@@ -219,8 +235,7 @@ class AppState:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         con = sqlite3.connect(self.path, timeout=10)
         try:
-            con.execute("pragma journal_mode=wal")
-            con.execute("pragma busy_timeout=10000")
+            _wal(con)
             with con:  # one transaction: committed on success, rolled back on an exception
                 yield con
         finally:
