@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -45,41 +46,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(
+    lake: Path, env: dict, host: str, cwd: Path | None = None, port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """`vthmonitor serve` on `port` (default a free one), started from `cwd` (where Streamlit
+    looks for .streamlit/secrets.toml); returns the process and its url once it is healthy."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vthmonitor.cli", "serve", "--lake", str(lake), "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("vthmonitor serve did not start within 60 s")
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("browser")
     write_sample(tmp / "sample", scale=0.02, seed=9)
     settings = Settings(lake_dir=tmp / "lake", pseudonym_key_value=TEST_KEY)
     load(settings, [tmp / "sample"], today=TODAY)
-    port = free_port()
     env = {**os.environ, "VTHMONITOR_PSEUDONYM_KEY": TEST_KEY, "VTHMONITOR_DEMO": "1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "vthmonitor.cli",
-            "serve",
-            "--lake",
-            str(settings.lake_dir),
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("vthmonitor serve did not start within 60 s")
+    proc, url = serve(settings.lake_dir, env, host="127.0.0.1")
     yield Served(url, settings)
     proc.terminate()
     proc.wait(timeout=20)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, free_port, wait_until_idle
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    free_port,
+    serve,
+    wait_until_idle,
+)
 from tests.conftest import TEST_KEY
 from vthmonitor.settings import Settings
 from vthmonitor.toegang import Gebruiker, Toegang
@@ -26,7 +31,7 @@ BEHEERDER = "beheer@odtwente.nl"
 ACCOUNTHOUDER = "ank@odtwente.nl"
 
 
-def _wait_for(url: str, what: str, proc: subprocess.Popen | None = None) -> None:
+def _wait_for(url: str, what: str) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -35,8 +40,6 @@ def _wait_for(url: str, what: str, proc: subprocess.Popen | None = None) -> None
                     return
         except OSError:
             time.sleep(0.5)
-    if proc is not None:
-        proc.kill()
     raise RuntimeError(f"{what} did not start within 60 s")
 
 
@@ -73,24 +76,8 @@ def app_with_login(served, tmp_path_factory):
             "VTHMONITOR_APP_STATE": str(state),
             "VTHMONITOR_BEHEERDER": BEHEERDER,
         }
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "vthmonitor.cli",
-                "serve",
-                "--lake",
-                str(lake),
-                "--port",
-                str(port),
-            ],
-            cwd=tmp,  # Streamlit reads .streamlit/secrets.toml from the working directory
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://localhost:{port}"
-        _wait_for(f"{url}/_stcore/health", "vthmonitor serve", proc)
+        # Streamlit reads .streamlit/secrets.toml from the working directory
+        proc, url = serve(lake, env, host="localhost", cwd=tmp, port=port)
         yield url, settings
         proc.terminate()
         proc.wait(timeout=20)
