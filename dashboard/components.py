@@ -204,13 +204,22 @@ def link_schrijven(**keuze: str) -> None:
     }
 
 
+def link_kiezen(link: dict[str, str], name: str, opties, key: str) -> None:
+    """Let a link choose a widget's value: only when it asks for one of the widget's own options
+    (compared as text, so a year in the URL matches the int option); anything else is ignored."""
+    value = link.get(name)
+    match = next((o for o in opties if str(o) == value), None) if value is not None else None
+    if match is not None:
+        st.session_state[key] = match
+
+
 def link_geweigerd(code: str) -> None:
     """A link asked for a deelnemer outside the viewer's scope: say so, show nothing of it, and
     put the attempt in the activity trail."""
     shown = re.sub(r"[^A-Za-z0-9]", "", code)[:12]  # text from a URL: never markdown
     st.warning(
         f"Deze link vraagt om een deelnemer ({shown or 'onleesbaar'}) die niet onder uw rechten "
-        "valt of niet bestaat. U ziet hieronder een deelnemer waarvoor u wel rechten hebt.",
+        "valt of niet bestaat. U ziet hieronder alleen deelnemers waarvoor u wel rechten hebt.",
         icon=":material/block:",
     )
     toegang.registreer(
@@ -262,6 +271,18 @@ def deelnemers_en_periode(
     namen = data.names()
     scope = data.allowed(viewer)
     opties = [data.TOTAAL] + [c for c in scope if c != data.TOTAAL]
+    # A link (deelnemers=GM0153,GM0164&soort=kwartaal) reopens the view, within scope only
+    # (docs/toegang.md, "Links").
+    link = link_keuze(("deelnemers", "soort"))
+    if "deelnemers" in link:
+        gevraagd = list(dict.fromkeys(c for c in link["deelnemers"].split(",") if c))
+        geweigerd = [c for c in gevraagd if c not in opties]
+        if geweigerd:
+            link_geweigerd(geweigerd[0])
+        binnen = [c for c in gevraagd if c in opties]
+        if binnen:
+            st.session_state[f"{key}_deelnemers"] = binnen
+    link_kiezen(link, "soort", periode_types, f"{key}_periode_type")
     links, rechts = st.columns([3, 1])
     gekozen = links.multiselect(
         "Deelnemers",
@@ -278,6 +299,7 @@ def deelnemers_en_periode(
         horizontal=True,
         key=f"{key}_periode_type",
     )
+    link_schrijven(deelnemers=",".join(gekozen), soort=periode_type)
     if not gekozen:
         st.info("Kies ten minste één deelnemer (of Alle deelnemers).")
         st.stop()

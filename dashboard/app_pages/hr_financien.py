@@ -126,6 +126,9 @@ def definities(*kpi_ids: str) -> None:
         components.definition(kpi_id)
 
 
+# A link (soort, peildatum in the URL) reopens this view (docs/toegang.md, "Links").
+link = components.link_keuze(("soort", "peildatum"))
+components.link_kiezen(link, "soort", ["jaar", "kwartaal"], "hr_periode_type")
 indeling = st.segmented_control(
     "Periode-indeling (HR)",
     ["jaar", "kwartaal"],
@@ -135,6 +138,8 @@ indeling = st.segmented_control(
     help="De budgetten en de robuustheidscriteria bestaan alleen per jaar.",
 )
 periode_type = indeling or "jaar"
+components.bekeken(periode_type=periode_type)
+components.link_schrijven(soort=periode_type)
 hr_waarden = hr.waarden(viewer, HR_KPIS, periode_type)
 jaar_waarden = hr.waarden(viewer, JAAR_KPIS, "jaar")
 
@@ -178,7 +183,10 @@ definities("hr_formatie_fte", "hr_bezetting_fte", "hr_bezettingsgraad_pct")
 st.header("Vast, tijdelijk en inhuur")
 peildata = hr.peildata()
 if peildata:
+    components.link_kiezen(link, "peildatum", peildata, "hr_peildatum")
     peildatum = st.selectbox("Peildatum", peildata, index=0, format_func=datum, key="hr_peildatum")
+    components.bekeken(peildatum=peildatum)
+    components.link_schrijven(peildatum=peildatum)
     teams = hr.fte_per_team(peildatum)
     volgorde = DIENSTVERBANDEN + sorted(set(teams["dienstverband"]) - set(DIENSTVERBANDEN))
     per_dienstverband = (

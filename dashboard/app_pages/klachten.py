@@ -209,6 +209,8 @@ with st.expander("Tabel: klachten per deelnemer en periode"):
 # --- one deelnemer in detail ----------------------------------------------------------------------
 st.header("Klachtenanalyse")
 links, rechts = st.columns(2)
+link = components.link_keuze(("detail", "jaar"))
+components.link_kiezen(link, "detail", gekozen, "klachten_detail")
 detail = links.selectbox(
     "Uitsplitsen voor",
     gekozen,
@@ -217,6 +219,7 @@ detail = links.selectbox(
     key="klachten_detail",
 )
 components.detail(detail)
+components.link_schrijven(detail=detail)
 # years in which this deelnemer has data (the KPI calendar can run on without any)
 perioden_met_data = reeks.filter(
     (pl.col("kpi_id") == "klachten_aantal")
@@ -227,7 +230,9 @@ jaren = sorted({int(p[:4]) for p in perioden_met_data.to_list()}, reverse=True)
 if not jaren:
     st.info("Geen klachten voor deze deelnemer.")
     st.stop()
+components.link_kiezen(link, "jaar", jaren, "klachten_jaar")
 jaar = rechts.selectbox("Jaar", jaren, key="klachten_jaar")
+components.link_schrijven(jaar=jaar)
 wie = namen.get(detail, detail)
 
 st.subheader(f"Naar aard: {wie}, {jaar}")

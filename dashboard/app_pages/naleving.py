@@ -317,6 +317,8 @@ with st.expander("Tabel: naleving per deelnemer en periode"):
 # --- one deelnemer in detail ----------------------------------------------------------------------
 st.header("Uitsplitsing")
 links, rechts = st.columns(2)
+link = components.link_keuze(("detail", "jaar"))
+components.link_kiezen(link, "detail", gekozen, "naleving_detail")
 detail = links.selectbox(
     "Uitsplitsen voor",
     gekozen,
@@ -325,6 +327,7 @@ detail = links.selectbox(
     key="naleving_detail",
 )
 components.detail(detail)
+components.link_schrijven(detail=detail)
 # years in which this deelnemer has data (the KPI calendar can run on without any)
 perioden_met_data = reeks.filter(
     (pl.col("kpi_id") == "naleefpercentage")
@@ -333,7 +336,9 @@ perioden_met_data = reeks.filter(
 )["periode"]
 jaren = sorted({int(p[:4]) for p in perioden_met_data.to_list()}, reverse=True)
 if jaren:
+    components.link_kiezen(link, "jaar", jaren, "naleving_jaar")
     jaar = rechts.selectbox("Jaar (LHSO-matrix)", jaren, key="naleving_jaar")
+    components.link_schrijven(jaar=jaar)
     branche_sectie(detail, jaren)
     lhso_sectie(detail, jaar)
 else:

@@ -251,6 +251,47 @@ def test_a_link_reopens_the_overzicht_for_that_period(state_file):
     assert again.selectbox(key="overzicht_periode_kwartaal").value == at.query_params["periode"]
 
 
+@pytest.mark.parametrize("page", ["naleving", "klachten"])
+def test_a_link_reopens_a_trend_page_with_its_deelnemers_period_type_and_detail(state_file, page):
+    at = open_page(page, "mt")
+    at.multiselect(key=f"{page}_deelnemers").set_value(["GM0153", "GM0164"]).run()
+    at.radio(key=f"{page}_periode_type").set_value("kwartaal").run()
+    at.selectbox(key=f"{page}_detail").set_value("GM0164").run()
+    jaren = at.selectbox(key=f"{page}_jaar").options
+    at.selectbox(key=f"{page}_jaar").set_value(int(jaren[-1])).run()
+    assert dict(at.query_params) == {
+        "deelnemers": "GM0153,GM0164",
+        "soort": "kwartaal",
+        "detail": "GM0164",
+        "jaar": jaren[-1],
+    }
+    again = open_page(page, "analist", query=dict(at.query_params))
+    assert not again.exception and not again.warning
+    assert again.multiselect(key=f"{page}_deelnemers").value == ["GM0153", "GM0164"]
+    assert again.radio(key=f"{page}_periode_type").value == "kwartaal"
+    assert again.selectbox(key=f"{page}_detail").value == "GM0164"
+    assert again.selectbox(key=f"{page}_jaar").value == int(jaren[-1])
+
+
+def test_a_link_to_an_unknown_deelnemer_on_a_trend_page_keeps_only_the_known_ones(state_file):
+    at = open_page("klachten", "mt", query={"deelnemers": "GM9999,GM0153", "soort": "maand"})
+    assert "(GM9999)" in at.warning[0].value
+    assert at.multiselect(key="klachten_deelnemers").value == ["GM0153"]
+    assert at.radio(key="klachten_periode_type").value == "maand"
+    assert at.query_params["deelnemers"] == "GM0153"
+    assert ("mt", "geweigerd", "Klachten", "GM9999") in trail()
+
+
+def test_a_link_reopens_hr_financien_with_its_period_type_and_peildatum(state_file):
+    at = open_page("hr_financien", "mt")
+    assert dict(at.query_params) == {"soort": "jaar", "peildatum": "2025-12-31"}
+    again = open_page("hr_financien", "mt", query={"soort": "kwartaal", "peildatum": "2023-06-30"})
+    assert not again.exception and not again.warning
+    assert again.get("segmented_control")[0].value == "kwartaal"
+    assert again.selectbox(key="hr_peildatum").value.isoformat() == "2023-06-30"
+    assert dict(again.query_params) == {"soort": "kwartaal", "peildatum": "2023-06-30"}
+
+
 def test_a_link_to_another_deelnemer_gives_a_dutch_message_and_no_data(state_file):
     at = open_page(
         "deelnemer",
