@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -29,6 +30,8 @@ pytestmark = pytest.mark.browser
 
 BEHEERDER = "beheer@odtwente.nl"
 ACCOUNTHOUDER = "ank@odtwente.nl"
+MT = "mt@odtwente.nl"
+ANALIST = "ana@odtwente.nl"
 
 
 def _wait_for(url: str, what: str) -> None:
@@ -56,6 +59,8 @@ def app_with_login(served, tmp_path_factory):
     Toegang(settings).opslaan(
         Gebruiker(ACCOUNTHOUDER, "Ank", "accounthouder", ("GM0164",)), "test", ["GM0164"]
     )
+    Toegang(settings).opslaan(Gebruiker(MT, "Marit", "mt", ()), "test", [])
+    Toegang(settings).opslaan(Gebruiker(ANALIST, "Ana", "analist", ()), "test", [])
     with run_server_in_thread() as provider:
         issuer = f"http://localhost:{provider.server_port}"
         _wait_for(f"{issuer}/.well-known/openid-configuration", "the OIDC provider")
@@ -146,7 +151,9 @@ def test_two_users_log_in_keep_their_role_and_the_beheerder_finds_the_download(
         ank.close()
 
         # --- the beheerder -----------------------------------------------------------------
-        beheer = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+        beheer = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="nl-NL", accept_downloads=True
+        )
         page = beheer.new_page()
         log_in(page, url, BEHEERDER)
         page.locator("[data-testid=stSidebar]").get_by_role("link", name="Beheer").click()
@@ -156,10 +163,56 @@ def test_two_users_log_in_keep_their_role_and_the_beheerder_finds_the_download(
         page.get_by_role("option", name="download", exact=True).click()
         wait_until_idle(page)
         page.screenshot(path=str(ARTIFACTS / "inlog-beheer.png"), full_page=True)
+        # what the beheerder sees is what the filtered trail's CSV holds: the accounthouder's line
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download CSV").last.click()
+        lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        regels = [r for r in lines[1:] if ACCOUNTHOUDER in r]
+        assert len(regels) == 1 and ";download;" in regels[0] and "GM0164" in regels[0], lines
         beheer.close()
         browser.close()
 
     trail = Toegang(settings).activiteit(actie="download")
-    assert trail.select("gebruiker", "deelnemers").rows()[0] == (ACCOUNTHOUDER, "GM0164")
+    assert trail.select("gebruiker", "deelnemers").rows() == [
+        (BEHEERDER, None),  # the trail itself: who looked at it is in it too
+        (ACCOUNTHOUDER, "GM0164"),
+    ]
     logins = Toegang(settings).activiteit(actie="inloggen")["gebruiker"].to_list()
     assert ACCOUNTHOUDER in logins and BEHEERDER in logins
+
+
+@pytest.mark.parametrize(
+    ("who", "own_page", "not_theirs"),
+    [(MT, "Overzicht", "SQL-werkbank"), (ANALIST, "SQL-werkbank", "Beheer")],
+)
+def test_mt_and_analist_log_in_keep_their_role_and_reopen_a_shared_link(
+    app_with_login, who, own_page, not_theirs
+):
+    """The other two roles through the same redirect flow: their own pages in the menu and not
+    another role's, the role kept after F5, and a Klachten link reopening the same selection."""
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app_with_login
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+        page = context.new_page()
+        log_in(page, url, who)
+        sidebar = page.locator("[data-testid=stSidebar]")
+        assert sidebar.get_by_role("link", name=own_page).count() == 1
+        assert sidebar.get_by_role("link", name=not_theirs).count() == 0
+        page.reload()
+        page.wait_for_selector("h1", timeout=60_000)
+        wait_until_idle(page)
+        assert sidebar.get_by_role("link", name=own_page).count() == 1  # same role after F5
+        page.goto(f"{url}/klachten?deelnemers=GM0153,GM0164&soort=kwartaal&detail=GM0164")
+        page.wait_for_selector("h1", timeout=60_000)
+        wait_until_idle(page)
+        assert title(page) == "Klachten"
+        keuze = page.locator("[data-testid=stMultiSelect]").first.inner_text()
+        assert "Enschede" in keuze and "Hengelo" in keuze and "Alle deelnemers" not in keuze
+        assert page.get_by_role("radio", name="Kwartaal").is_checked()
+        assert page.get_by_text("Naar aard: Hengelo", exact=False).count() >= 1
+        assert "deelnemers=GM0153%2CGM0164" in page.url or "deelnemers=GM0153,GM0164" in page.url
+        context.close()
+        browser.close()
