@@ -529,9 +529,17 @@ def _build_load_log(
         "raw": pl.String,
         "quarantaine_pad": pl.String,
         "niet_overgenomen": pl.List(pl.String),
+        "stand_per": pl.String,
+        "stand_per_herkomst": pl.String,
     }
     frame = pl.DataFrame(rows, schema=schema).with_columns(
-        pl.col("gestart", "klaar").str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S")
+        pl.col("gestart", "klaar").str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S"),
+        # a load recorded before snapshot dates existed: the day it was loaded
+        # (docs/invoer.md, "Stand per")
+        pl.coalesce(
+            pl.col("stand_per").str.to_date(), pl.col("klaar").str.slice(0, 10).str.to_date()
+        ).alias("stand_per"),
+        pl.col("stand_per_herkomst").fill_null("laaddatum"),
     )
     con.register("_loads", frame.to_arrow())
     con.execute("create or replace table raw.loads as select * from _loads")

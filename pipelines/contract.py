@@ -72,6 +72,11 @@ class Source:
     # The dates that span the KPI calendar (marts.perioden via staging.kalenderdatums): an int
     # column is a year. Event dates of registers (an establishment's start) are not among them.
     calendar: tuple[str, ...] = ()
+    # An export of this source holds every event up to its snapshot date ("stand per"), so its
+    # coverage limits the KPIs computed from it (meta.dekking, docs/kpis.md, "Dekking"). Plans
+    # (begroting, programma, formatie) and registers (inrichtingen) do not: a plan for next year
+    # is not an event that already happened.
+    dekking: bool = False
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -168,6 +173,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="zaken",
+            dekking=True,
             calendar=("datum_ontvangst", "datum_besluit"),
             title="Zaken",
             group="powerbrowser",
@@ -215,6 +221,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="controles",
+            dekking=True,
             calendar=("datum_controle",),
             title="Controles",
             group="powerbrowser",
@@ -242,6 +249,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="klachten",
+            dekking=True,
             calendar=("datum_melding", "datum_afgehandeld"),
             title="Klachten",
             group="powerbrowser",
@@ -270,6 +278,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="handhaving",
+            dekking=True,
             calendar=("datum_besluit",),
             title="Handhavingsbesluiten",
             group="powerbrowser",
@@ -294,6 +303,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="uren",
+            dekking=True,
             calendar=("datum",),
             title="Urenregistratie",
             group="powerbrowser",
@@ -323,6 +333,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="medewerkers",
+            dekking=True,
             calendar=("peildatum",),
             title="Medewerkers (HR)",
             group="hr",
@@ -368,6 +379,7 @@ SOURCES: dict[str, Source] = {
         ),
         Source(
             name="opleidingen",
+            dekking=True,
             title="Opleidingen (HR)",
             group="hr",
             formats=("csv", "xlsx"),
@@ -540,6 +552,9 @@ REFERENCE: dict[str, Source] = {
                     not_null=True,
                     values=("robuustheid", "output", "naleving", "klachten", "hr", "financien"),
                 ),
+                # the sources (comma-separated) whose coverage limits the KPI's periods
+                # (docs/kpis.md, "Dekking"); empty = none (plans, reference data)
+                Column("gegevensbronnen"),
             ),
         ),
     )

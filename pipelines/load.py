@@ -25,7 +25,15 @@ import polars as pl
 from pipelines import build
 from pipelines.contract import SOURCES, kind_from_filename
 from pipelines.mapping import export_mapping
-from pipelines.parse import ERROR_SCHEMA, PII_MASK, ParseContext, looks_personal, parse_rows
+from pipelines.parse import (
+    ERROR_SCHEMA,
+    PII_MASK,
+    STAND_HERKOMST,
+    ParseContext,
+    looks_personal,
+    parse_rows,
+    stand_from_filename,
+)
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
@@ -65,6 +73,9 @@ class FileResult:
     quarantaine_pad: str | None = None
     # unknown columns of the file that stayed in the landing zone (not admitted by the mapping)
     niet_overgenomen: list[str] = field(default_factory=list)
+    # the export's snapshot date (ISO) and where it came from (parse.STAND_HERKOMST)
+    stand_per: str | None = None
+    stand_per_herkomst: str | None = None
 
     def line(self) -> str:
         """The one line `vthmonitor load` prints for this file."""
@@ -229,7 +240,10 @@ def load(
     kind: str | None = None,
     today: dt.date | None = None,
     progress=None,
+    stand_per: dt.date | None = None,
 ) -> LoadReport:
+    """Load `inputs` as one load. `stand_per` is the snapshot date of every file offered
+    (--stand-per); without it each file's comes from its name, the mapping file or today."""
     if kind is not None and kind not in SOURCES:
         raise UsageError(f"onbekende soort '{kind}'; kies uit: {', '.join(sorted(SOURCES))}.")
     files = expand(inputs)
@@ -238,6 +252,10 @@ def load(
     paths = LakePaths(settings.lake_dir)
     paths.ensure()
     today = today or dt.date.today()
+    if stand_per is not None and stand_per > today:
+        raise UsageError(
+            f"--stand-per {stand_per:%d-%m-%Y} ligt in de toekomst; geef de datum van de export."
+        )
     mapping = export_mapping(settings)
 
     with exclusive_lock(paths):
@@ -261,7 +279,9 @@ def load(
         )
         report = LoadReport(load_id=load_id)
         for seq, path in enumerate(files, start=1):
-            result = _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned)
+            result = _load_file(
+                paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned, stand_per
+            )
             if result.status == GELADEN:
                 known[result.sha256] = asdict(result)
             report.files.append(result)
@@ -298,7 +318,9 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned) -> FileResult:
+def _load_file(
+    paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned, stand_per=None
+) -> FileResult:
     bron = kind or kind_from_filename(path.name)
     result = FileResult(seq, printable(path.name), printable(str(path)), bron, "", 0, GEWEIGERD, "")
     suffix = path.suffix.lower()
@@ -310,11 +332,46 @@ def _load_file(paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned)
         return result
     result.sha256, result.grootte = staged.sha256, staged.size
     try:
+        stand, herkomst = _stand(path.name, bron, stand_per, mapping, ctx.today)
+    except FileRejected as exc:
+        staged.copy.unlink(missing_ok=True)
+        result.melding = str(exc)
+        return result
+    result.stand_per, result.stand_per_herkomst = stand.isoformat(), herkomst
+    ctx = replace(ctx, today=stand, stand_herkomst=herkomst)
+    try:
         return _load_staged(
             paths, load_id, seq, path, staged, result, known, ctx, mapping, tombstoned
         )
     finally:
         staged.copy.unlink(missing_ok=True)  # moved into landing when accepted
+
+
+def _stand(
+    name: str, bron: str | None, given: dt.date | None, mapping, today: dt.date
+) -> tuple[dt.date, str]:
+    """The export's snapshot date and where it came from: --stand-per, else the file name,
+    else the mapping file's [stand_per], else the day of loading (docs/invoer.md, "Stand per").
+    A date after today cannot be an export's."""
+    if given is not None:
+        return given, "opdracht"
+    try:
+        from_name = stand_from_filename(name)
+    except ValueError as exc:
+        raise FileRejected(str(exc)) from None
+    if from_name is not None:
+        stand, herkomst = from_name, "bestandsnaam"
+    elif bron in mapping.stand_per:
+        stand, herkomst = mapping.stand_per[bron], "koppelbestand"
+    else:
+        return today, "laaddatum"
+    if stand > today:
+        raise FileRejected(
+            f"de datum van de export ({stand:%d-%m-%Y}, {STAND_HERKOMST[herkomst]}) ligt in de "
+            "toekomst; een export kan niet later zijn dan vandaag. Corrigeer de datum in de "
+            "bestandsnaam (<bron>_<jjjjmmdd>), of geef haar op met --stand-per."
+        )
+    return stand, herkomst
 
 
 def _load_staged(

@@ -8,6 +8,7 @@ workbook (`[bladen]`). Everything in it is checked when it is read, because the 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ DEFAULT_MAPPING = Path(__file__).resolve().parent / "mappings" / "powerbrowser.t
 # (docs/invoer.md, "Kolommen").
 SAFE_COLUMN_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 # Tables of the mapping file that are not a source's column aliases.
-_EXTRA_TABLE, _SHEET_TABLE = "extra_kolommen", "bladen"
+_EXTRA_TABLE, _SHEET_TABLE, _STAND_TABLE = "extra_kolommen", "bladen", "stand_per"
 
 
 @dataclass(frozen=True)
@@ -35,18 +36,22 @@ class ExportMapping:
     - aliases: per source, normalised export column name -> canonical column name;
     - extra_columns: per source, the unknown columns admitted into raw (as text); every other
       unknown column stays in the landing zone only, because it may hold personal data;
-    - sheets: per source, the name of the Excel sheet to read when a workbook has several.
+    - sheets: per source, the name of the Excel sheet to read when a workbook has several;
+    - stand_per: per source, the snapshot date of its exports when their file names carry none
+      (a file name's date and --stand-per win; docs/invoer.md, "Stand per").
     """
 
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     extra_columns: dict[str, frozenset[str]] = field(default_factory=dict)
     sheets: dict[str, str] = field(default_factory=dict)
+    stand_per: dict[str, dt.date] = field(default_factory=dict)
 
     @classmethod
     def from_files(cls, paths: list[Path | None]) -> ExportMapping:
         aliases: dict[str, dict[str, str]] = {}
         extras: dict[str, set[str]] = {}
         sheets: dict[str, str] = {}
+        stands: dict[str, dt.date] = {}
         for path in paths:
             if path is None:
                 continue
@@ -102,6 +107,16 @@ class ExportMapping:
                         if not isinstance(sheet, str) or not sheet.strip():
                             raise bad(f"[{_SHEET_TABLE}] {source} moet de naam van een blad zijn")
                         sheets[source] = sheet
+                elif table == _STAND_TABLE:
+                    for source, value in content.items():
+                        if source not in SOURCES:
+                            raise bad(f"onbekende bron '{source}' in [{_STAND_TABLE}]")
+                        stands[source] = _stand_value(
+                            value,
+                            bad(
+                                f"[{_STAND_TABLE}] {source} moet een datum zijn (bijv. 2025-08-31)"
+                            ),
+                        )
                 elif table in SOURCES:
                     target = aliases.setdefault(table, {})
                     for export_name, canonical in content.items():
@@ -114,7 +129,7 @@ class ExportMapping:
                 else:
                     raise bad(
                         f"onbekende tabel [{table}]; gebruik de naam van een bron, "
-                        f"[{_EXTRA_TABLE}] of [{_SHEET_TABLE}]"
+                        f"[{_EXTRA_TABLE}], [{_SHEET_TABLE}] of [{_STAND_TABLE}]"
                     )
         # An alias may not bring a column that looks personal in under another name:
         # "Naam aanvrager" = "kenmerk" plus an admitted "kenmerk" would put names in raw.
@@ -127,7 +142,19 @@ class ExportMapping:
                         f"bevatten en mag niet als '{canonical}' worden overgenomen; zulke "
                         "kolommen blijven altijd in de landing zone. Corrigeer het bestand."
                     )
-        return cls(aliases, {k: frozenset(v) for k, v in extras.items()}, sheets)
+        return cls(aliases, {k: frozenset(v) for k, v in extras.items()}, sheets, stands)
+
+
+def _stand_value(value: object, error: SettingsError) -> dt.date:
+    """A TOML date (2025-08-31) or the same as text; a date and time is not a snapshot date."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise error
 
 
 def export_mapping(settings: Settings) -> ExportMapping:

@@ -162,6 +162,9 @@ CONTRACT_RELATIONS = {
             "titel": "naam van de bron zoals de app die toont, bijv. Urenregistratie",
             "groep": "powerbrowser, hr of financien",
             "volgorde": "plaats van de bron in het datacontract (1 = eerste)",
+            "dekking": "waar: een export van deze bron bevat elke gebeurtenis tot haar stand, "
+            "dus haar dekking begrenst de KPI's die erop rusten (meta.dekking); onwaar bij "
+            "plannen en registers",
         },
     ),
     "bron_rijen": (
@@ -174,6 +177,7 @@ CONTRACT_RELATIONS = {
             "een bron zonder deelnemer",
             "datum": "datum van de gebeurtenis (bijv. datum_melding); leeg = bron zonder datum",
             "load_id": "lading waarmee de rij is binnengekomen",
+            "bestand": "bestand waaruit de actuele versie van de rij komt (zie meta.loads)",
         },
     ),
     "kalenderdatums": (
@@ -192,17 +196,17 @@ def _contract_relations(con: duckdb.DuckDBPyConnection) -> None:
 
     sources = list(SOURCES.values())
     rows = ",\n".join(
-        f"({_literal(s.name)}, {_literal(s.title)}, {_literal(s.group)}, {i})"
+        f"({_literal(s.name)}, {_literal(s.title)}, {_literal(s.group)}, {i}, {s.dekking})"
         for i, s in enumerate(sources, start=1)
     )
     selects = {
-        "bronnen": f"select * from (values {rows}) as t(bron, titel, groep, volgorde)",
+        "bronnen": f"select * from (values {rows}) as t(bron, titel, groep, volgorde, dekking)",
         "bron_rijen": "\nunion all\n".join(
             f"select {_literal(s.name)} as bron, "
             f"{_ident(s.deelnemer_column) if s.deelnemer_column else 'null'}::varchar "
             f"as deelnemer_code, "
             f"{_ident(s.date_column) if s.date_column else 'null'}::date as datum, "
-            f"load_id from staging.{_ident(s.name)}"
+            f"load_id, bestand from staging.{_ident(s.name)}"
             for s in sources
         ),
         "kalenderdatums": "\nunion all\n".join(

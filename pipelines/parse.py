@@ -108,16 +108,61 @@ def deelnemer_lookup(deelnemers: Iterable[dict]) -> dict[str, str]:
     return lookup
 
 
+# Where an export's snapshot date ("stand per") came from, in the order that wins
+# (docs/invoer.md, "Stand per"): --stand-per on the command, the file name, the mapping file,
+# and else the day of loading.
+STAND_HERKOMST = {
+    "opdracht": "opgegeven met --stand-per",
+    "bestandsnaam": "uit de bestandsnaam",
+    "koppelbestand": "uit het koppelbestand",
+    "laaddatum": "de dag van laden",
+}
+# 8 digits (jjjjmmdd) or jjjj-mm-dd, not part of a longer number
+_STAND_IN_NAME = re.compile(r"(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)")
+
+
+def stand_from_filename(name: str) -> date | None:
+    """`klachten_20250831.csv` -> 31-08-2025: the snapshot date a file name carries, or None.
+    Digits that cannot be a year of an export (outside 1900-2100) are no date; a year with an
+    impossible month or day raises ValueError with a Dutch reason."""
+    for match in _STAND_IN_NAME.finditer(name):
+        year, month, day = int(match[1]), int(match[3]), int(match[4])
+        if not 1900 <= year <= 2100:
+            continue
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise ValueError(
+                f"de datum in de bestandsnaam ({match[0]}) bestaat niet; noem het bestand "
+                "<bron>_<jjjjmmdd> met de datum van de export (bijv. klachten_20250831.csv), of "
+                "geef de datum op met --stand-per"
+            ) from None
+    return None
+
+
 @dataclass(frozen=True)
 class ParseContext:
     deelnemers: dict[str, str]  # normalised spelling -> CBS code
     pseudonymise: Callable[[str, pl.Series], pl.Series]  # (column, clear values) -> pseudonyms
+    # The export's snapshot date: no event can be dated after it (a later date is a typo or a
+    # wrong file name). It is the day of loading when the export names no date.
     today: date
+    stand_herkomst: str = "laaddatum"
     dot_decimals: bool = False  # xlsx input: "0.8" is a decimal
     # Whether the field check must look for control characters: False only when a scan of the
     # whole file found none (readers.RawTable.control_chars), which saves a pass per column.
     control_chars: bool = True
     long_fields: bool = True  # likewise for fields over MAX_FIELD_CHARS (parse_rows decides)
+
+
+def _after_stand(ctx: ParseContext) -> str:
+    if ctx.stand_herkomst == "laaddatum":
+        return f"datum ligt in de toekomst (na {ctx.today:%d-%m-%Y})"
+    return (
+        f"datum ligt na de stand van de export ({ctx.today:%d-%m-%Y}, "
+        f"{STAND_HERKOMST[ctx.stand_herkomst]}); een export kan geen latere gebeurtenis bevatten: "
+        "controleer de datum, of de datum van de export"
+    )
 
 
 def _blank_to_null(expr: pl.Expr) -> pl.Expr:
@@ -219,9 +264,7 @@ def parse_column(col: Column, raw: pl.Expr, ctx: ParseContext) -> tuple[pl.Expr,
             .then(pl.lit("onmogelijke datum (na 2100; laat een onbekende datum leeg)"))
         )
         if col.not_in_future:
-            error = error.when(day > ctx.today).then(
-                pl.lit(f"datum ligt in de toekomst (na {ctx.today:%d-%m-%Y})")
-            )
+            error = error.when(day > ctx.today).then(pl.lit(_after_stand(ctx)))
     elif col.type == "bool":
         lowered = text.str.to_lowercase()
         value = lowered.replace_strict(BOOLEANS, default=None, return_dtype=pl.Boolean)

@@ -9,6 +9,7 @@ Messages are Dutch and say what to do; no stack traces for expected errors.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import os
 import signal
@@ -38,6 +39,18 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _stand_per(text: str) -> dt.date:
+    """--stand-per: 31-08-2025 (as the app writes dates) or 2025-08-31."""
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(
+        f"'{text[:40]}' is geen datum; schrijf de datum van de export als dd-mm-jjjj (31-08-2025)"
+    )
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from pipelines.build import BuildError
     from pipelines.load import UsageError, load
@@ -50,6 +63,7 @@ def cmd_load(args: argparse.Namespace) -> int:
             [Path(p) for p in args.paths],
             kind=args.kind,
             progress=lambda result: print(result.line(), flush=True),
+            stand_per=args.stand_per,
         )
     except UsageError as exc:
         print(f"vthmonitor load: {exc}", file=sys.stderr)
@@ -331,6 +345,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load", help="laad bestanden of mappen in de datalake")
     p.add_argument("paths", nargs="+", help="bestanden of mappen")
     p.add_argument("--kind", help="de bron van alle bestanden (anders afgeleid uit de naam)")
+    p.add_argument(
+        "--stand-per",
+        type=_stand_per,
+        help="de datum van de export (dd-mm-jjjj) voor alle bestanden; gaat boven de datum in "
+        "de bestandsnaam (<bron>_<jjjjmmdd>) en het koppelbestand",
+    )
     p.add_argument("--lake", help=lake_help)
     p.set_defaults(func=cmd_load)
 

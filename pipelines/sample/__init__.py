@@ -4,8 +4,10 @@ Volumes follow a ~200-FTE omgevingsdienst with 15 deelnemers over 2021-2025 (~1 
 scale 1, most of them hour lines), by deelnemer size (Enschede largest), with seasonality
 (fewer hours and inspections in the summer holidays, more odour and noise complaints in summer).
 Realism that the pipelines must cope with is built in on purpose:
-- PowerBrowser exports are yearly files; cases still open at year end are re-delivered, with
-  their later state, in the next export (and in a January 2026 export);
+- PowerBrowser exports are yearly files named with their date (`klachten_20251231.csv`) and hold
+  nothing after it: cases still open at year end are re-delivered, with their later state, in
+  the next export (and in a January 2026 export); a complaint handled after the export's date
+  is open in it;
 - complaints and establishments come as Windows-1252 with CRLF (Excel on Dutch Windows), the
   rest as UTF-8, some with a BOM; HR files are Excel;
 - ~0.1% defective rows (unknown deelnemer, impossible date, text in a number, LHSO code outside

@@ -7,6 +7,7 @@ functions cut it into the yearly export files, in the contract's text layout, wi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -494,11 +495,23 @@ def _zaken_at(cases: pl.DataFrame, year: int, moment: dt.datetime) -> pl.DataFra
     )
 
 
-def _yearly(s: Sample, source: str, frame: pl.DataFrame, columns: list[str], bad: list) -> Files:
-    """One export per year (by the source's event date), with `bad` cells ({y} = the year)."""
+def _yearly(
+    s: Sample,
+    source: str,
+    frame: pl.DataFrame,
+    columns: list[str],
+    bad: list,
+    at_export: Callable[[pl.DataFrame, dt.datetime], pl.DataFrame] | None = None,
+) -> Files:
+    """One export per year (by the source's event date), with `bad` cells ({y} = the year).
+    `at_export` gives the rows in their state at the export's moment (31-12, end of day): an
+    export holds nothing that happened after its date."""
     date = SOURCES[source].date_column
     for year in YEARS:
-        text = as_text(frame.filter(pl.col(date).dt.year() == year).select(columns))
+        part = frame.filter(pl.col(date).dt.year() == year)
+        if at_export is not None:
+            part = at_export(part, dt.datetime(year, 12, 31, 23, 59, 59))
+        text = as_text(part.select(columns))
         defects = [(column, value.format(y=year)) for column, value in bad]
         yield f"{year}{EXPORT_DAY}", with_defects(text, s.rng, defects)
 
@@ -514,10 +527,20 @@ def controles_files(s: Sample, columns: list[str]) -> Files:
 
 def klachten_files(s: Sample, columns: list[str]) -> Files:
     bad = [("bevoegd_gezag", "Zwolle"), ("datum_melding", "30-13-{y}")]
-    for stamp, text in _yearly(s, "klachten", s.once(enforcement)["klachten"], columns, bad):
+    complaints = s.once(enforcement)["klachten"]
+    for stamp, text in _yearly(s, "klachten", complaints, columns, bad, _klachten_at):
         if stamp.startswith("2024"):  # one complaint exported twice
             text = pl.concat([text, text.slice(10, 1)])
         yield stamp, text
+
+
+def _klachten_at(frame: pl.DataFrame, moment: dt.datetime) -> pl.DataFrame:
+    """Complaints as an export at `moment` has them: one handled later is still open there."""
+    later = pl.col("datum_afgehandeld") > moment
+    return frame.with_columns(
+        pl.when(later).then(None).otherwise(pl.col(c)).alias(c)
+        for c in ("datum_afgehandeld", "gegrond")
+    )
 
 
 def handhaving_files(s: Sample, columns: list[str]) -> Files:

@@ -6,6 +6,7 @@
 -- kolom richting: hoger_is_beter, lager_is_beter of neutraal
 -- kolom bron: het document of de wet waar de KPI vandaan komt
 -- kolom groep: robuustheid, output, naleving, klachten, hr of financien
+-- kolom gegevensbronnen: de bronnen (gescheiden door komma's) waarvan de dekking de perioden van de KPI begrenst (meta.dekking); leeg = geen (plannen, referentiedata)
 with vast as (
     select * from staging.kpi_catalogus
 ),
@@ -19,7 +20,8 @@ mijlpalen as (
         'ja/nee (1/0)' as eenheid,
         'hoger_is_beter' as richting,
         coalesce(bron, 'referentiedata mijlpalen') as bron,
-        'robuustheid' as groep
+        'robuustheid' as groep,
+        null::varchar as gegevensbronnen
     from staging.mijlpalen
 ),
 

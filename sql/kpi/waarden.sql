@@ -9,9 +9,38 @@
 -- kolom noemer: noemer van de breuk; NULL bij aantallen, sommen en medianen
 -- kolom norm: de norm die geldt aan het einde van de periode (referentiedata normen), anders NULL
 -- kolom status: groen, oranje (niet gehaald maar binnen de marge van staging.statusregel), rood, geen_norm; NULL als er geen waarde is
+-- kolom dekking: volledig (de exports van alle gegevensbronnen van de KPI dekken de hele periode), onvolledig (ze dekken een deel: zie gedekt_vanaf en gedekt_tot) of geen (de periode valt buiten wat de exports dekken: waarde, teller en noemer zijn dan NULL, nooit 0); zie meta.dekking
+-- kolom gedekt_vanaf: eerste gedekte dag voor deze KPI en deelnemer (de laatste gedekt_vanaf van haar gegevensbronnen); leeg = de KPI rust niet op exports met een stand (plannen, referentiedata)
+-- kolom gedekt_tot: laatste gedekte dag voor deze KPI en deelnemer (de vroegste stand per van haar gegevensbronnen); leeg = de KPI rust niet op exports met een stand
 with families as (
     -- every marts.kpi_<family> model, unioned by pipelines/models.py
     select * from marts.kpi_families
+),
+
+kpi_bronnen as (
+    select kpi_id, trim(unnest(string_split(gegevensbronnen, ','))) as bron
+    from staging.kpi_catalogus
+    where nullif(trim(gegevensbronnen), '') is not null
+),
+
+-- the window every source of a KPI covers for a deelnemer; a listed source without any
+-- coverage (never loaded) leaves the KPI uncovered (docs/kpis.md, "Dekking")
+kpi_dekking as (
+    select
+        kpi_bronnen.kpi_id,
+        deelnemers.deelnemer_code,
+        max(dekking.gedekt_vanaf) as gedekt_vanaf,
+        min(dekking.gedekt_tot) as gedekt_tot,
+        count(dekking.gedekt_tot) = count(*) as alle_bronnen
+    from kpi_bronnen
+    cross join (
+        select code as deelnemer_code from staging.deelnemers
+        union all
+        select 'TOTAAL'
+    ) as deelnemers
+    left join meta.dekking as dekking
+        on dekking.bron = kpi_bronnen.bron and dekking.deelnemer_code = deelnemers.deelnemer_code
+    group by kpi_bronnen.kpi_id, deelnemers.deelnemer_code
 ),
 
 normen as (
@@ -21,10 +50,36 @@ normen as (
     select 'rob_mijlpaal_' || mijlpaal_id, '>=', 1, deadline from staging.mijlpalen
 ),
 
-met_einde as (
-    select families.*, perioden.einde
+gedekt as (
+    select
+        families.*,
+        perioden.einde,
+        kpi_dekking.gedekt_vanaf,
+        kpi_dekking.gedekt_tot,
+        case
+            when kpi_dekking.kpi_id is null then 'volledig'
+            when not kpi_dekking.alle_bronnen then 'geen'
+            when perioden.einde < kpi_dekking.gedekt_vanaf
+                or perioden.begin > kpi_dekking.gedekt_tot then 'geen'
+            when perioden.begin >= kpi_dekking.gedekt_vanaf
+                and perioden.einde <= kpi_dekking.gedekt_tot then 'volledig'
+            else 'onvolledig'
+        end as dekking
     from families
     join marts.perioden as perioden using (periode_type, periode)
+    left join kpi_dekking using (kpi_id, deelnemer_code)
+),
+
+-- outside the coverage a value is unknown, never 0 (docs/kpis.md, "Dekking")
+met_einde as (
+    select
+        * replace (
+            case when dekking = 'geen' then null else waarde end as waarde,
+            case when dekking = 'geen' then null else waarde_tekst end as waarde_tekst,
+            case when dekking = 'geen' then null else teller end as teller,
+            case when dekking = 'geen' then null else noemer end as noemer
+        )
+    from gedekt
 ),
 
 met_norm as (
@@ -67,7 +122,10 @@ final as (
                     when abs(waarde - norm) <= abs(norm) * marge then 'oranje'
                     else 'rood'
                 end
-        end as status
+        end as status,
+        dekking,
+        gedekt_vanaf,
+        gedekt_tot
     from met_norm
 )
 

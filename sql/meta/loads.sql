@@ -13,6 +13,8 @@
 -- kolom geladen: aantal geladen regels; geladen + quarantaine = regels
 -- kolom quarantaine: aantal regels in quarantaine (zie meta.quarantaine)
 -- kolom melding: toelichting: 'geen fouten', de eerste fout, of de reden van weigering
+-- kolom stand_per: de datum van de export (stand per): geen gebeurtenis in het bestand mag later zijn; bepaalt tot wanneer de bron gegevens dekt (meta.dekking)
+-- kolom stand_per_herkomst: waar die datum vandaan komt: opdracht (--stand-per), bestandsnaam (<bron>_<jjjjmmdd>), koppelbestand, of laaddatum (de dag van laden: het bestand noemde geen datum)
 -- kolom niet_overgenomen: onbekende kolommen van het bestand die alleen in de landing zone bleven (niet toegelaten in het koppelbestand), gescheiden door komma's; leeg = geen
 with loads as (
     select * from raw.loads
@@ -34,6 +36,8 @@ final as (
         geladen,
         quarantaine,
         melding,
+        stand_per,
+        stand_per_herkomst,
         nullif(array_to_string(niet_overgenomen, ', '), '') as niet_overgenomen
     from loads
 )

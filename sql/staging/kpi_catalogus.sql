@@ -6,6 +6,7 @@
 -- kolom richting: hoger_is_beter, lager_is_beter of neutraal
 -- kolom bron: het document of de wet waar de KPI vandaan komt
 -- kolom groep: robuustheid, output, naleving, klachten, hr of financien
+-- kolom gegevensbronnen: de bronnen (gescheiden door komma's) waarvan de dekking de perioden van de KPI begrenst (meta.dekking); leeg = geen (plannen, referentiedata)
 with referentie as (
     select * from raw.kpi_catalogus
 ),
@@ -18,7 +19,8 @@ final as (
         eenheid,
         richting,
         bron,
-        groep
+        groep,
+        gegevensbronnen
     from referentie
 )
 
