@@ -110,14 +110,31 @@ def trend(
         encoding["tooltip"].insert(0, alt.Tooltip(f"{colour}:N", title="Deelnemer"))
     layers = [base.mark_line(point=True).encode(**encoding)]
     has_norm = "norm" in frame.columns and frame["norm"].drop_nulls().len() > 0
-    # say so when a KPI has no norm, so nobody looks for a line that is not there
-    heading = alt.TitleParams(
-        text=title,
-        subtitle="norm: stippellijn"
-        if has_norm
-        else "geen norm vastgesteld (referentiedata normen)",
-        subtitleColor="#555555",
+    # an incomplete period gets an open diamond around its point, named in the subtitle and
+    # the tooltip: shape and text, not colour alone (docs/kpis.md, "Dekking")
+    incomplete = (
+        frame.filter((pl.col("dekking") == "onvolledig") & pl.col(y).is_not_null())
+        if "dekking" in frame.columns
+        else frame.clear()
     )
+    if incomplete.height:
+        layers.append(
+            alt.Chart(incomplete)
+            .mark_point(shape="diamond", size=220, filled=False, color="#000000", strokeWidth=1.5)
+            .encode(
+                x=alt.X(f"{x}:O", sort="ascending"),
+                y=alt.Y(f"{y}:Q"),
+                tooltip=[
+                    alt.Tooltip(f"{x}:O", title="Periode"),
+                    alt.Tooltip("dekking:N", title="Dekking"),
+                ],
+            )
+        )
+    # say so when a KPI has no norm, so nobody looks for a line that is not there
+    subtitle = "norm: stippellijn" if has_norm else "geen norm vastgesteld (referentiedata normen)"
+    if incomplete.height:
+        subtitle += " · ◇ = onvolledige periode"
+    heading = alt.TitleParams(text=title, subtitle=subtitle, subtitleColor="#555555")
     if has_norm:
         layers.append(
             base.mark_line(strokeDash=[6, 4], color="#000000").encode(

@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard import charts, data, inlog
+from dashboard.data import overzicht as ov
 from dashboard.data import toegang
 from dashboard.format import datum, met_eenheid
 from dashboard.viewer import Viewer
@@ -231,10 +232,48 @@ def link_geweigerd(code: str) -> None:
     )
 
 
+ONVOLLEDIG = "◐"  # with the text, never alone: an incomplete period (docs/kpis.md, "Dekking")
+
+
+def dekking_tekst(row: dict, periode_type: str, periode: str) -> str | None:
+    """What a value's coverage means for the reader: 'onvolledig: gegevens t/m 31-08-2025'
+    for a period the exports cover only partly, a line for one they do not cover at all, and
+    None for a complete period (docs/kpis.md, "Dekking")."""
+    dekking = row.get("dekking")
+    if dekking == "onvolledig":
+        begin, einde = ov.grenzen(periode_type, periode)
+        tot, vanaf = row.get("gedekt_tot"), row.get("gedekt_vanaf")
+        if tot is not None and tot < einde:
+            return f"{ONVOLLEDIG} onvolledig: gegevens t/m {datum(tot)}"
+        if vanaf is not None and vanaf > begin:
+            return f"{ONVOLLEDIG} onvolledig: gegevens vanaf {datum(vanaf)}"
+        return f"{ONVOLLEDIG} onvolledig"
+    if dekking == "geen":
+        return "geen gegevens: de geladen exports dekken deze periode niet"
+    return None
+
+
+def volledig(frame: pl.DataFrame) -> pl.DataFrame:
+    """The rows of complete periods only (a headline shows the newest complete value)."""
+    return frame.filter(pl.col("dekking") == "volledig")
+
+
 def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:
     """KPI rows (naam, periode, waarde, norm, status, eenheid) as a Dutch display table: values
     with their unit, the norm or 'geen norm', and the status as text (not colour alone)."""
 
+    dekking = (
+        [
+            pl.struct("dekking", "gedekt_vanaf", "gedekt_tot", "periode_type", "periode")
+            .map_elements(
+                lambda r: dekking_tekst(r, r["periode_type"], r["periode"]) or "volledig",
+                return_dtype=pl.String,
+            )
+            .alias("Dekking")
+        ]
+        if {"dekking", "periode_type"} <= set(frame.columns)
+        else []
+    )
     return frame.select(
         pl.col("naam").alias(label),
         pl.col("periode").alias(periode_label),
@@ -253,6 +292,7 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
         .replace_strict(status_labels(), default=pl.col("status"))
         .fill_null("– nog geen waarde")
         .alias("Status"),
+        *dekking,
     )
 
 

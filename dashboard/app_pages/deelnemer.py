@@ -156,6 +156,17 @@ def getoonde_periode(kpi_id: str) -> tuple[str, str]:
     return getoond_per_kpi.get(kpi_id, (periode_type, periode))
 
 
+_ongedekt: dict[tuple[str, str], list[str]] = {}
+
+
+def ongedekt(kpi_id: str) -> bool:
+    """No loaded export covers the period this KPI is shown for (docs/kpis.md, "Dekking")."""
+    soort, getoond = getoonde_periode(kpi_id)
+    if (soort, getoond) not in _ongedekt:
+        _ongedekt[soort, getoond] = ov.ongedekt(ALLE_KPIS, soort, getoond)
+    return kpi_id in _ongedekt[soort, getoond]
+
+
 def tekst(kpi_id: str, waarde: float | None, code_tekst: str | None = None) -> str:
     if code_tekst:
         return code_tekst
@@ -223,6 +234,10 @@ def kaart(frame: pl.DataFrame, kpi_id: str) -> None:
     regels = []
     if (soort, getoond) != (periode_type, periode):
         regels.append(f"per {soort}: {getoond}")
+    if dekking := components.dekking_tekst(eigen, soort, getoond):
+        regels.append(dekking)
+    elif eigen.get("waarde") is None and ongedekt(kpi_id):
+        regels.append("geen gegevens: de geladen exports dekken deze periode niet")
     status = eigen.get("status")
     if status and status != "geen_norm":  # no line saying "no norm" on every card
         norm = eigen.get("norm")

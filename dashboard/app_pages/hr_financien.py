@@ -43,7 +43,10 @@ DIENSTVERBANDEN = ["vast", "tijdelijk", "trainee", "detachering", "inhuur", "sta
 
 
 def laatste(frame: pl.DataFrame, kpi_id: str) -> dict | None:
-    rows = frame.filter((pl.col("kpi_id") == kpi_id) & pl.col("waarde").is_not_null())
+    """The newest complete period's row with a value (docs/kpis.md, "Dekking")."""
+    rows = components.volledig(frame).filter(
+        (pl.col("kpi_id") == kpi_id) & pl.col("waarde").is_not_null()
+    )
     return rows.sort("periode").row(-1, named=True) if rows.height else None
 
 

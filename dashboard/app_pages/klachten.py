@@ -146,10 +146,12 @@ reeks = klachten.reeksen(viewer, klachten.KPIS, gekozen, periode_type)
 
 # --- headline: the newest period with a value, for the first chosen deelnemer --------------------
 eerste = gekozen[0]
-st.subheader(f"Laatste stand: {namen.get(eerste, eerste)}")
+st.subheader(f"Laatste volledige periode: {namen.get(eerste, eerste)}")
 for kolom, kpi_id in zip(st.columns(len(klachten.KPIS)), klachten.KPIS, strict=True):
+    # the newest complete periods: an incomplete one is no headline (docs/kpis.md, "Dekking")
     rijen = (
-        reeks.filter(
+        components.volledig(reeks)
+        .filter(
             (pl.col("kpi_id") == kpi_id)
             & (pl.col("deelnemer_code") == eerste)
             & pl.col("waarde").is_not_null()

@@ -88,6 +88,20 @@ met_norm = [
     k for k in ov.HEADLINE if breed[f"{k}__status"].is_in(["groen", "oranje", "rood"]).any()
 ]
 
+# Coverage: which headline KPIs this period is incomplete or uncovered for, and until when
+# (docs/kpis.md, "Dekking"); their value columns say so in the header too.
+onvolledig: dict[str, str] = {}
+for kpi_id in ov.HEADLINE:
+    regels = breed.filter(pl.col(f"{kpi_id}__dekking") == "onvolledig")
+    if regels.height:
+        eerste = regels.sort(f"{kpi_id}__gedekt_tot").row(0, named=True)
+        onvolledig[kpi_id] = components.dekking_tekst(
+            {k.split("__")[-1]: v for k, v in eerste.items() if k.startswith(f"{kpi_id}__")},
+            periode_type,
+            periode,
+        )
+ongedekt = ov.ongedekt(ov.HEADLINE, periode_type, periode)
+
 # The shown table: readable, unique column names (also the download's headers); values rounded
 # as displayed, sortable as numbers; status as symbol text.
 kolommen = [pl.col("deelnemer").alias("Deelnemer"), pl.col("deelnemer_code").alias("Code")]
@@ -101,7 +115,9 @@ for kpi_id in ov.HEADLINE:
     decimalen = ov.DECIMALEN.get(info["eenheid"], 1)
     naam = info["naam"]
     eenheid = " (%)" if info["eenheid"] == "procent" else ""
-    waarde_kolom = f"{naam}{eenheid}"
+    waarde_kolom = f"{naam}{eenheid}" + (
+        f" {components.ONVOLLEDIG}" if kpi_id in onvolledig else ""
+    )
     status_kolom = f"{naam}: status"
     vorige_kolom = f"{naam}: verschil t.o.v. {vorige}"
     jaar_kolom = f"{naam}: verschil t.o.v. {vorig_jaar}"
@@ -135,6 +151,17 @@ for kpi_id in ov.HEADLINE:
 tabel = breed.select(kolommen)
 
 st.subheader(f"Kengetallen per deelnemer, {periode}")
+if onvolledig or ongedekt:
+    st.warning(
+        f"{periode} is niet volledig gedekt door de geladen exports; verschillen met een "
+        "onvolledige periode worden niet getoond.\n\n"
+        + "\n".join(f"- {catalogus.get(k, {}).get('naam', k)}: {t}" for k, t in onvolledig.items())
+        + "".join(
+            f"\n- {catalogus.get(k, {}).get('naam', k)}: geen gegevens voor deze periode"
+            for k in ongedekt
+        ),
+        icon=":material/hourglass_bottom:",
+    )
 event = st.dataframe(
     tabel,
     hide_index=True,

@@ -144,7 +144,7 @@ _ZICHTBAAR_ALLES = """
 zichtbaar as (
     select
         kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
-        norm, status, false as onderdrukt
+        norm, status, false as onderdrukt, dekking, gedekt_vanaf, gedekt_tot
     from kpi.waarden
     where list_contains(?::varchar[], deelnemer_code)
 )"""
@@ -175,7 +175,10 @@ zichtbaar as (
         case when not onderdrukt then noemer end as noemer,
         norm,
         case when not onderdrukt then status end as status,
-        onderdrukt
+        onderdrukt,
+        dekking,
+        gedekt_vanaf,
+        gedekt_tot
     from zichtbaar_regel
 )"""
 
@@ -199,13 +202,13 @@ def kpi_waarden(
     periodes: list[str] | None = None,
 ) -> pl.DataFrame:
     """Rows of kpi.waarden for these KPIs, within the viewer's scope, with `onderdrukt` (see
-    waarden_bron)."""
+    waarden_bron) and the coverage (`dekking`, `gedekt_tot`: docs/kpis.md, "Dekking")."""
     codes = allowed(viewer, deelnemer_codes)
     bron, params = waarden_bron(viewer)
     sql = (
         f"with {bron} "
         "select kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, "
-        "noemer, norm, status, onderdrukt from zichtbaar "
+        "noemer, norm, status, onderdrukt, dekking, gedekt_vanaf, gedekt_tot from zichtbaar "
         "where kpi_id in (select unnest(?::varchar[])) "
         "and deelnemer_code in (select unnest(?::varchar[]))"
     )
@@ -220,9 +223,11 @@ def kpi_waarden(
 
 
 def perioden(periode_type: str) -> list[str]:
-    """Periods of this type that have KPI values, newest first."""
+    """Periods of this type in which some KPI has a value, newest first: a period no export
+    covers is not offered (docs/kpis.md, "Dekking")."""
     frame = query(
-        "select distinct periode from kpi.waarden where periode_type = ? order by periode desc",
+        "select distinct periode from kpi.waarden where periode_type = ? and waarde is not null "
+        "order by periode desc",
         [periode_type],
     )
     return frame["periode"].to_list()

@@ -28,7 +28,8 @@ def reeksen(viewer: Viewer, code: str, series: list[tuple[str, str, str, int]]) 
     """Several trend series in one query: for each (kpi_id, periode_type, tot_periode, aantal)
     the last `aantal` periods of that type up to and including tot_periode, for the deelnemer
     and TOTAAL: kpi_id, periode_type, deelnemer_code, periode, waarde, waarde_tekst, norm,
-    status, onderdrukt (TOTAAL withheld from this viewer, see data.waarden_bron), and
+    status, onderdrukt (TOTAAL withheld from this viewer, see data.waarden_bron), dekking and
+    gedekt_tot (docs/kpis.md, "Dekking"), and
     cumulatief: the running sum of waarde from the first period of the same calendar year in
     the series (for hours against the budget over the months of a year; NULL where waarde is
     NULL, and from a withheld period on, which a running sum would otherwise reveal). Periods
@@ -52,7 +53,7 @@ def reeksen(viewer: Viewer, code: str, series: list[tuple[str, str, str, int]]) 
 
         select
             w.kpi_id, w.periode_type, w.deelnemer_code, w.periode, w.waarde, w.waarde_tekst,
-            w.norm, w.status, w.onderdrukt,
+            w.norm, w.status, w.onderdrukt, w.dekking, w.gedekt_vanaf, w.gedekt_tot,
             case
                 when w.waarde is not null and not bool_or(w.onderdrukt) over jaar
                     then sum(w.waarde) over jaar

@@ -26,7 +26,8 @@ def waarden(viewer: Viewer, kpi_ids: list[str], periode_type: str) -> pl.DataFra
         with {bron}
         select waarden.kpi_id, catalogus.naam, catalogus.eenheid, catalogus.richting,
             waarden.deelnemer_code, waarden.periode_type, waarden.periode, waarden.waarde,
-            waarden.teller, waarden.noemer, waarden.norm, waarden.status
+            waarden.teller, waarden.noemer, waarden.norm, waarden.status, waarden.dekking,
+            waarden.gedekt_vanaf, waarden.gedekt_tot
         from zichtbaar as waarden
         join kpi.catalogus as catalogus using (kpi_id)
         where waarden.kpi_id in (select unnest(?::varchar[]))

@@ -63,7 +63,7 @@ gevraagd as (
 w as (
     select
         kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
-        norm, status, onderdrukt
+        norm, status, onderdrukt, dekking, gedekt_vanaf, gedekt_tot
     from zichtbaar
     where list_contains(?::varchar[], kpi_id)
         and list_contains(?::varchar[], deelnemer_code)
@@ -82,14 +82,22 @@ select
     h.norm,
     h.status,
     h.onderdrukt,
+    h.dekking,
+    h.gedekt_vanaf,
+    h.gedekt_tot,
     g.vorige as vorige_periode,
     v.waarde as vorige_waarde,
     v.waarde_tekst as vorige_tekst,
-    h.waarde - v.waarde as verschil_vorige,
+    v.dekking as vorige_dekking,
+    -- a change against or within an incomplete period is left out (docs/kpis.md, "Dekking")
+    case when h.dekking = 'volledig' and v.dekking = 'volledig' then h.waarde - v.waarde end
+        as verschil_vorige,
     g.vorig_jaar as vorig_jaar_periode,
     j.waarde as vorig_jaar_waarde,
     j.waarde_tekst as vorig_jaar_tekst,
-    h.waarde - j.waarde as verschil_vorig_jaar
+    j.dekking as vorig_jaar_dekking,
+    case when h.dekking = 'volledig' and j.dekking = 'volledig' then h.waarde - j.waarde end
+        as verschil_vorig_jaar
 from gevraagd as g
 join w as h
     on h.kpi_id = g.kpi_id and h.periode_type = g.periode_type and h.periode = g.periode
@@ -147,23 +155,25 @@ def vergelijking(
     """One row per (kpi_id, deelnemer_code) for this period, within the viewer's scope (all
     allowed deelnemers and TOTAAL unless codes are given): waarde, waarde_tekst, teller, noemer,
     norm, status, onderdrukt (TOTAAL withheld from this viewer, see data.waarden_bron), the
-    previous period (label, value, text) and the difference, the same period
-    last year (label, value, text) and the difference. NULL where a value is missing: no
-    difference is invented."""
+    coverage (dekking, gedekt_tot), the previous period (label, value, text, dekking) and the
+    difference, the same period last year (label, value, text, dekking) and the difference.
+    NULL where a value is missing or a period incomplete: no difference is invented."""
     return vergelijking_per_kpi(
         viewer, [(k, periode_type, periode) for k in kpi_ids], deelnemer_codes
     )
 
 
 def standaard_periode(periode_type: str, kpi_ids: list[str] | tuple[str, ...]) -> str | None:
-    """The newest period of this type in which the most of these KPIs have a value (for
-    TOTAAL): the latest period that is as complete as any, so a page does not open on a
-    period for which only one source has data yet. Not scoped: it returns a period only."""
+    """The newest complete period of this type: none of these KPIs is incomplete there (for
+    TOTAAL, docs/kpis.md "Dekking"), and the most of them have a value, so a page does not open
+    on a period an export covers only partly, or for which only one source has data yet. Not
+    scoped: it returns a period only."""
     frame = query(
         "select periode from kpi.waarden "
         "where periode_type = ? and list_contains(?::varchar[], kpi_id) "
         "and deelnemer_code = ? and waarde is not null "
-        "group by periode order by count(distinct kpi_id) desc, periode desc limit 1",
+        "group by periode having bool_and(dekking = 'volledig') "
+        "order by count(distinct kpi_id) desc, periode desc limit 1",
         [periode_type, list(kpi_ids), TOTAAL],
     )
     return frame["periode"][0] if frame.height else None
@@ -173,7 +183,8 @@ def overzicht(viewer: Viewer, periode_type: str, periode: str) -> pl.DataFrame:
     """The Overzicht table: one row per deelnemer in scope plus TOTAAL (last), and per headline
     KPI its value, status, change against the previous period and against the same period
     last year. Columns: deelnemer_code, deelnemer, then <kpi_id>, <kpi_id>__status,
-    <kpi_id>__vorige, <kpi_id>__vorig_jaar for each KPI in HEADLINE."""
+    <kpi_id>__vorige, <kpi_id>__vorig_jaar and the coverage (<kpi_id>__dekking, __gedekt_vanaf,
+    __gedekt_tot) for each KPI in HEADLINE."""
     codes = allowed(viewer)
     lang = vergelijking(viewer, HEADLINE, periode_type, periode, codes)
     naam = names()
@@ -188,10 +199,41 @@ def overzicht(viewer: Viewer, periode_type: str, periode: str) -> pl.DataFrame:
             pl.col("status").alias(f"{kpi_id}__status"),
             pl.col("verschil_vorige").alias(f"{kpi_id}__vorige"),
             pl.col("verschil_vorig_jaar").alias(f"{kpi_id}__vorig_jaar"),
+            pl.col("dekking").alias(f"{kpi_id}__dekking"),
+            pl.col("gedekt_vanaf").alias(f"{kpi_id}__gedekt_vanaf"),
+            pl.col("gedekt_tot").alias(f"{kpi_id}__gedekt_tot"),
         )
         rows = rows.join(part, on="deelnemer_code", how="left")
     totaal_last = pl.col("deelnemer_code") == TOTAAL
     return rows.sort([totaal_last, "deelnemer"])
+
+
+def ongedekt(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: str) -> list[str]:
+    """The KPIs of which no loaded export covers any day of this period (all deelnemers
+    together, meta.dekking): they have no value there, and the page says why. Not scoped: it
+    names KPIs only. docs/kpis.md, "Dekking"."""
+    begin, einde = grenzen(periode_type, periode)
+    frame = query(
+        """
+        with bronnen as (
+            select kpi_id, trim(unnest(string_split(gegevensbronnen, ','))) as bron
+            from kpi.catalogus
+            where list_contains(?::varchar[], kpi_id)
+                and nullif(trim(gegevensbronnen), '') is not null
+        )
+        select bronnen.kpi_id
+        from bronnen
+        left join meta.dekking as d
+            on d.bron = bronnen.bron and d.deelnemer_code = 'TOTAAL'
+        group by bronnen.kpi_id
+        having count(d.gedekt_tot) < count(*)
+            or max(d.gedekt_vanaf) > ?::date
+            or min(d.gedekt_tot) < ?::date
+        """,
+        [list(kpi_ids), einde, begin],
+    )
+    found = set(frame["kpi_id"].to_list())
+    return [k for k in kpi_ids if k in found]
 
 
 # --- period arithmetic (labels and date ranges; no data) -----------------------------------

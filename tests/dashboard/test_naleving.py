@@ -64,7 +64,7 @@ def test_selecting_hengelo_per_kwartaal_shows_its_values(lake_env, warehouse):
     at.run()
     assert not at.exception
     periode, waarde, _ = latest(warehouse, "naleefpercentage", "GM0164", "kwartaal")
-    assert "Laatste stand: Hengelo" in texts(at)
+    assert "Laatste volledige periode: Hengelo" in texts(at)
     assert f"Naleefpercentage ({periode}) {getal(waarde, 1)}%" in texts(at)
     # the trend table has both series, per quarter
     tabel = at.dataframe[0].value

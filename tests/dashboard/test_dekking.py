@@ -1,0 +1,74 @@
+"""Coverage on the pages (docs/kpis.md, "Dekking"): on the sample the case exports run to
+31-01-2026 (a January export) and every other source to 31-12-2025. A period the exports do not
+cover shows no value and is not offered; a period they cover partly says "onvolledig" and shows
+no difference; each page opens on the newest complete period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard import data
+from tests.dashboard.conftest import open_page, texts
+from tests.dashboard.test_deelnemer import metric
+
+
+def test_the_sample_covers_cases_to_january_and_complaints_to_december(lake_env, warehouse):
+    dekking = dict(
+        warehouse.execute(
+            "select bron, gedekt_tot from meta.dekking where deelnemer_code = 'TOTAAL'"
+        ).fetchall()
+    )
+    assert dekking["zaken"] == dt.date(2026, 1, 31)
+    assert dekking["klachten"] == dekking["uren"] == dt.date(2025, 12, 31)
+    # no complaint KPI has a value after the complaints export, and none is 0 there
+    after = warehouse.execute(
+        "select count(*) filter (where waarde is not null), count(*) from kpi.waarden "
+        "where kpi_id like 'klachten%' and periode like '2026%'"
+    ).fetchone()
+    assert after[0] == 0
+
+
+def test_a_month_no_export_covers_is_not_offered(lake_env):
+    maanden = data.perioden("maand")
+    assert maanden[0] == "2026-01"  # the January case export covers it
+    assert "2026-02" not in maanden
+    assert data.perioden("jaar")[0] == "2026"
+
+
+def test_every_page_opens_on_the_newest_complete_period(lake_env):
+    deelnemer = open_page("deelnemer", "mt")
+    assert deelnemer.radio(key="deelnemer_periode_type").value == "maand"
+    # 2026-01 is covered for cases only: not complete for the page's KPIs
+    assert deelnemer.selectbox(key="deelnemer_periode_maand").value == "2025-12"
+    overzicht = open_page("overzicht", "mt")
+    assert overzicht.selectbox(key="overzicht_periode_kwartaal").value == "2025-Q4"
+    jaar = open_page("overzicht", "mt", query={"soort": "jaar"})
+    assert jaar.selectbox(key="overzicht_periode_jaar").value == "2025"
+
+
+def test_an_incomplete_year_says_until_when_and_shows_no_difference(lake_env, warehouse):
+    at = open_page(
+        "deelnemer", "mt", query={"deelnemer": "GM0164", "soort": "jaar", "periode": "2026"}
+    )
+    assert not at.exception
+    producten = next(m for m in at.metric if m.label == "Gerealiseerde producten")
+    assert producten.delta is None or producten.delta == ""  # no change against 2025
+    assert "◐ onvolledig: gegevens t/m 31-01-2026" in texts(at)
+    # complaints are not covered in 2026: no value, and no 0
+    assert metric(at, "Aantal klachten") == "–"
+    assert "geen gegevens: de geladen exports dekken deze periode niet" in texts(at)
+    assert "−" not in producten.value
+
+
+def test_the_overzicht_names_what_is_incomplete_and_leaves_no_zero(lake_env):
+    at = open_page("overzicht", "mt", query={"soort": "jaar", "periode": "2026"})
+    assert not at.exception
+    warning = at.warning[0].value
+    assert "2026 is niet volledig gedekt" in warning
+    assert "Gerealiseerde producten: ◐ onvolledig: gegevens t/m 31-01-2026" in warning
+    assert "Aantal klachten: geen gegevens voor deze periode" in warning
+    tabel = next(d.value for d in at.dataframe if "Deelnemer" in d.value.columns)
+    klachten = [c for c in tabel.columns if c.startswith("Aantal klachten")]
+    assert klachten and tabel[klachten[0]].isna().all()  # no value, not 0
+    verschil = [c for c in tabel.columns if c.startswith("Gerealiseerde producten: verschil")]
+    assert verschil and tabel[verschil[0]].isna().all()  # no change against an incomplete year
