@@ -232,6 +232,64 @@ def link_geweigerd(code: str) -> None:
     )
 
 
+OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
+    """A norm as Dutch text: '≥ 90%', 'geen norm'."""
+    if norm is None:
+        return "geen norm"
+    return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"
+
+
+def voorbij(deadline, peildatum) -> str:
+    return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"
+
+
+def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
+    """The robustness criteria judged against the norm in force now (data.robuustheid.stand):
+    a line naming those off track, then the table (criterion, newest value, norm now, since,
+    deadline, status as symbol and text) and its downloads."""
+    if stand.height == 0:
+        return
+    peildatum = stand["bepaald_op"][0]
+    labels = status_labels()
+    buiten = stand.filter(pl.col("status").is_in(["oranje", "rood"]))
+    beoordeeld = stand.filter(pl.col("status").is_in(["groen", "oranje", "rood"]))
+    tekst = f"{beoordeeld.height - buiten.height} van {beoordeeld.height} criteria halen de norm "
+    tekst += f"die op {datum(peildatum)} geldt"
+    if buiten.height:
+        tekst += ". Buiten de norm: " + "; ".join(
+            f"{r['naam']} ({labels[r['status']]}: {met_eenheid(r['waarde'], r['eenheid'])} in "
+            f"{r['periode']}, norm {norm_tekst(r['operator'], r['norm'], r['eenheid'])})"
+            for r in buiten.iter_rows(named=True)
+        )
+    st.markdown(tekst + ".")
+    tabel_nu = stand.select(
+        pl.col("naam").alias("Criterium"),
+        pl.col("periode").fill_null("–").alias("Jaar"),
+        pl.struct("waarde", "eenheid")
+        .map_elements(lambda r: met_eenheid(r["waarde"], r["eenheid"]), return_dtype=pl.String)
+        .alias("Waarde"),
+        pl.struct("operator", "norm", "eenheid")
+        .map_elements(
+            lambda r: norm_tekst(r["operator"], r["norm"], r["eenheid"]), return_dtype=pl.String
+        )
+        .alias("Norm nu"),
+        pl.col("deadline").alias("Deadline"),
+        pl.col("deadline")
+        .map_elements(lambda d: voorbij(d, peildatum), return_dtype=pl.String)
+        .fill_null("–")
+        .alias("Deadline voorbij"),
+        pl.col("status")
+        .replace_strict(labels, default=pl.col("status"))
+        .fill_null("– nog geen waarde")
+        .alias("Status nu"),
+    )
+    tabel(tabel_nu, column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")})
+    downloads(tabel_nu, f"robuustheid_stand_{peildatum}", key=key)
+
+
 ONVOLLEDIG = "◐"  # with the text, never alone: an incomplete period (docs/kpis.md, "Dekking")
 
 

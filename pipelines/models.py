@@ -27,6 +27,10 @@ from vthmonitor.settings import SQL_DIR
 # view cost ~0,5 s at 10x the sample.
 LAYERS: dict[str, str] = {"staging": "table", "meta": "table", "marts": "view", "kpi": "table"}
 
+# SQL macros (create or replace macro ...), applied before the layers: a rule several models
+# share, such as the status rule (docs/kpis.md, "Norm and status").
+MACRO_DIR = "macros"
+
 _COLUMN_DOC = re.compile(r"^kolom\s+([a-z_][a-z0-9_]*)\s*:\s*(.+)$")
 
 
@@ -87,7 +91,14 @@ def apply(con: duckdb.DuckDBPyConnection, model: Model) -> None:
 def apply_layers(
     con: duckdb.DuckDBPyConnection, skip: Callable[[Model], bool] = lambda m: False
 ) -> None:
-    """Create every model of every layer, in layer order; `skip` leaves a model as it is."""
+    """Create every model of every layer, in layer order; `skip` leaves a model as it is.
+    The macros of sql/macros/ come first: rules that more than one model applies (the status
+    rule), each in one place."""
+    for path in sorted((SQL_DIR / MACRO_DIR).glob("*.sql")):
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+        except duckdb.Error as exc:
+            raise ModelError(f"sql/{MACRO_DIR}/{path.name}: {exc}") from exc
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
         pending = [m for m in models(layer) if not skip(m)]

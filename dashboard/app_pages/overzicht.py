@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import components, data
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
+from dashboard.data import robuustheid as rob
 
 DEELNEMER_PAGE = "app_pages/deelnemer.py"
 OPEN_KEY = "open_deelnemer"  # read (and removed) by the Deelnemer page
@@ -201,6 +202,13 @@ if gekozen:
         st.info("TOTAAL is de hele organisatie; kies een deelnemer voor een deelnemerpagina.")
     else:
         open_deelnemer(code)
+
+st.subheader("Robuustheid: de stand nu")
+st.caption(
+    "De hele organisatie: de nieuwste waarde van elk robuustheidscriterium, beoordeeld tegen de "
+    "norm die nu geldt (referentiedata normen), met de deadline. Details op de pagina Robuustheid."
+)
+components.stand_robuustheid(rob.stand(viewer), key="overzicht-robuustheid")
 
 st.subheader("Naar een deelnemer")
 codes = [c for c in tabel["Code"].to_list() if c != TOTAAL]

@@ -23,7 +23,6 @@ st.caption(
     "referentiedata (normen en mijlpalen)."
 )
 
-OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
 BADGE = {"groen": "green", "oranje": "orange", "rood": "red", "geen_norm": "gray"}
 DELTA_COLOUR = {"hoger_is_beter": "normal", "lager_is_beter": "inverse"}
 
@@ -40,20 +39,10 @@ def verschil(delta: float, eenheid: str) -> str:
     return f"{teken}{grootte}"
 
 
-def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
-    if norm is None:
-        return "geen norm"
-    return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"
-
-
 def status_badge(status: str | None) -> str:
     if status is None:
         return ":gray-badge[– nog geen waarde]"
     return f":{BADGE.get(status, 'gray')}-badge[{components.status_labels().get(status, status)}]"
-
-
-def voorbij(deadline: dt.date, peildatum: dt.date) -> str:
-    return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"
 
 
 def gepland_tekst(van: dt.date | None, tot: dt.date | None, tekst: str) -> str:
@@ -80,7 +69,8 @@ laatste = (
     .group_by("kpi_id", maintain_order=True)
     .last()
 )
-met_norm = laatste.filter(pl.col("status").is_in(["groen", "oranje", "rood"]))
+stand = rob.stand(viewer)  # the newest value against the norm in force now
+met_norm = stand.filter(pl.col("status").is_in(["groen", "oranje", "rood"]))
 eind = normen["deadline"].drop_nulls().max() if normen.height else None
 links, midden, rechts = st.columns(3)
 if eind is not None:
@@ -89,11 +79,12 @@ if eind is not None:
         datum(eind),
         help="De laatste deadline in de normen (referentiedata).",
     )
-    links.caption(f"Peildatum {datum(peildatum)}: {voorbij(eind, peildatum)}.")
+    links.caption(f"Peildatum {datum(peildatum)}: {components.voorbij(eind, peildatum)}.")
 midden.metric(
     "Criteria op of boven de norm",
     f"{met_norm.filter(pl.col('status') == 'groen').height} van {met_norm.height}",
-    help="Laatste jaar met een waarde, criteria waarvoor in dat jaar een norm gold.",
+    help="De nieuwste waarde van elk criterium, beoordeeld tegen de norm die nu geldt "
+    f"(op {datum(peildatum)}).",
 )
 rechts.metric(
     "Mijlpalen gereed",
@@ -102,6 +93,8 @@ rechts.metric(
 verstreken = mijlpalen.filter(pl.col("deadline_verstreken"))
 if verstreken.height:
     rechts.caption(f"⚠ {verstreken.height} met verstreken deadline en niet gereed.")
+
+components.stand_robuustheid(stand, key="stand")
 
 # --- one card per criterion -------------------------------------------------------------------
 st.header("Criteria")
@@ -131,22 +124,32 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 delta_color=DELTA_COLOUR.get(criterium["richting"], "off"),
                 delta_arrow="off" if delta and delta.startswith("±") else "auto",
             )
+            nu = stand.filter(pl.col("kpi_id") == kpi_id).row(0, named=True)
             rechts.metric(
-                f"Norm {rij['periode']}", norm_tekst(rij["operator"], rij["norm"], eenheid)
+                "Norm die nu geldt",
+                components.norm_tekst(nu["operator"], nu["norm"], eenheid),
+                help=f"De norm met de laatste ingangsdatum op of vóór {datum(peildatum)} "
+                "(referentiedata normen).",
             )
-            st.markdown(f"Status {rij['periode']}: {status_badge(rij['status'])}")
+            st.markdown(f"Stand nu: {status_badge(nu['status'])} (tegen de norm die nu geldt)")
+            if rij["norm"] != nu["norm"] or rij["status"] != nu["status"]:
+                toen = components.norm_tekst(rij["operator"], rij["norm"], eenheid)
+                oordeel = components.status_labels().get(rij["status"], "geen status")
+                st.caption(f"In {rij['periode']} gold {toen}: {oordeel}.")
         nieuwste = reeks.row(-1, named=True) if reeks.height else None
         if nieuwste and gevuld.height and nieuwste["periode"] != gevuld["periode"][-1]:
             st.markdown(
                 f"Norm {nieuwste['periode']}: "
-                f"**{norm_tekst(nieuwste['operator'], nieuwste['norm'], eenheid)}** "
+                f"**{components.norm_tekst(nieuwste['operator'], nieuwste['norm'], eenheid)}** "
                 "(nog geen waarde)"
             )
         deadlines = sorted(set(kpi_normen["deadline"].drop_nulls().to_list()))
         if deadlines:
             st.markdown(
                 "Deadline: "
-                + "; ".join(f"**{datum(d)}** ({voorbij(d, peildatum)})" for d in deadlines)
+                + "; ".join(
+                    f"**{datum(d)}** ({components.voorbij(d, peildatum)})" for d in deadlines
+                )
             )
         if reeks.height:
             schaal = 1_000_000 if eenheid == "EUR" else 1
@@ -171,7 +174,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 normen_tabel = kpi_normen.select(
                     pl.struct("operator", "norm")
                     .map_elements(
-                        lambda n, e=eenheid: norm_tekst(n["operator"], n["norm"], e),
+                        lambda n, e=eenheid: components.norm_tekst(n["operator"], n["norm"], e),
                         return_dtype=pl.String,
                     )
                     .alias("Norm"),

@@ -25,6 +25,7 @@ STIJL = {
     "op_schema": ("#0072B2", "square"),
     "risico": ("#E69F00", "triangle-up"),
     "vertraagd": ("#D55E00", "cross"),
+    "verstreken": ("#A50026", "diamond"),
 }
 
 viewer = components.viewer()

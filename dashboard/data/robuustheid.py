@@ -28,7 +28,27 @@ MIJLPAAL_STATUS = {
     "op_schema": "● op schema",
     "risico": "▲ risico",
     "vertraagd": "✖ vertraagd",
+    # kpi.mijlpalen.status_nu: past the deadline and not done, whatever the reference data say
+    "verstreken": "✖ verstreken, niet gereed",
 }
+
+
+def stand(viewer: Viewer) -> pl.DataFrame:
+    """Per criterion the newest year's value judged against the norm in force now
+    (kpi.stand_robuustheid: norm, operator, geldig_vanaf, deadline, deadline_voorbij, status),
+    with the year's own norm and status beside it; name and unit from the catalogue.
+    Organisation-level (TOTAAL), which every viewer may see; the rule still goes through
+    allowed()."""
+    if TOTAAL not in allowed(viewer, [TOTAAL]):
+        return query("select * from kpi.stand_robuustheid limit 0")
+    return query(
+        """
+        select stand.*, catalogus.naam, catalogus.eenheid, catalogus.richting
+        from kpi.stand_robuustheid as stand
+        join kpi.catalogus as catalogus using (kpi_id)
+        order by catalogus.naam
+        """
+    )
 
 
 def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
@@ -88,6 +108,8 @@ def normen() -> pl.DataFrame:
 
 def mijlpalen(plan: str) -> pl.DataFrame:
     """The milestones of one plan (`robuustheid` or `verbeterplan`) from kpi.mijlpalen, with
+    `status` as shown (kpi.mijlpalen.status_nu: 'verstreken' past the deadline and not done;
+    the reference data's own word is `status_plan`),
     the planned period as a date range (a quarter like 2025-Q3 becomes 1 July - 30 September)
     and, for the verbeterplan, the number of the recommendation (from the source reference)."""
     return query(
@@ -109,7 +131,8 @@ def mijlpalen(plan: str) -> pl.DataFrame:
                 then last_day(make_date(left(gepland, 4)::integer,
                                         right(gepland, 1)::integer * 3, 1))
                 else try_cast(gepland as date) end as gepland_tot,
-            deadline, status, laatste_update, toelichting, bron, deadline_verstreken,
+            deadline, status_nu as status, status as status_plan, laatste_update, toelichting,
+            bron, deadline_verstreken,
             deadline < bepaald_op as deadline_voorbij, bepaald_op
         from mijlpalen
         -- recommendations by number (1, 2, 3a, 3b, ...), other milestones by deadline

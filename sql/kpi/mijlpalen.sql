@@ -10,6 +10,7 @@
 -- kolom toelichting: toelichting op de status (vrije tekst)
 -- kolom bron: brondocument van de mijlpaal, bijv. Plan van Aanpak Robuustheid Omgevingsdienst Twente (2024), tabel KPI's
 -- kolom deadline_verstreken: true = de deadline ligt vóór bepaald_op en de status is niet gereed; false = gereed of de deadline is nog niet voorbij (op de deadline zelf nog niet verstreken)
+-- kolom status_nu: de status zoals de app haar toont: verstreken als de deadline voorbij is en de mijlpaal niet gereed (een verstreken mijlpaal is nooit op schema, wat de referentiedata ook zeggen), anders status
 -- kolom bepaald_op: de datum waartegen deadline_verstreken is bepaald: de bouwdatum van het warehouse
 with mijlpalen as (
     select * from staging.mijlpalen
@@ -28,6 +29,10 @@ final as (
         toelichting,
         bron,
         deadline < current_date and status <> 'gereed' as deadline_verstreken,
+        case
+            when deadline < current_date and status <> 'gereed' then 'verstreken'
+            else status
+        end as status_nu,
         current_date as bepaald_op
     from mijlpalen
 )

@@ -104,24 +104,8 @@ final as (
         case
             when norm is null then 'geen_norm'
             when waarde is null then null
-            when operator = '>=' then
-                case
-                    when waarde >= norm then 'groen'
-                    when waarde >= norm - abs(norm) * marge then 'oranje'
-                    else 'rood'
-                end
-            when operator = '<=' then
-                case
-                    when waarde <= norm then 'groen'
-                    when waarde <= norm + abs(norm) * marge then 'oranje'
-                    else 'rood'
-                end
-            else
-                case
-                    when waarde = norm then 'groen'
-                    when abs(waarde - norm) <= abs(norm) * marge then 'oranje'
-                    else 'rood'
-                end
+            -- the one status rule: sql/macros/status_oordeel.sql
+            else status_oordeel(waarde, operator, norm, marge)
         end as status,
         dekking,
         gedekt_vanaf,

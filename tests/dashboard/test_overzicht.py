@@ -43,7 +43,36 @@ def test_renders_for_roles_that_may_open_it(lake_env, role):
     assert not at.exception
     assert at.title[0].value == "Overzicht"
     assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
-    assert len(at.get("download_button")) == 2  # CSV and Excel of the table
+    # CSV and Excel of the deelnemer table and of the robustness standing
+    assert [b.key for b in at.get("download_button")] == [
+        "overzicht-csv",
+        "overzicht-xlsx",
+        "overzicht-robuustheid-csv",
+        "overzicht-robuustheid-xlsx",
+    ]
+
+
+def test_shows_which_robustness_criteria_miss_the_norm_in_force_now(lake_env, warehouse):
+    at = open_page("overzicht", "mt")
+    stand = warehouse.execute(
+        "select naam, status from kpi.stand_robuustheid join kpi.catalogus using (kpi_id)"
+    ).fetchall()
+    tabel = next(d.value for d in at.dataframe if "Criterium" in d.value.columns)
+    assert set(tabel["Criterium"]) == {naam for naam, _ in stand}
+    assert "Norm nu" in tabel.columns and "Deadline" in tabel.columns
+    buiten = sorted(naam for naam, status in stand if status in ("oranje", "rood"))
+    beoordeeld = [naam for naam, status in stand if status in ("groen", "oranje", "rood")]
+    line = next(m.value for m in at.markdown if "criteria halen de norm" in m.value)
+    assert line.startswith(f"{len(beoordeeld) - len(buiten)} van {len(beoordeeld)} criteria")
+    for naam in buiten:
+        assert naam in line
+    # the sample: the training budget of 2025 met that year's 2,5 % and misses the 3 % in
+    # force since 01-01-2026
+    assert warehouse.execute(
+        "select norm_periode, status_periode, norm, status from kpi.stand_robuustheid "
+        "where kpi_id = 'rob_opleidingsbudget'"
+    ).fetchone() == (2.5, "groen", 3, "rood")
+    assert "Opleidingsbudget" in line
 
 
 @pytest.mark.parametrize(("role", "title"), [("mt", "Overzicht"), ("analist", "Overzicht")])

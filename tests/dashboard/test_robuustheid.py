@@ -3,6 +3,7 @@ the deadline from the reference data, a trend with the norm line; the milestones
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -52,22 +53,52 @@ def test_renders_for_every_role(lake_env, role, deelnemer):
     assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
 
 
-def test_each_criterion_card_shows_what_kpi_waarden_holds(lake_env, warehouse):
+def judged(waarde: float, operator: str, norm: float, marge_pct: float) -> str:
+    """docs/kpis.md, "Norm and status", written out once more by hand."""
+    m = abs(norm) * marge_pct / 100
+    if operator == ">=":
+        return "groen" if waarde >= norm else "oranje" if waarde >= norm - m else "rood"
+    if operator == "<=":
+        return "groen" if waarde <= norm else "oranje" if waarde <= norm + m else "rood"
+    return "groen" if waarde == norm else "oranje" if abs(waarde - norm) <= m else "rood"
+
+
+def test_each_criterion_card_judges_the_newest_value_against_the_norm_in_force_now(
+    lake_env, warehouse
+):
     at = open_page("robuustheid", "mt")
     rows = warehouse.execute(LATEST).fetchall()
     marge = warehouse.execute("select oranje_marge_pct from staging.statusregel").fetchone()[0]
     labels = status_labels(marge)
     assert labels["oranje"] == "▲ bijna (binnen 10%)"  # reference/statusregel.csv says 10
     assert len(rows) >= 6  # budget, vaste dienst, kwaliteit, innovatie, opleiding x2, mandaat
-    for _kpi_id, naam, eenheid, periode, waarde, norm, status in rows:
+    vandaag = dt.date.today()  # the warehouse was built today
+    for kpi_id, naam, eenheid, periode, waarde, _norm, _status in rows:
+        in_force = warehouse.execute(
+            "select operator, waarde from staging.normen where kpi_id = ? and geldig_vanaf <= ? "
+            "order by geldig_vanaf desc limit 1",
+            [kpi_id, vandaag],
+        ).fetchone()
         block = card(at, naam)
         metrics = {m.label: m.value for m in block.metric}
         assert metrics[f"Waarde {periode}"] == shown(waarde, eenheid), naam
-        if norm is not None:
-            assert metrics[f"Norm {periode}"].endswith(shown(norm, eenheid)), naam
-            assert labels[status] in "\n".join(m.value for m in block.markdown), naam
-        else:
-            assert metrics[f"Norm {periode}"] == "geen norm"
+        if in_force is None:
+            assert metrics["Norm die nu geldt"] == "geen norm", naam
+            continue
+        operator, norm = in_force
+        assert metrics["Norm die nu geldt"].endswith(shown(norm, eenheid)), naam
+        expected = labels[judged(waarde, operator, norm, marge)]
+        assert "Stand nu: :" in "\n".join(m.value for m in block.markdown), naam
+        assert expected in "\n".join(m.value for m in block.markdown), naam
+
+
+def test_a_stricter_norm_whose_date_has_passed_judges_last_years_value(lake_env, warehouse):
+    """rob_vaste_dienst: >= 80 until 01-04-2026, >= 90 from then on (reference/normen.csv)."""
+    stand = warehouse.execute(
+        "select periode, norm_periode, norm, deadline, deadline_voorbij from "
+        "kpi.stand_robuustheid where kpi_id = 'rob_vaste_dienst'"
+    ).fetchone()
+    assert stand == ("2025", 80, 90, dt.date(2026, 4, 1), True)
 
 
 def test_budget_card_in_dutch_millions(lake_env, warehouse):
@@ -124,9 +155,14 @@ def test_milestones_table_matches_kpi_mijlpalen(lake_env, warehouse):
     assert len(table) == len(expected)
     for titel, status, deadline, verstreken in expected:
         row = table[table["Mijlpaal"] == titel].iloc[0]
-        assert row["Status"] == rob.MIJLPAAL_STATUS[status]
+        # past its deadline and not done: never the plan's "op schema" (or any other word)
+        shown = "✖ verstreken, niet gereed" if verstreken else rob.MIJLPAAL_STATUS[status]
+        assert row["Status"] == shown, titel
         assert row["Deadline"].date() == deadline
         assert row["Deadline verstreken"].startswith("⚠") == verstreken
+    # the sample's opleidingsprogramma: deadline 01-01-2026, "op_schema" in the reference data
+    row = table[table["Mijlpaal"] == "Er is een opleidingsprogramma"].iloc[0]
+    assert row["Status"] == "✖ verstreken, niet gereed"
 
 
 def test_accounthouder_gets_only_organisation_rows(lake_env):
