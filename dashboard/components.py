@@ -246,12 +246,9 @@ def voorbij(deadline, peildatum) -> str:
     return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"
 
 
-def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
-    """The robustness criteria judged against the norm in force now (data.robuustheid.stand):
-    a line naming those off track, then the table (criterion, newest value, norm now, since,
-    deadline, status as symbol and text) and its downloads."""
-    if stand.height == 0:
-        return
+def robuustheid_samenvatting(stand: pl.DataFrame) -> str:
+    """One line: how many robustness criteria meet the norm in force now, and which do not,
+    with value, year and norm (data.robuustheid.stand)."""
     peildatum = stand["bepaald_op"][0]
     labels = status_labels()
     buiten = stand.filter(pl.col("status").is_in(["oranje", "rood"]))
@@ -264,7 +261,18 @@ def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
             f"{r['periode']}, norm {norm_tekst(r['operator'], r['norm'], r['eenheid'])})"
             for r in buiten.iter_rows(named=True)
         )
-    st.markdown(tekst + ".")
+    return tekst + "."
+
+
+def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
+    """The robustness criteria judged against the norm in force now (data.robuustheid.stand):
+    a line naming those off track, then the table (criterion, newest value, norm now, since,
+    deadline, status as symbol and text) and its downloads."""
+    if stand.height == 0:
+        return
+    peildatum = stand["bepaald_op"][0]
+    labels = status_labels()
+    st.markdown(robuustheid_samenvatting(stand))
     tabel_nu = stand.select(
         pl.col("naam").alias("Criterium"),
         pl.col("periode").fill_null("–").alias("Jaar"),

@@ -12,6 +12,7 @@ from dashboard import components, data
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
 from dashboard.data import robuustheid as rob
+from dashboard.format import met_eenheid
 
 DEELNEMER_PAGE = "app_pages/deelnemer.py"
 OPEN_KEY = "open_deelnemer"  # read (and removed) by the Deelnemer page
@@ -22,6 +23,15 @@ TYPE_LABELS = {"jaar": "Jaar", "kwartaal": "Kwartaal", "maand": "Maand"}
 
 def status_tekst() -> dict[str, str]:
     return {s: f"{STATUS_KLEUR[s]} {label}" for s, label in components.status_labels().items()}
+
+
+# In the table a status is a symbol and one word (the column is narrow); the caption and each
+# header's help give the full wording with the margin (components.status_labels).
+STATUS_KORT = {
+    s: f"{STATUS_KLEUR[s]} {tekst}"
+    for s, tekst in {"groen": "✔ ja", "oranje": "▲ bijna", "rood": "✖ nee"}.items()
+} | {"geen_norm": ""}
+SYMBOOL = {"oranje": "▲", "rood": "✖"}
 
 
 def open_deelnemer(code: str) -> None:
@@ -74,15 +84,16 @@ toon_vorig_jaar_apart = periode_type != "jaar"
 
 opties = st.columns([1, 1])
 toon_vorige = opties[0].checkbox(
-    f"Toon verschil met de vorige periode ({vorige})", value=True, key="overzicht_toon_vorige"
+    f"Toon verschil met de vorige periode ({vorige})", value=False, key="overzicht_toon_vorige"
 )
 toon_vorig_jaar = toon_vorig_jaar_apart and opties[1].checkbox(
     f"Toon verschil met dezelfde periode vorig jaar ({vorig_jaar})",
-    value=True,
+    value=False,
     key="overzicht_toon_vorig_jaar",
 )
 
 breed = ov.overzicht(viewer, periode_type, periode)
+STATUS_UITLEG = " · ".join(components.status_labels()[k] for k in ("groen", "oranje", "rood"))
 # A status column only for KPIs that have a norm in this period: a column saying "geen norm"
 # in every row tells the MT nothing; the caption names the KPIs without a norm instead.
 met_norm = [
@@ -107,7 +118,7 @@ ongedekt = ov.ongedekt(ov.HEADLINE, periode_type, periode)
 # as displayed, sortable as numbers; status as symbol text.
 kolommen = [pl.col("deelnemer").alias("Deelnemer"), pl.col("deelnemer_code").alias("Code")]
 column_config: dict = {
-    "Deelnemer": st.column_config.TextColumn("Deelnemer", pinned=True, width="medium"),
+    "Deelnemer": st.column_config.TextColumn("Deelnemer", pinned=True, width=130),
     "Code": st.column_config.TextColumn("Code", width="small"),
 }
 volgorde = ["Deelnemer"]
@@ -115,6 +126,7 @@ for kpi_id in ov.HEADLINE:
     info = catalogus.get(kpi_id, {"naam": kpi_id, "eenheid": "", "definitie": ""})
     decimalen = ov.DECIMALEN.get(info["eenheid"], 1)
     naam = info["naam"]
+    kort = ov.KORT.get(kpi_id, naam)
     eenheid = " (%)" if info["eenheid"] == "procent" else ""
     waarde_kolom = f"{naam}{eenheid}" + (
         f" {components.ONVOLLEDIG}" if kpi_id in onvolledig else ""
@@ -124,23 +136,32 @@ for kpi_id in ov.HEADLINE:
     jaar_kolom = f"{naam}: verschil t.o.v. {vorig_jaar}"
     kolommen += [
         pl.col(kpi_id).round(decimalen).alias(waarde_kolom),
-        pl.col(f"{kpi_id}__status").replace_strict(status_tekst(), default="").alias(status_kolom),
+        pl.col(f"{kpi_id}__status").replace_strict(STATUS_KORT, default="").alias(status_kolom),
         pl.col(f"{kpi_id}__vorige").round(decimalen).alias(vorige_kolom),
     ]
     if toon_vorig_jaar_apart:
         kolommen.append(pl.col(f"{kpi_id}__vorig_jaar").round(decimalen).alias(jaar_kolom))
+    # a short header that fits (the unit and the full name are in the help and the caption)
     column_config[waarde_kolom] = st.column_config.NumberColumn(
-        waarde_kolom, help=info["definitie"], format="localized"
+        kort + (f" {components.ONVOLLEDIG}" if kpi_id in onvolledig else ""),
+        help=f"{naam} ({info['eenheid']}): {info['definitie']}",
+        format="localized",
+        width=80,
     )
     column_config[status_kolom] = st.column_config.TextColumn(
-        "Status", help=f"Status van {naam} ten opzichte van de norm"
+        "norm",
+        help=f"{naam} ten opzichte van de norm of signaalwaarde: {STATUS_UITLEG}",
+        width=64,
     )
     column_config[vorige_kolom] = st.column_config.NumberColumn(
-        "Δ vorige", help=f"{naam}: verschil met {vorige}", format="localized"
+        f"Δ {kort}", help=f"{naam}: verschil met {vorige}", format="localized", width="small"
     )
     if toon_vorig_jaar_apart:
         column_config[jaar_kolom] = st.column_config.NumberColumn(
-            "Δ vorig jaar", help=f"{naam}: verschil met {vorig_jaar}", format="localized"
+            f"Δ {kort} ({vorig_jaar})",
+            help=f"{naam}: verschil met {vorig_jaar}",
+            format="localized",
+            width="small",
         )
     volgorde.append(waarde_kolom)
     if kpi_id in met_norm:
@@ -150,6 +171,44 @@ for kpi_id in ov.HEADLINE:
     if toon_vorig_jaar:
         volgorde.append(jaar_kolom)
 tabel = breed.select(kolommen)
+
+# --- who is off track: above the table, in words (docs/kpis.md, "Overzicht") ---------------------
+st.subheader(f"Wat loopt achter in {periode}?")
+achter = []
+for rij in breed.filter(pl.col("deelnemer_code") != TOTAAL).iter_rows(named=True):
+    punten = []
+    for kpi_id in ov.HEADLINE:
+        status = rij[f"{kpi_id}__status"]
+        if status in ("oranje", "rood"):
+            eenheid = catalogus.get(kpi_id, {}).get("eenheid", "")
+            waarde = met_eenheid(rij[kpi_id], eenheid)
+            norm = components.norm_tekst(
+                rij[f"{kpi_id}__operator"], rij[f"{kpi_id}__norm"], eenheid
+            )
+            kort = ov.KORT.get(kpi_id, kpi_id)
+            punten.append((status, f"{SYMBOOL[status]} {kort} {waarde} (norm {norm})"))
+    if punten:
+        rood = sum(status == "rood" for status, _ in punten)
+        achter.append((-rood, -len(punten), rij["deelnemer"], [t for _, t in punten]))
+aantal = breed.filter(pl.col("deelnemer_code") != TOTAAL).height
+if achter:
+    st.markdown(
+        f"**{len(achter)} van {aantal} deelnemers** hebben een kengetal buiten de norm of "
+        "signaalwaarde (✖ niet gehaald, ▲ bijna):\n"
+        + "\n".join(f"- **{naam}**: " + "; ".join(punten) for *_, naam, punten in sorted(achter))
+    )
+else:
+    st.markdown(f"Alle {aantal} deelnemers halen de normen en signaalwaarden van deze periode.")
+stand = rob.stand(viewer)
+if stand.height:
+    st.markdown("**Robuustheid** (hele organisatie): " + components.robuustheid_samenvatting(stand))
+voorbeelden = ov.voorbeeldnormen(ov.HEADLINE, periode_type, periode)
+if voorbeelden:
+    st.caption(
+        "Signaalwaarde als voorbeeld, nog niet vastgesteld: "
+        + "; ".join(f"{ov.KORT.get(k, k)} ({bron})" for k, bron in voorbeelden.items())
+        + ". De beheerder zet ze in de referentiedata normen."
+    )
 
 st.subheader(f"Kengetallen per deelnemer, {periode}")
 if onvolledig or ongedekt:
@@ -184,6 +243,13 @@ st.caption(
         if zonder_norm
         else ""
     )
+    + " Kolommen: "
+    + "; ".join(
+        f"{ov.KORT[k]} = {catalogus[k]['naam']} ({catalogus[k]['eenheid']})"
+        for k in ov.HEADLINE
+        if k in catalogus
+    )
+    + "; 'norm' = de status van het kengetal links ervan."
     + " Δ = verschil in de eenheid van het kengetal (bij percentages in procentpunten). "
     "Naleving wordt niet per maand berekend. De laatste rij is TOTAAL: alle deelnemers samen "
     "(som van tellers en noemers, geen gemiddelde)."
@@ -208,7 +274,7 @@ st.caption(
     "De hele organisatie: de nieuwste waarde van elk robuustheidscriterium, beoordeeld tegen de "
     "norm die nu geldt (referentiedata normen), met de deadline. Details op de pagina Robuustheid."
 )
-components.stand_robuustheid(rob.stand(viewer), key="overzicht-robuustheid")
+components.stand_robuustheid(stand, key="overzicht-robuustheid")
 
 st.subheader("Naar een deelnemer")
 codes = [c for c in tabel["Code"].to_list() if c != TOTAAL]

@@ -144,7 +144,7 @@ _ZICHTBAAR_ALLES = """
 zichtbaar as (
     select
         kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
-        norm, status, false as onderdrukt, dekking, gedekt_vanaf, gedekt_tot
+        norm, operator, status, false as onderdrukt, dekking, gedekt_vanaf, gedekt_tot
     from kpi.waarden
     where list_contains(?::varchar[], deelnemer_code)
 )"""
@@ -174,6 +174,7 @@ zichtbaar as (
         case when not onderdrukt then teller end as teller,
         case when not onderdrukt then noemer end as noemer,
         norm,
+        operator,
         case when not onderdrukt then status end as status,
         onderdrukt,
         dekking,

@@ -15,16 +15,26 @@ import polars as pl
 from dashboard.data import TOTAAL, allowed, names, query, waarden_bron
 from dashboard.viewer import Viewer
 
-# The headline KPIs the MT compares across deelnemers (docs/kpis.md: output, naleving, klachten).
+# The headline KPIs the MT compares across deelnemers (docs/kpis.md: output, naleving, klachten):
+# the ones with a norm or signal value say who is off track.
 HEADLINE = (
     "naleefpercentage",
-    "klachten_aantal",
-    "klachten_per_1000_inwoners",
     "binnen_termijn_pct",
-    "uren_realisatie_pct",
+    "programma_voortgang_pct",
+    "uren_prognose_begroting_pct",
     "werkvoorraad_open",
-    "producten_gerealiseerd",
+    "klachten_per_1000_inwoners",
 )
+# Short names for the headers of the Overzicht table, so a column says which KPI it belongs
+# to and the headline set fits 1440 px (docs/kpis.md, "Overzicht").
+KORT = {
+    "naleefpercentage": "Naleving",
+    "binnen_termijn_pct": "Termijn",
+    "programma_voortgang_pct": "Programma",
+    "uren_prognose_begroting_pct": "Uren",
+    "werkvoorraad_open": "Voorraad",
+    "klachten_per_1000_inwoners": "Klachten",
+}
 
 # Decimals shown per unit of kpi.catalogus.eenheid (display rounding only; the values and the
 # downloads keep full precision unless a page rounds a shown copy).
@@ -63,7 +73,7 @@ gevraagd as (
 w as (
     select
         kpi_id, deelnemer_code, periode_type, periode, waarde, waarde_tekst, teller, noemer,
-        norm, status, onderdrukt, dekking, gedekt_vanaf, gedekt_tot
+        norm, operator, status, onderdrukt, dekking, gedekt_vanaf, gedekt_tot
     from zichtbaar
     where list_contains(?::varchar[], kpi_id)
         and list_contains(?::varchar[], deelnemer_code)
@@ -80,6 +90,7 @@ select
     h.teller,
     h.noemer,
     h.norm,
+    h.operator,
     h.status,
     h.onderdrukt,
     h.dekking,
@@ -199,6 +210,8 @@ def overzicht(viewer: Viewer, periode_type: str, periode: str) -> pl.DataFrame:
             pl.col("status").alias(f"{kpi_id}__status"),
             pl.col("verschil_vorige").alias(f"{kpi_id}__vorige"),
             pl.col("verschil_vorig_jaar").alias(f"{kpi_id}__vorig_jaar"),
+            pl.col("norm").alias(f"{kpi_id}__norm"),
+            pl.col("operator").alias(f"{kpi_id}__operator"),
             pl.col("dekking").alias(f"{kpi_id}__dekking"),
             pl.col("gedekt_vanaf").alias(f"{kpi_id}__gedekt_vanaf"),
             pl.col("gedekt_tot").alias(f"{kpi_id}__gedekt_tot"),
@@ -206,6 +219,23 @@ def overzicht(viewer: Viewer, periode_type: str, periode: str) -> pl.DataFrame:
         rows = rows.join(part, on="deelnemer_code", how="left")
     totaal_last = pl.col("deelnemer_code") == TOTAAL
     return rows.sort([totaal_last, "deelnemer"])
+
+
+def voorbeeldnormen(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: str):
+    """The KPIs among these whose norm in force at the end of the period is an example value
+    (reference data normen: not geverifieerd), with its source text: the page says so beside
+    the status. Not scoped: reference data."""
+    _, einde = grenzen(periode_type, periode)
+    frame = query(
+        """
+        select kpi_id, bron from staging.normen
+        where list_contains(?::varchar[], kpi_id) and geldig_vanaf <= ?::date
+        qualify row_number() over (partition by kpi_id order by geldig_vanaf desc) = 1
+            and not geverifieerd
+        """,
+        [list(kpi_ids), einde],
+    )
+    return dict(frame.iter_rows())
 
 
 def ongedekt(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: str) -> list[str]:

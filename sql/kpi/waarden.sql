@@ -8,6 +8,7 @@
 -- kolom teller: teller van de breuk (of het aantal), zodat totalen na te rekenen zijn
 -- kolom noemer: noemer van de breuk; NULL bij aantallen, sommen en medianen
 -- kolom norm: de norm die geldt aan het einde van de periode (referentiedata normen), anders NULL
+-- kolom operator: hoe de waarde aan de norm wordt getoetst: >= (minstens), <= (hoogstens) of = ; NULL zonder norm
 -- kolom status: groen, oranje (niet gehaald maar binnen de marge van staging.statusregel), rood, geen_norm; NULL als er geen waarde is
 -- kolom dekking: volledig (de exports van alle gegevensbronnen van de KPI dekken de hele periode), onvolledig (ze dekken een deel: zie gedekt_vanaf en gedekt_tot) of geen (de periode valt buiten wat de exports dekken: waarde, teller en noemer zijn dan NULL, nooit 0); zie meta.dekking
 -- kolom gedekt_vanaf: eerste gedekte dag voor deze KPI en deelnemer (de laatste gedekt_vanaf van haar gegevensbronnen); leeg = de KPI rust niet op exports met een stand (plannen, referentiedata)
@@ -101,6 +102,7 @@ final as (
         teller,
         noemer,
         norm,
+        case when norm is not null then operator end as operator,
         case
             when norm is null then 'geen_norm'
             when waarde is null then null

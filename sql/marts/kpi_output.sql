@@ -1,4 +1,4 @@
--- KPI-waarden output (uren_gerealiseerd, uren_begroot, uren_realisatie_pct, uren_prognose_jaareinde, producten_gerealiseerd, programma_realisatie_pct, binnen_termijn_pct, doorlooptijd_mediaan_dagen, werkvoorraad_open) per deelnemer en TOTAAL, per jaar, kwartaal en maand (programma_realisatie_pct alleen per jaar); definities in kpi.catalogus. Elke KPI alleen voor perioden binnen het bereik van zijn eigen bron: de uren-KPI's binnen de urenregistratie, uren_begroot binnen de jaren van de begroting, de zaken-KPI's binnen de zakendata. Indirecte uren (zonder bevoegd gezag) horen bij geen deelnemer en tellen ook in TOTAAL niet mee: TOTAAL is de som over de deelnemers. Zo ook bij uren_begroot: begrotingsregels zonder deelnemer (hele organisatie) tellen niet mee, en een deelnemer zonder begrote uren heeft NULL. programma_realisatie_pct telt alleen afgesloten zaken van een product dat in het programma van die deelnemer voor dat jaar staat. uren_prognose_jaareinde rekent tot de peildatum: het einde van de periode, of de laatste datum in de urenregistratie als die eerder is.
+-- KPI-waarden output (uren_gerealiseerd, uren_begroot, uren_realisatie_pct, uren_prognose_jaareinde, uren_prognose_begroting_pct, producten_gerealiseerd, programma_realisatie_pct, programma_voortgang_pct, binnen_termijn_pct, doorlooptijd_mediaan_dagen, werkvoorraad_open) per deelnemer en TOTAAL, per jaar, kwartaal en maand (programma_realisatie_pct alleen per jaar); definities in kpi.catalogus. Elke KPI alleen voor perioden binnen het bereik van zijn eigen bron: de uren-KPI's binnen de urenregistratie, uren_begroot binnen de jaren van de begroting, de zaken-KPI's binnen de zakendata. Indirecte uren (zonder bevoegd gezag) horen bij geen deelnemer en tellen ook in TOTAAL niet mee: TOTAAL is de som over de deelnemers. Zo ook bij uren_begroot: begrotingsregels zonder deelnemer (hele organisatie) tellen niet mee, en een deelnemer zonder begrote uren heeft NULL. programma_realisatie_pct telt alleen afgesloten zaken van een product dat in het programma van die deelnemer voor dat jaar staat. uren_prognose_jaareinde rekent tot de peildatum: het einde van de periode, of de laatste datum in de urenregistratie als die eerder is; uren_prognose_begroting_pct zet die prognose af tegen de begrote uren van het hele jaar. programma_voortgang_pct vergelijkt het gerealiseerde programma van 1 januari tot het einde van de periode met het deel van het jaarprogramma dat naar rato hoort bij de dagen tot dan die de zakenexports dekken (meta.dekking).
 -- kolom kpi_id: id uit kpi.catalogus
 -- kolom deelnemer_code: CBS-code of TOTAAL
 -- kolom periode_type: jaar, kwartaal of maand
@@ -148,6 +148,59 @@ programma_realisatie as (
     group by grouping sets ((deelnemer_code, jaar), (jaar))
 ),
 
+-- programme progress: closed zaken of a programme product from 1 January to the period's end,
+-- against the year's programme pro rata by the days up to the period's end that the case
+-- exports cover (meta.dekking, docs/kpis.md "Dekking")
+programma_ytd as (
+    select
+        case when grouping(zaken.deelnemer_code) = 1 then 'TOTAAL' else zaken.deelnemer_code end
+            as deelnemer_code,
+        p.periode_type,
+        p.periode,
+        count(*) as gerealiseerd
+    from zaken
+    semi join programma
+        on programma.jaar = year(zaken.datum_besluit)
+        and programma.deelnemer_code = zaken.deelnemer_code
+        and programma.product = zaken.product
+    join marts.perioden as p
+        on zaken.datum_besluit between make_date(p.jaar, 1, 1) and p.einde
+    where zaken.status = 'afgesloten'
+    group by grouping sets (
+        (zaken.deelnemer_code, p.periode_type, p.periode), (p.periode_type, p.periode)
+    )
+),
+
+programma_jaar as (
+    select
+        case when grouping(deelnemer_code) = 1 then 'TOTAAL' else deelnemer_code end
+            as deelnemer_code,
+        jaar,
+        sum(gepland) as gepland
+    from programma_per_deelnemer
+    group by grouping sets ((deelnemer_code, jaar), (jaar))
+),
+
+programma_voortgang as (
+    select
+        dekking.deelnemer_code,
+        p.periode_type,
+        p.periode,
+        coalesce(ytd.gerealiseerd, 0) as gerealiseerd,
+        jaar.gepland
+        * greatest(least(dekking.gedekt_tot, p.einde) - make_date(p.jaar, 1, 1) + 1, 0)::double
+        / (make_date(p.jaar, 12, 31) - make_date(p.jaar, 1, 1) + 1) as naar_rato
+    from meta.dekking as dekking
+    cross join marts.perioden as p
+    join programma_jaar as jaar
+        on jaar.deelnemer_code = dekking.deelnemer_code and jaar.jaar = p.jaar
+    left join programma_ytd as ytd
+        on ytd.deelnemer_code = dekking.deelnemer_code
+        and ytd.periode_type = p.periode_type
+        and ytd.periode = p.periode
+    where dekking.bron = 'zaken'
+),
+
 geboekt as (
     select
         case when grouping(uren.deelnemer_code) = 1 then 'TOTAAL' else uren.deelnemer_code end
@@ -246,6 +299,9 @@ per_cel as (
         begroot_jaar.uren
         * (raster.einde - raster.begin + 1)::double
         / (make_date(raster.jaar, 12, 31) - make_date(raster.jaar, 1, 1) + 1) as uren_begroot,
+        begroot_jaar.uren as uren_begroot_jaar,
+        programma_voortgang.gerealiseerd as voortgang_gerealiseerd,
+        programma_voortgang.naar_rato as voortgang_naar_rato,
         prognose.tot_peildatum as prognose_teller,
         prognose.aandeel as prognose_aandeel
     from raster
@@ -255,6 +311,7 @@ per_cel as (
     left join geboekt using (deelnemer_code, periode_type, periode)
     left join begroot_jaar using (deelnemer_code, jaar)
     left join prognose using (deelnemer_code, periode_type, periode)
+    left join programma_voortgang using (deelnemer_code, periode_type, periode)
 ),
 
 final as (
@@ -292,7 +349,22 @@ final as (
                     prognose_aandeel,
                     in_uren
                 ),
+                (
+                    'uren_prognose_begroting_pct',
+                    prognose_teller / nullif(prognose_aandeel, 0)
+                    / nullif(uren_begroot_jaar, 0) * 100,
+                    prognose_teller / nullif(prognose_aandeel, 0),
+                    uren_begroot_jaar,
+                    in_uren and in_begroting
+                ),
                 ('producten_gerealiseerd', producten, producten, null, in_zaken),
+                (
+                    'programma_voortgang_pct',
+                    voortgang_gerealiseerd / nullif(voortgang_naar_rato, 0) * 100,
+                    voortgang_gerealiseerd,
+                    voortgang_naar_rato,
+                    in_zaken
+                ),
                 (
                     'programma_realisatie_pct',
                     programma_gerealiseerd / nullif(programma_gepland, 0) * 100,

@@ -1,4 +1,4 @@
--- TOTAAL numerator and denominator = the sums of the deelnemers' numerators and denominators, for every KPI that has deelnemer rows, except those whose TOTAAL is defined otherwise in the catalogue (medians, the worst LHSO cell, repeat complainants counted over all deelnemers, the projection whose denominator is a share).
+-- TOTAAL numerator and denominator = the sums of the deelnemers' numerators and denominators, for every KPI that has deelnemer rows, except those whose TOTAAL is defined otherwise in the catalogue (medians, the worst LHSO cell, repeat complainants counted over all deelnemers, the projection whose denominator is a share, and the projection against the budget built on it).
 with deelnemers as (
     select kpi_id, periode_type, periode, sum(teller) as teller, sum(noemer) as noemer
     from kpi.waarden
@@ -24,6 +24,7 @@ vergelijk as (
     join deelnemers using (kpi_id, periode_type, periode)
     where totaal.kpi_id not in (
         'klachten_herhaalmelders_pct', 'lhso_zwaarste', 'uren_prognose_jaareinde',
+        'uren_prognose_begroting_pct',
         'doorlooptijd_mediaan_dagen', 'klachten_afhandelduur_mediaan_dagen'
     )
 )

@@ -69,3 +69,24 @@ def test_tables_offer_no_unneutralised_csv_download(server):
         assert not any(label.startswith("Download as CSV") for label in labels), labels
         assert page.get_by_role("button", name="Download CSV").count() >= 1
         browser.close()
+
+
+def test_the_overzicht_table_fits_1440_pixels_without_sideways_scrolling(server):
+    """The MT's headline table at 1440 x 900 with the sidebar open: every column visible, no
+    horizontal scroll bar (issue 12; the differences are extra columns one switches on)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+        page.goto(f"{server}/?demo=demo-mt")
+        page.wait_for_selector("h1", timeout=60_000)
+        wait_until_idle(page)
+        page.wait_for_timeout(2000)
+        table = page.locator("[data-testid=stDataFrame]").first
+        table.wait_for(state="visible", timeout=30_000)
+        scroller = table.locator(".dvn-scroller").first
+        widths = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+        page.screenshot(path=str(ARTIFACTS / "overzicht-1440.png"), full_page=True)
+        assert widths[0] <= widths[1], widths
+        browser.close()

@@ -65,10 +65,10 @@ def test_the_overzicht_names_what_is_incomplete_and_leaves_no_zero(lake_env):
     assert not at.exception
     warning = at.warning[0].value
     assert "2026 is niet volledig gedekt" in warning
-    assert "Gerealiseerde producten: ◐ onvolledig: gegevens t/m 31-01-2026" in warning
-    assert "Aantal klachten: geen gegevens voor deze periode" in warning
+    assert "Werkvoorraad: ◐ onvolledig: gegevens t/m 31-01-2026" in warning
+    assert "Klachten per 1.000 inwoners: geen gegevens voor deze periode" in warning
     tabel = next(d.value for d in at.dataframe if "Deelnemer" in d.value.columns)
-    klachten = [c for c in tabel.columns if c.startswith("Aantal klachten")]
+    klachten = [c for c in tabel.columns if c.startswith("Klachten per 1.000 inwoners")]
     assert klachten and tabel[klachten[0]].isna().all()  # no value, not 0
-    verschil = [c for c in tabel.columns if c.startswith("Gerealiseerde producten: verschil")]
+    verschil = [c for c in tabel.columns if c.startswith("Werkvoorraad: verschil")]
     assert verschil and tabel[verschil[0]].isna().all()  # no change against an incomplete year

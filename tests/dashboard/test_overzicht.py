@@ -10,7 +10,7 @@ import pytest
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
 from dashboard.viewer import ScopeError, Viewer
-from tests.dashboard.conftest import open_page
+from tests.dashboard.conftest import open_page, texts
 
 HENGELO = Viewer("accounthouder", ("GM0164",))
 
@@ -63,7 +63,9 @@ def test_shows_which_robustness_criteria_miss_the_norm_in_force_now(lake_env, wa
     buiten = sorted(naam for naam, status in stand if status in ("oranje", "rood"))
     beoordeeld = [naam for naam, status in stand if status in ("groen", "oranje", "rood")]
     line = next(m.value for m in at.markdown if "criteria halen de norm" in m.value)
-    assert line.startswith(f"{len(beoordeeld) - len(buiten)} van {len(beoordeeld)} criteria")
+    # the first such line is the summary above the table
+    assert line.startswith("**Robuustheid** (hele organisatie): ")
+    assert f"{len(beoordeeld) - len(buiten)} van {len(beoordeeld)} criteria" in line
     for naam in buiten:
         assert naam in line
     # the sample: the training budget of 2025 met that year's 2,5 % and misses the 3 % in
@@ -134,10 +136,12 @@ def test_a_chosen_year_compares_with_the_year_before(lake_env, warehouse):
     at.selectbox(key="overzicht_periode_jaar").set_value(jaar).run()
     assert not at.exception
     table = at.dataframe[0].value
-    nu = waarde(warehouse, "klachten_aantal", "GM0153", "jaar", jaar)
-    toen = waarde(warehouse, "klachten_aantal", "GM0153", "jaar", str(int(jaar) - 1))
-    assert cell(table, "GM0153", "Aantal klachten") == nu
-    assert cell(table, "GM0153", f"Aantal klachten: verschil t.o.v. {int(jaar) - 1}") == (nu - toen)
+    kolom, naam, _ = kolomnamen(warehouse, "klachten_per_1000_inwoners")
+    nu = waarde(warehouse, "klachten_per_1000_inwoners", "GM0153", "jaar", jaar)
+    toen = waarde(warehouse, "klachten_per_1000_inwoners", "GM0153", "jaar", str(int(jaar) - 1))
+    assert cell(table, "GM0153", kolom) == pytest.approx(nu, abs=0.005)
+    verschil = cell(table, "GM0153", f"{naam}: verschil t.o.v. {int(jaar) - 1}")
+    assert verschil == pytest.approx(nu - toen, abs=0.005)
     # for years the previous period is last year: no second, identical comparison
     assert not any(c.endswith(f"t.o.v. {int(jaar) - 2}") for c in table.columns)
 
@@ -159,44 +163,58 @@ def test_months_render_without_compliance_values(lake_env):
     assert not at.exception
     table = at.dataframe[0].value
     assert table["Naleefpercentage (%)"].isna().all()  # naleving is not computed per month
-    assert table["Aantal klachten"].notna().any()
+    assert table["Klachten per 1.000 inwoners"].notna().any()
 
 
 def test_status_is_text_and_symbol_not_colour_alone(lake_env):
     at = open_page("overzicht", "mt")
     table = at.dataframe[0].value
     statuses = {v for c in table.columns if c.endswith(": status") for v in table[c]}
-    allowed = {"", "🟢 ✔ norm gehaald", "🟠 ▲ bijna (binnen 10%)", "🔴 ✖ norm niet gehaald"}
-    allowed |= {"⚪ – geen norm"}
-    assert statuses <= allowed
+    # a narrow column: colour, symbol and one word; the legend has the full wording
+    assert statuses <= {"", "🟢 ✔ ja", "🟠 ▲ bijna", "🔴 ✖ nee"}
+    assert statuses & {"🟢 ✔ ja", "🟠 ▲ bijna", "🔴 ✖ nee"}
     legend = " ".join(c.value for c in at.caption)
     assert "norm gehaald" in legend and "norm niet gehaald" in legend
 
 
-def test_a_status_column_appears_where_a_norm_holds(lake_env, monkeypatch):
-    # the sample's reference data has no norm for these KPIs (status geen_norm): a norm in
-    # kpi.waarden gives its KPI a status column with colour, symbol and text
-    import polars as pl
-
-    echte = ov.overzicht
-
-    def met_norm(*args, **kwargs):
-        breed = echte(*args, **kwargs)
-        return breed.with_columns(
-            pl.when(pl.col("deelnemer_code") == "GM0164")
-            .then(pl.lit("rood"))
-            .otherwise(pl.lit("groen"))
-            .alias("naleefpercentage__status")
-        )
-
-    monkeypatch.setattr(ov, "overzicht", met_norm)
+def test_a_status_column_appears_where_a_norm_holds(lake_env, warehouse):
+    """The signal value of naleefpercentage (>= 80, an example value in reference/normen.csv)
+    gives it a status column; werkvoorraad has no norm and so no column of "geen norm"."""
     at = open_page("overzicht", "mt")
+    periode = at.selectbox(key="overzicht_periode_kwartaal").value
     table = at.dataframe[0].value
-    assert cell(table, "GM0164", "Naleefpercentage: status") == "🔴 ✖ norm niet gehaald"
-    assert cell(table, "GM0153", "Naleefpercentage: status") == "🟢 ✔ norm gehaald"
+    korte = {"groen": "🟢 ✔ ja", "oranje": "🟠 ▲ bijna", "rood": "🔴 ✖ nee"}
+    for code in ("GM0164", "GM0153", TOTAAL):
+        waarde_, norm, status = warehouse.execute(
+            "select waarde, norm, status from kpi.waarden where kpi_id = 'naleefpercentage' "
+            "and deelnemer_code = ? and periode_type = 'kwartaal' and periode = ?",
+            [code, periode],
+        ).fetchone()
+        assert norm == 80
+        expected = "groen" if waarde_ >= 80 else "oranje" if waarde_ >= 72 else "rood"
+        assert status == expected
+        assert cell(table, code, "Naleefpercentage: status") == korte[expected]
     shown = list(at.dataframe[0].proto.column_order)
     assert "Naleefpercentage: status" in shown
-    assert "Aantal klachten: status" not in shown  # no norm: no column of "geen norm"
+    assert "Werkvoorraad: status" not in shown  # no norm: no column of "geen norm"
+    assert "voorbeeldwaarde, vast te stellen door het MT" in texts(at)
+
+
+def test_the_summary_names_every_deelnemer_off_track_with_value_and_norm(lake_env, warehouse):
+    at = open_page("overzicht", "mt")
+    periode = at.selectbox(key="overzicht_periode_kwartaal").value
+    achter = warehouse.execute(
+        "select distinct d.naam from kpi.waarden as w join staging.deelnemers as d "
+        "on d.code = w.deelnemer_code where w.periode_type = 'kwartaal' and w.periode = ? "
+        "and w.status in ('oranje', 'rood') and list_contains(?::varchar[], w.kpi_id)",
+        [periode, list(ov.HEADLINE)],
+    ).fetchall()
+    summary = next(m.value for m in at.markdown if "buiten de norm of signaalwaarde" in m.value)
+    aantal = warehouse.execute("select count(*) from staging.deelnemers").fetchone()[0]
+    assert summary.startswith(f"**{len(achter)} van {aantal} deelnemers**")
+    for (naam,) in achter:
+        assert f"- **{naam}**: " in summary
+    assert "(norm ≥ " in summary or "(norm ≤ " in summary
 
 
 def test_selecting_a_row_opens_that_deelnemers_page(lake_env):

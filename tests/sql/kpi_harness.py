@@ -87,7 +87,7 @@ def _deliveries(exports: tuple[tuple[str, list[dict]], ...]) -> list[list[tuple[
 def kpi(cur, kpi_id: str, deelnemer: str, periode: str) -> dict | None:
     """The kpi.waarden row of one KPI, deelnemer and periode, as a dict (None when absent)."""
     result = cur.execute(
-        "select waarde, waarde_tekst, teller, noemer, norm, status, dekking, gedekt_tot "
+        "select waarde, waarde_tekst, teller, noemer, norm, operator, status, dekking, gedekt_tot "
         "from kpi.waarden where kpi_id = ? and deelnemer_code = ? and periode = ?",
         [kpi_id, deelnemer, periode],
     )

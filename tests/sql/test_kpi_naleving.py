@@ -313,9 +313,15 @@ def test_energiebesparing_sums_and_null_without_data(cur):
     assert kpi(cur, "energiebesparing_m3_gas", ALMELO, "2024-Q3")["waarde"] is None
 
 
-def test_naleving_kpis_have_no_norm(cur):
-    row = kpi(cur, "naleefpercentage", HENGELO, "2024")
-    assert (row["norm"], row["status"]) == (None, "geen_norm")
+def test_naleefpercentage_is_judged_against_its_signal_value(cur):
+    # reference/normen.csv: >= 80 as an example value; margin 10 % -> oranje from 72
+    row = kpi(cur, "naleefpercentage", HENGELO, "2023")  # 100 %
+    assert (row["norm"], row["operator"], row["status"]) == (80, ">=", "groen")
+    row = kpi(cur, "naleefpercentage", HENGELO, "2024-Q3")  # 33,3 %
+    assert (row["norm"], row["status"]) == (80, "rood")
+    # the other naleving KPIs have no norm
+    row = kpi(cur, "hercontrole_ratio", HENGELO, "2024")
+    assert (row["norm"], row["operator"], row["status"]) == (None, None, "geen_norm")
 
 
 def test_lhso_matrix_counts_controles_per_cell(cur):

@@ -374,3 +374,51 @@ def test_uren_per_product(uren_cur):
 def test_output_kpis_have_no_norm(uren_cur):
     row = kpi(uren_cur, "uren_gerealiseerd", "GM0164", "2024")
     assert (row["norm"], row["status"]) == (None, "geen_norm")
+
+
+def test_uren_prognose_begroting_pct(uren_cur):
+    # 2025 by 31 March: projection 400 hours (see above) against Hengelo's 400 budgeted -> 100
+    row = kpi(uren_cur, "uren_prognose_begroting_pct", "GM0164", "2025-03")
+    assert (row["teller"], row["noemer"], row["waarde"]) == (400, 400, 100)
+    # by 31 January: 120 of 400 -> 30 %
+    assert kpi(uren_cur, "uren_prognose_begroting_pct", "GM0164", "2025-01")["waarde"] == 30
+    # 2024 complete: 100 realised against 150 + 50 budgeted -> 50 %; the signal value is <= 100
+    row = kpi(uren_cur, "uren_prognose_begroting_pct", "GM0164", "2024")
+    assert (row["waarde"], row["norm"], row["operator"], row["status"]) == (50, 100, "<=", "groen")
+    # Enschede 2024: 8 realised against 20 -> 40; Almelo budgeted 0 hours: no value, not 0
+    assert kpi(uren_cur, "uren_prognose_begroting_pct", "GM0153", "2024")["waarde"] == 40
+    assert kpi(uren_cur, "uren_prognose_begroting_pct", "GM0141", "2024")["waarde"] is None
+
+
+def test_programma_voortgang_pct_pro_rata_by_the_days_the_exports_cover(tmp_path):
+    zaken = [
+        # Hengelo, programme product: closed 15-01, 10-02 and 20-03-2025
+        zaak("Z1", "02-01-2025", "15-01-2025"),
+        zaak("Z2", "03-01-2025", "10-02-2025"),
+        zaak("Z3", "04-01-2025", "20-03-2025"),
+        # not in the programme; and an open one
+        zaak("Z4", "05-01-2025", "01-03-2025", product="Sloopmelding"),
+        zaak("Z5", "06-01-2025", status="open"),
+        # Enschede: makes it an export of several deelnemers (it covers all of them)
+        zaak("Z6", "07-01-2025", "08-01-2025", deelnemer="GM0153"),
+    ]
+    programma = [gepland(2025, "GM0164", "Periodieke controle", "12")]
+    cur = build_lake(tmp_path, ("zaken_20250331.csv", zaken), ("programma_2025.csv", programma))
+    # January: 1 closed against 12 x 31/365 of the year
+    row = kpi(cur, "programma_voortgang_pct", "GM0164", "2025-01")
+    assert (row["teller"], row["noemer"]) == (1, pytest.approx(12 * 31 / 365))
+    assert row["waarde"] == pytest.approx(1 / (12 * 31 / 365) * 100)
+    # Q1 and the year so far (covered to 31-03): 3 against 12 x 90/365 -> 101,4 %: groen (>= 90)
+    for periode in ("2025-Q1", "2025"):
+        row = kpi(cur, "programma_voortgang_pct", "GM0164", periode)
+        assert (row["teller"], row["noemer"]) == (3, pytest.approx(12 * 90 / 365)), periode
+        assert row["waarde"] == pytest.approx(3 / (12 * 90 / 365) * 100)
+        assert row["status"] == "groen"
+    assert kpi(cur, "programma_voortgang_pct", "GM0164", "2025")["dekking"] == "onvolledig"
+    # after the last event and the export's date the family computes no period: no value
+    assert kpi(cur, "programma_voortgang_pct", "GM0164", "2025-Q2") is None
+    # TOTAAL: the programme of all deelnemers (only Hengelo's here) -> the same
+    assert kpi(cur, "programma_voortgang_pct", "TOTAAL", "2025-Q1")["teller"] == 3
+    # Enschede has no programme: no value
+    row = kpi(cur, "programma_voortgang_pct", "GM0153", "2025-Q1")
+    assert (row["waarde"], row["teller"], row["noemer"]) == (None, None, None)

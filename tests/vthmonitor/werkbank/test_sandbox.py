@@ -225,7 +225,7 @@ def test_a_query_over_the_memory_limit_fails_with_a_dutch_message(workers):
         ("select code from staging.deelnemers where code = 'GM0164'", 1),
         ("from kpi.catalogus select kpi_id where kpi_id = 'naleefpercentage'", 1),
         ("with d as (select * from staging.deelnemers) select count(*) from d", 1),
-        ("describe kpi.waarden", 13),
+        ("describe kpi.waarden", 14),
         ("values (1), (2), (3)", 3),
         ("select * from range(5)", 5),
         ("select table_name from information_schema.tables where table_schema = 'meta'", 7),
