@@ -319,6 +319,25 @@ def dekking_tekst(row: dict, periode_type: str, periode: str) -> str | None:
     return None
 
 
+def niet_gedekt(
+    viewer: Viewer, bron: str, code: str, periode_type: str, periode: str
+) -> str | None:
+    """Why a breakdown of a source is empty when the cause is coverage, not an absence of
+    events: no export of the source yet, or the period lies outside what its exports cover.
+    None when the period is (partly) covered, so "geen klachten" is then a real zero."""
+    gedekt = data.bron_dekking(viewer, bron, code)
+    if gedekt is None:
+        return f"Geen gegevens: er is nog geen export van de bron {bron} geladen."
+    titel, vanaf, tot = gedekt
+    begin, einde = ov.grenzen(periode_type, periode)
+    if einde < vanaf or begin > tot:
+        return (
+            f"Geen gegevens voor {periode}: de geladen exports van {titel} dekken "
+            f"{datum(vanaf)} t/m {datum(tot)}."
+        )
+    return None
+
+
 def volledig(frame: pl.DataFrame) -> pl.DataFrame:
     """The rows of complete periods only (a headline shows the newest complete value)."""
     return frame.filter(pl.col("dekking") == "volledig")

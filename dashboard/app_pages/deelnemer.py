@@ -542,7 +542,10 @@ with links:
 with rechts:
     matrix = dd.lhso_matrix(viewer, code, jaar)
     if matrix.height == 0:
-        st.info(f"Geen controlegegevens voor {jaar}.")
+        st.info(
+            components.niet_gedekt(viewer, "controles", code, "jaar", str(jaar))
+            or f"Geen controlegegevens voor {jaar}."
+        )
     else:
         cellen = matrix.with_columns(
             pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("gevolgen"),
@@ -621,7 +624,10 @@ with links:
             width="stretch",
         )
     else:
-        st.info(f"Geen klachten in {periode}.")
+        st.info(
+            components.niet_gedekt(viewer, "klachten", code, periode_type, periode)
+            or f"Geen klachten in {periode}."
+        )
 with rechts:
     st.altair_chart(
         charts.trend(
@@ -676,7 +682,10 @@ with kaart_kolom:
             "achtergrondkaart. De melder blijft buiten beeld."
         )
     else:
-        st.info(f"Geen klachten met een bekende locatie in {periode}.")
+        st.info(
+            components.niet_gedekt(viewer, "klachten", code, periode_type, periode)
+            or f"Geen klachten met een bekende locatie in {periode}."
+        )
 with tabel_kolom:
     st.markdown(f"**Klachten per aard, {periode}**")
     tabel = per_aard.select(
@@ -716,11 +725,17 @@ for kolom, kpi_id in zip(kolommen, BLOKKEN["handhaving"], strict=False):
         kaart(frame, kpi_id)
 verbeurd = instrumenten["verbeurd"].sum() if instrumenten.height else 0
 ingevorderd = instrumenten["ingevorderd"].sum() if instrumenten.height else 0
+# outside what the enforcement exports cover the amounts are unknown, not € 0
+hh_niet_gedekt = components.niet_gedekt(viewer, "handhaving", code, soort, getoond)
 with kolommen[2]:
-    st.metric("Verbeurde dwangsommen", f"€ {getal(verbeurd)}", border=True)
+    st.metric(
+        "Verbeurde dwangsommen",
+        "–" if hh_niet_gedekt else f"€ {getal(verbeurd)}",
+        border=True,
+    )
     st.caption(f"{getoond}: verbeurd verklaarde bedragen van besluiten in de periode")
 with kolommen[3]:
-    st.metric("Ingevorderd", f"€ {getal(ingevorderd)}", border=True)
+    st.metric("Ingevorderd", "–" if hh_niet_gedekt else f"€ {getal(ingevorderd)}", border=True)
     st.caption(f"{getoond}: daarvan daadwerkelijk ingevorderd")
 links, rechts = st.columns([2, 3])
 instrument_tabel = instrumenten.select(
@@ -748,7 +763,7 @@ with links:
             width="stretch",
         )
     else:
-        st.info(f"Geen handhavingsbesluiten in {getoond}.")
+        st.info(hh_niet_gedekt or f"Geen handhavingsbesluiten in {getoond}.")
 with rechts:
     st.markdown(f"**Instrumenten, {datum(hh_begin)} t/m {datum(hh_eind)}**")
     tabel_met_download(

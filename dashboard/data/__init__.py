@@ -19,6 +19,7 @@ submodule per subject (dashboard/data/<onderwerp>.py) builds on `query` and `all
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 
 import polars as pl
 import streamlit as st
@@ -232,6 +233,20 @@ def perioden(periode_type: str) -> list[str]:
         [periode_type],
     )
     return frame["periode"].to_list()
+
+
+def bron_dekking(viewer: Viewer, bron: str, code: str) -> tuple[str, dt.date, dt.date] | None:
+    """(title, gedekt_vanaf, gedekt_tot) of a source for one deelnemer in the viewer's scope
+    (meta.dekking, docs/kpis.md "Dekking"), or None when no export of it covers that deelnemer.
+    """
+    [code] = allowed(viewer, [code])
+    frame = query(
+        "select bronnen.titel, dekking.gedekt_vanaf, dekking.gedekt_tot "
+        "from meta.dekking as dekking join staging.bronnen as bronnen using (bron) "
+        "where dekking.bron = ? and dekking.deelnemer_code = ? and dekking.gedekt_tot is not null",
+        [bron, code],
+    )
+    return frame.row(0) if frame.height else None
 
 
 # --- data quality -----------------------------------------------------------------------------

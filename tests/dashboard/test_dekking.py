@@ -57,6 +57,15 @@ def test_an_incomplete_year_says_until_when_and_shows_no_difference(lake_env, wa
     # complaints are not covered in 2026: no value, and no 0
     assert metric(at, "Aantal klachten") == "–"
     assert "geen gegevens: de geladen exports dekken deze periode niet" in texts(at)
+    # the breakdowns say why they are empty; amounts of an uncovered period are not € 0
+    infos = [i.value for i in at.info]
+    assert (
+        "Geen gegevens voor 2026: de geladen exports van Klachten dekken 01-01-2021 t/m "
+        "31-12-2025." in infos
+    )
+    assert "Geen klachten in 2026." not in infos
+    assert metric(at, "Verbeurde dwangsommen") == "–"
+    assert metric(at, "Ingevorderd") == "–"
     assert "−" not in producten.value
 
 
