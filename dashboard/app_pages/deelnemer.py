@@ -44,12 +44,13 @@ INSTRUMENTEN = {
 }
 
 BLOKKEN = {
-    "producten": ("producten_gerealiseerd", "programma_realisatie_pct"),
+    "producten": ("producten_gerealiseerd", "programma_voortgang_pct", "programma_realisatie_pct"),
     "uren": (
         "uren_gerealiseerd",
         "uren_begroot",
         "uren_realisatie_pct",
         "uren_prognose_jaareinde",
+        "uren_prognose_begroting_pct",
     ),
     "werkvoorraad": ("werkvoorraad_open", "binnen_termijn_pct", "doorlooptijd_mediaan_dagen"),
     "naleving": (

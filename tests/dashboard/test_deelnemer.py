@@ -98,6 +98,13 @@ def test_shows_the_kpi_waarden_values_of_the_month(lake_env, warehouse):
     # the programme is a year plan
     w, _ = waarde(warehouse, "programma_realisatie_pct", "GM0164", "jaar", maand[:4])
     assert metric(at, "Realisatie uitvoeringsprogramma") == f"{getal(w, 1)}%"
+    # progress pro rata and the projection against the budget: for the month itself
+    w, _ = waarde(warehouse, "programma_voortgang_pct", "GM0164", "maand", maand)
+    assert w is not None
+    assert metric(at, "Voortgang uitvoeringsprogramma (naar rato)") == f"{getal(w, 1)}%"
+    w, _ = waarde(warehouse, "uren_prognose_begroting_pct", "GM0164", "maand", maand)
+    assert w is not None
+    assert metric(at, "Prognose uren t.o.v. begroting") == f"{getal(w, 1)}%"
 
 
 @pytest.mark.parametrize("periode_type", ["maand", "kwartaal", "jaar"])
