@@ -327,7 +327,10 @@ def niet_gedekt(
     None when the period is (partly) covered, so "geen klachten" is then a real zero."""
     gedekt = data.bron_dekking(viewer, bron, code)
     if gedekt is None:
-        return f"Geen gegevens: er is nog geen export van de bron {bron} geladen."
+        return (
+            f"Geen gegevens: geen geladen export van de bron '{bron}' dekt deze deelnemer "
+            "(zie Datakwaliteit)."
+        )
     titel, vanaf, tot = gedekt
     begin, einde = ov.grenzen(periode_type, periode)
     if einde < vanaf or begin > tot:

@@ -531,6 +531,7 @@ def _build_load_log(
         "niet_overgenomen": pl.List(pl.String),
         "stand_per": pl.String,
         "stand_per_herkomst": pl.String,
+        "voor_deelnemer": pl.String,
     }
     frame = pl.DataFrame(rows, schema=schema).with_columns(
         pl.col("gestart", "klaar").str.strptime(pl.Datetime("us"), "%Y-%m-%dT%H:%M:%S"),

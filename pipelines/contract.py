@@ -342,7 +342,7 @@ SOURCES: dict[str, Source] = {
             date_column="peildatum",
             checks=("uit_na_in",),
             columns=(
-                Column("peildatum", "date", required=True),
+                Column("peildatum", "date", required=True, not_in_future=True),
                 Column("medewerker_id", required=True, pii="hash"),
                 Column("naam", pii="drop"),
                 Column("geboortedatum", pii="drop"),
@@ -388,7 +388,7 @@ SOURCES: dict[str, Source] = {
             columns=(
                 Column("regel_id", required=True),
                 Column("medewerker_id", required=True, not_null=True, pii="hash"),
-                Column("datum", "date", required=True, not_null=True),
+                Column("datum", "date", required=True, not_null=True, not_in_future=True),
                 # a course title can name a person or a medical reason: treated as free text
                 Column("omschrijving", pii="drop"),
                 Column("kosten", "decimal", required=True, not_null=True, minimum=0),

@@ -30,6 +30,7 @@ from pipelines.parse import (
     PII_MASK,
     STAND_HERKOMST,
     ParseContext,
+    deelnemer_from_filename,
     looks_personal,
     parse_rows,
     stand_from_filename,
@@ -76,11 +77,24 @@ class FileResult:
     # the export's snapshot date (ISO) and where it came from (parse.STAND_HERKOMST)
     stand_per: str | None = None
     stand_per_herkomst: str | None = None
+    # the one deelnemer a per-deelnemer export covers (CBS code in its name); None = all
+    voor_deelnemer: str | None = None
+
+    def stand_tekst(self) -> str:
+        """The export's snapshot date and where it came from, for the load line."""
+        if self.stand_per is None:
+            return "stand onbekend"
+        stand = dt.date.fromisoformat(self.stand_per).strftime("%d-%m-%Y")
+        tekst = f"stand {stand}, {STAND_HERKOMST.get(self.stand_per_herkomst or '', '')}"
+        if self.voor_deelnemer:
+            tekst += f", alleen {self.voor_deelnemer}"
+        return tekst
 
     def line(self) -> str:
         """The one line `vthmonitor load` prints for this file."""
         if self.status == GELADEN:
-            text = f"geladen: {self.bestand} ({self.bron}): {self.geladen} rijen geladen"
+            text = f"geladen: {self.bestand} ({self.bron}, {self.stand_tekst()}): "
+            text += f"{self.geladen} rijen geladen"
             if self.quarantaine:
                 text += f", {self.quarantaine} in quarantaine ({self.melding})"
             if self.niet_overgenomen:
@@ -338,6 +352,20 @@ def _load_file(
         result.melding = str(exc)
         return result
     result.stand_per, result.stand_per_herkomst = stand.isoformat(), herkomst
+    try:
+        result.voor_deelnemer = deelnemer_from_filename(path.name)
+    except ValueError as exc:
+        staged.copy.unlink(missing_ok=True)
+        result.melding = str(exc)
+        return result
+    if result.voor_deelnemer and result.voor_deelnemer not in set(ctx.deelnemers.values()):
+        staged.copy.unlink(missing_ok=True)
+        result.melding = (
+            f"de bestandsnaam noemt deelnemer {result.voor_deelnemer}, die niet in "
+            "reference/deelnemers.csv staat; noem de CBS-code van een deelnemer, of laat haar weg "
+            "bij een export van alle deelnemers"
+        )
+        return result
     ctx = replace(ctx, today=stand, stand_herkomst=herkomst)
     try:
         return _load_staged(

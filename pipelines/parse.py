@@ -117,27 +117,45 @@ STAND_HERKOMST = {
     "koppelbestand": "uit het koppelbestand",
     "laaddatum": "de dag van laden",
 }
-# 8 digits (jjjjmmdd) or jjjj-mm-dd, not part of a longer number
-_STAND_IN_NAME = re.compile(r"(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)")
+# 8 ASCII digits (jjjjmmdd) or jjjj-mm-dd, not part of a longer number
+_STAND_IN_NAME = re.compile(r"(?<![0-9])([0-9]{4})(-?)([0-9]{2})\2([0-9]{2})(?![0-9])")
+# a deelnemer's CBS code in a file name declares an export of that deelnemer only
+_DEELNEMER_IN_NAME = re.compile(
+    r"(?<![A-Za-z0-9])((?:GM|gm|Gm)[0-9]{4}|(?:PV|pv|Pv)[0-9]{2})(?![0-9])"
+)
 
 
 def stand_from_filename(name: str) -> date | None:
     """`klachten_20250831.csv` -> 31-08-2025: the snapshot date a file name carries, or None.
-    Digits that cannot be a year of an export (outside 1900-2100) are no date; a year with an
-    impossible month or day raises ValueError with a Dutch reason."""
+    With several dates (`uren_20250801_20250831.csv`, an export of a period) the last one is
+    the stand. Digits whose year cannot be an export's (outside 2000-2100) are no date; a year
+    with an impossible month or day raises ValueError with a Dutch reason."""
+    found = None
     for match in _STAND_IN_NAME.finditer(name):
         year, month, day = int(match[1]), int(match[3]), int(match[4])
-        if not 1900 <= year <= 2100:
+        if not 2000 <= year <= 2100:
             continue
         try:
-            return date(year, month, day)
+            found = date(year, month, day)
         except ValueError:
             raise ValueError(
                 f"de datum in de bestandsnaam ({match[0]}) bestaat niet; noem het bestand "
                 "<bron>_<jjjjmmdd> met de datum van de export (bijv. klachten_20250831.csv), of "
                 "geef de datum op met --stand-per"
             ) from None
-    return None
+    return found
+
+
+def deelnemer_from_filename(name: str) -> str | None:
+    """`klachten_GM0164_20250930.csv` -> GM0164: the file is that deelnemer's own export and
+    covers only that deelnemer (docs/kpis.md, "Dekking"); None for an export of all."""
+    codes = {m[1].upper() for m in _DEELNEMER_IN_NAME.finditer(name)}
+    if len(codes) > 1:
+        raise ValueError(
+            f"de bestandsnaam noemt meer dan één deelnemer ({', '.join(sorted(codes))}); een "
+            "export van één deelnemer noemt één CBS-code, een export van alle deelnemers geen"
+        )
+    return codes.pop() if codes else None
 
 
 @dataclass(frozen=True)

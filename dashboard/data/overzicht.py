@@ -175,17 +175,41 @@ def vergelijking(
 
 
 def standaard_periode(periode_type: str, kpi_ids: list[str] | tuple[str, ...]) -> str | None:
-    """The newest complete period of this type: none of these KPIs is incomplete there (for
-    TOTAAL, docs/kpis.md "Dekking"), and the most of them have a value, so a page does not open
-    on a period an export covers only partly, or for which only one source has data yet. Not
-    scoped: it returns a period only."""
+    """The newest complete period of this type for these KPIs: one with a value (all
+    deelnemers together) that lies wholly inside what the exports of every source of these
+    KPIs cover (meta.dekking, TOTAAL; docs/kpis.md "Dekking"). Without such a period, the newest
+    one with a value. Not scoped: it returns a period only."""
     frame = query(
-        "select periode from kpi.waarden "
-        "where periode_type = ? and list_contains(?::varchar[], kpi_id) "
-        "and deelnemer_code = ? and waarde is not null "
-        "group by periode having bool_and(dekking = 'volledig') "
-        "order by count(distinct kpi_id) desc, periode desc limit 1",
-        [periode_type, list(kpi_ids), TOTAAL],
+        """
+        with bronnen as (
+            select distinct trim(unnest(string_split(gegevensbronnen, ','))) as bron
+            from kpi.catalogus
+            where list_contains(?::varchar[], kpi_id)
+                and nullif(trim(gegevensbronnen), '') is not null
+        ),
+
+        venster as (
+            select max(d.gedekt_vanaf) as vanaf, min(d.gedekt_tot) as tot
+            from bronnen
+            join meta.dekking as d on d.bron = bronnen.bron and d.deelnemer_code = 'TOTAAL'
+            where d.gedekt_tot is not null
+        )
+
+        select w.periode
+        from kpi.waarden as w
+        join marts.perioden as p using (periode_type, periode)
+        cross join venster
+        where w.periode_type = ? and list_contains(?::varchar[], w.kpi_id)
+            and w.deelnemer_code = 'TOTAAL' and w.waarde is not null
+        group by w.periode
+        order by
+            bool_and(
+                venster.tot is null or (p.begin >= venster.vanaf and p.einde <= venster.tot)
+            ) desc,
+            w.periode desc
+        limit 1
+        """,
+        [list(kpi_ids), periode_type, list(kpi_ids)],
     )
     return frame["periode"][0] if frame.height else None
 

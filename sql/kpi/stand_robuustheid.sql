@@ -1,6 +1,6 @@
--- Stand van de robuustheidscriteria (hele organisatie): per criterium de nieuwste jaarwaarde, beoordeeld tegen de norm die nu geldt (de norm met de laatste geldig_vanaf op of vóór bepaald_op, de bouwdatum), met de deadline van die norm. Een strengere norm waarvan de ingangsdatum voorbij is, geldt dus ook voor de laatste waarde van vóór die datum: dat is de stand die het MT wil weten. De norm en status van het jaar zelf staan ernaast, zoals kpi.waarden ze heeft.
+-- Stand van de robuustheidscriteria (hele organisatie): per criterium de nieuwste volledig gedekte jaarwaarde (zonder zo'n jaar de nieuwste), beoordeeld tegen de norm die nu geldt (de norm met de laatste geldig_vanaf op of vóór bepaald_op, de bouwdatum), met de deadline van die norm. Een strengere norm waarvan de ingangsdatum voorbij is, geldt dus ook voor de laatste waarde van vóór die datum: dat is de stand die het MT wil weten. De norm en status van het jaar zelf staan ernaast, zoals kpi.waarden ze heeft.
 -- kolom kpi_id: het criterium (kpi.catalogus, groep robuustheid, zonder de mijlpalen)
--- kolom periode: het jaar van de nieuwste waarde; leeg = nog geen waarde
+-- kolom periode: het jaar van de nieuwste volledig gedekte waarde (zonder zo'n jaar de nieuwste); leeg = nog geen waarde
 -- kolom waarde: de nieuwste jaarwaarde (TOTAAL); leeg = nog geen waarde
 -- kolom dekking: dekking van die jaarwaarde (kpi.waarden): volledig of onvolledig
 -- kolom norm_periode: de norm die aan het einde van dat jaar gold (kpi.waarden)
@@ -33,7 +33,11 @@ laatste as (
         and periode_type = 'jaar'
         and waarde is not null
         and kpi_id in (select kpi_id from criteria)
-    qualify row_number() over (partition by kpi_id order by periode desc) = 1
+    -- the newest complete year: a year the exports cover only partly (training costs to
+    -- August against a whole year's salary bill) would be judged too harshly
+    qualify row_number() over (
+        partition by kpi_id order by dekking = 'volledig' desc, periode desc
+    ) = 1
 ),
 
 normen_nu as (

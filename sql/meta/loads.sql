@@ -15,6 +15,7 @@
 -- kolom melding: toelichting: 'geen fouten', de eerste fout, of de reden van weigering
 -- kolom stand_per: de datum van de export (stand per): geen gebeurtenis in het bestand mag later zijn; bepaalt tot wanneer de bron gegevens dekt (meta.dekking)
 -- kolom stand_per_herkomst: waar die datum vandaan komt: opdracht (--stand-per), bestandsnaam (<bron>_<jjjjmmdd>), koppelbestand, of laaddatum (de dag van laden: het bestand noemde geen datum)
+-- kolom voor_deelnemer: de deelnemer waarvan dit bestand de eigen export is (een CBS-code in de bestandsnaam, bijv. klachten_GM0164_20250930.csv); leeg = een export van alle deelnemers
 -- kolom niet_overgenomen: onbekende kolommen van het bestand die alleen in de landing zone bleven (niet toegelaten in het koppelbestand), gescheiden door komma's; leeg = geen
 with loads as (
     select * from raw.loads
@@ -38,6 +39,7 @@ final as (
         melding,
         stand_per,
         stand_per_herkomst,
+        voor_deelnemer,
         nullif(array_to_string(niet_overgenomen, ', '), '') as niet_overgenomen
     from loads
 )

@@ -26,9 +26,11 @@ def cur(tmp_path_factory):
         klacht("K2", "10-06-2025", afgehandeld="20-08-2025", gegrond="Nee"),
         klacht("K3", "03-03-2025", deelnemer="Enschede"),
     ]
-    # a later export with Enschede's rows only: it covers Enschede, not Hengelo
+    # a later export of Enschede's own (its CBS code in the name): it covers Enschede only
     november = [klacht("K4", "05-10-2025", deelnemer="Enschede")]
-    return build_lake(tmp, ("klachten_20250831.csv", august), ("klachten_20251130.csv", november))
+    return build_lake(
+        tmp, ("klachten_20250831.csv", august), ("klachten_GM0153_20251130.csv", november)
+    )
 
 
 def test_months_after_the_last_complaint_but_before_the_export_date_are_real_zeros(cur):
@@ -62,7 +64,7 @@ def test_a_period_after_the_export_date_has_no_value_not_zero(cur):
     assert kpi(cur, "klachten_aantal", HENGELO, "2025-12") is None
 
 
-def test_an_export_of_one_deelnemer_covers_only_that_deelnemer(cur):
+def test_an_export_named_for_one_deelnemer_covers_only_that_deelnemer(cur):
     row = kpi(cur, "klachten_aantal", ENSCHEDE, "2025-10")
     assert (row["waarde"], row["dekking"]) == (1, "volledig")
     assert kpi(cur, "klachten_aantal", ENSCHEDE, "2025-Q4")["gedekt_tot"] == dt.date(2025, 11, 30)
@@ -70,7 +72,7 @@ def test_an_export_of_one_deelnemer_covers_only_that_deelnemer(cur):
     totaal = kpi(cur, "klachten_aantal", "TOTAAL", "2025-10")
     assert (totaal["waarde"], totaal["dekking"]) == (None, "geen")
     assert kpi(cur, "klachten_aantal", "TOTAAL", "2025-08")["waarde"] == 0
-    # any other deelnemer is covered by the August export that held several deelnemers
+    # any other deelnemer is covered by the August export of all deelnemers, also without rows
     assert kpi(cur, "klachten_aantal", "GM0141", "2025-08")["waarde"] == 0
     assert kpi(cur, "klachten_aantal", "GM0141", "2025-10")["dekking"] == "geen"
 
@@ -92,7 +94,7 @@ def test_meta_dekking_and_meta_loads_show_the_snapshot_dates(cur):
     ).fetchall()
     assert loads == [
         ("klachten_20250831.csv", dt.date(2025, 8, 31), "bestandsnaam"),
-        ("klachten_20251130.csv", dt.date(2025, 11, 30), "bestandsnaam"),
+        ("klachten_GM0153_20251130.csv", dt.date(2025, 11, 30), "bestandsnaam"),
     ]
 
 
@@ -168,3 +170,57 @@ def test_a_file_name_with_an_impossible_or_future_date_is_refused(tmp_path, name
     result = load(_settings(tmp_path), [path], today=TODAY).files[0]
     assert result.status == GEWEIGERD
     assert result.melding.startswith(reason), result.melding
+
+
+def test_an_export_with_rows_of_one_deelnemer_still_covers_every_deelnemer(tmp_path):
+    """No CBS code in the name: an export of all deelnemers in which only Hengelo had
+    complaints. The others had none: real zeros, for them and for all together."""
+    cur = build_lake(tmp_path, ("klachten_20250630.csv", [klacht("K1", "10-06-2025")]))
+    for code, expected in (("GM0164", 1), ("GM0153", 0), ("TOTAAL", 1)):
+        row = kpi(cur, "klachten_aantal", code, "2025-06")
+        assert (row["waarde"], row["dekking"]) == (expected, "volledig"), code
+
+
+def test_a_re_delivered_export_keeps_the_coverage_of_the_first(tmp_path):
+    """A later export of all deelnemers that re-delivers some rows does not narrow anything:
+    every export covers every deelnemer up to its own date."""
+    cur = build_lake(
+        tmp_path,
+        (
+            "klachten_20250831.csv",
+            [klacht("K1", "10-06-2025"), klacht("K2", "11-06-2025", "GM0153")],
+        ),
+        ("klachten_20250930.csv", [klacht("K2", "11-06-2025", "GM0153", afgehandeld="01-09-2025")]),
+    )
+    dekking = dict(
+        cur.execute(
+            "select deelnemer_code, gedekt_tot from meta.dekking where bron = 'klachten'"
+        ).fetchall()
+    )
+    assert set(dekking.values()) == {dt.date(2025, 9, 30)}
+    assert kpi(cur, "klachten_aantal", "TOTAAL", "2025-Q2")["waarde"] == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "stand"),
+    [
+        ("uren_20250801_20250831.csv", dt.date(2025, 8, 31)),  # a period: its last day
+        ("klachten_2025-08-31.csv", dt.date(2025, 8, 31)),
+        ("klachten_19990101.csv", None),  # no export year: no date
+        ("klachten_٢٠٢٥٠٨٣١.csv", None),  # only ASCII digits make a date
+        ("klachten_120250831.csv", None),  # part of a longer number
+    ],
+)
+def test_the_date_in_a_file_name(name, stand):
+    from pipelines.parse import stand_from_filename
+
+    assert stand_from_filename(name) == stand
+
+
+def test_a_file_name_naming_an_unknown_deelnemer_is_refused(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    path = write_export(folder, "klachten_GM9999_20250831.csv", [klacht("K1", "15-05-2025")])
+    result = load(_settings(tmp_path), [path], today=TODAY).files[0]
+    assert result.status == GEWEIGERD
+    assert result.melding.startswith("de bestandsnaam noemt deelnemer GM9999")
