@@ -109,8 +109,13 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
         if gevuld.height == 0:
             st.info("Nog geen waarde in de gegevens.")
         else:
-            rij = gevuld.row(-1, named=True)
-            vorige = gevuld.row(-2, named=True) if gevuld.height > 1 else None
+            # the newest complete year, as the standing now (docs/kpis.md, "Dekking"); a
+            # change only between complete years
+            volledig = gevuld.filter(pl.col("dekking") == "volledig")
+            rij = (volledig if volledig.height else gevuld).row(-1, named=True)
+            vorige = volledig.row(-2, named=True) if volledig.height > 1 else None
+            if rij["dekking"] != "volledig":
+                vorige = None
             links, rechts = st.columns(2)
             delta = (
                 f"{verschil(rij['waarde'] - vorige['waarde'], eenheid)} t.o.v. {vorige['periode']}"
@@ -137,6 +142,16 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 oordeel = components.status_labels().get(rij["status"], "geen status")
                 st.caption(f"In {rij['periode']} gold {toen}: {oordeel}.")
         nieuwste = reeks.row(-1, named=True) if reeks.height else None
+        onvolledig = gevuld.filter(pl.col("dekking") == "onvolledig")
+        if onvolledig.height and onvolledig["periode"][-1] > (
+            rij["periode"] if gevuld.height else ""
+        ):
+            laatst = onvolledig.row(-1, named=True)
+            st.caption(
+                f"{laatst['periode']} tot nu: "
+                f"{met_eenheid(laatst['waarde'], eenheid)} "
+                f"({components.dekking_tekst(laatst, 'jaar', laatst['periode'])})"
+            )
         if nieuwste and gevuld.height and nieuwste["periode"] != gevuld["periode"][-1]:
             st.markdown(
                 f"Norm {nieuwste['periode']}: "

@@ -63,7 +63,7 @@ def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
 
         waarden as (
             select kpi_id, deelnemer_code, periode, waarde, teller, noemer, norm, status,
-                make_date(periode::integer, 12, 31) as einde
+                dekking, gedekt_vanaf, gedekt_tot, make_date(periode::integer, 12, 31) as einde
             from zichtbaar
             where kpi_id in ({_CRITERIA})
               and periode_type = 'jaar'
@@ -72,7 +72,8 @@ def criterium_waarden(viewer: Viewer) -> pl.DataFrame:
         select waarden.kpi_id, catalogus.naam, catalogus.eenheid, catalogus.richting,
             waarden.deelnemer_code,
             waarden.periode, waarden.waarde, waarden.teller, waarden.noemer, waarden.norm,
-            normen.operator, waarden.status
+            normen.operator, waarden.status, waarden.dekking, waarden.gedekt_vanaf,
+            waarden.gedekt_tot, 'jaar' as periode_type
         from waarden
         join kpi.catalogus as catalogus using (kpi_id)
         asof left join staging.normen as normen

@@ -17,13 +17,16 @@ from tests.dashboard.conftest import open_page, texts
 
 ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
 
-# the newest year with a value per criterion (robustness KPIs that are not a milestone)
+# the newest complete year with a value per criterion (robustness KPIs that are not a
+# milestone); without a complete year the newest
 LATEST = """
     select kpi_id, naam, eenheid, periode, waarde, norm, status
     from kpi.waarden join kpi.catalogus using (kpi_id)
     where groep = 'robuustheid' and kpi_id not in (select kpi_id from kpi.mijlpalen)
       and deelnemer_code = 'TOTAAL' and periode_type = 'jaar' and waarde is not null
-    qualify row_number() over (partition by kpi_id order by periode desc) = 1
+    qualify row_number() over (
+        partition by kpi_id order by dekking = 'volledig' desc, periode desc
+    ) = 1
 """
 
 
