@@ -121,33 +121,6 @@ programma_per_deelnemer as (
     group by jaar, deelnemer_code
 ),
 
-programma_gerealiseerd as (
-    select
-        zaken.deelnemer_code,
-        year(zaken.datum_besluit) as jaar,
-        count(*) as gerealiseerd
-    from zaken
-    semi join programma
-        on programma.jaar = year(zaken.datum_besluit)
-        and programma.deelnemer_code = zaken.deelnemer_code
-        and programma.product = zaken.product
-    where zaken.status = 'afgesloten'
-    group by zaken.deelnemer_code, year(zaken.datum_besluit)
-),
-
-programma_realisatie as (
-    select
-        case when grouping(deelnemer_code) = 1 then 'TOTAAL' else deelnemer_code end
-            as deelnemer_code,
-        'jaar' as periode_type,
-        jaar::varchar as periode,
-        coalesce(sum(gerealiseerd), 0) as gerealiseerd,
-        sum(gepland) as gepland
-    from programma_per_deelnemer
-    left join programma_gerealiseerd using (jaar, deelnemer_code)
-    group by grouping sets ((deelnemer_code, jaar), (jaar))
-),
-
 -- programme progress: closed zaken of a programme product from 1 January to the period's end,
 -- against the year's programme pro rata by the days up to the period's end that the case
 -- exports cover (meta.dekking, docs/kpis.md "Dekking")
@@ -179,6 +152,21 @@ programma_jaar as (
         sum(gepland) as gepland
     from programma_per_deelnemer
     group by grouping sets ((deelnemer_code, jaar), (jaar))
+),
+
+-- the year's realisation: the progress rows of whole years (from 1 January to 31 December)
+programma_realisatie as (
+    select
+        jaar.deelnemer_code,
+        'jaar' as periode_type,
+        jaar.jaar::varchar as periode,
+        coalesce(ytd.gerealiseerd, 0) as gerealiseerd,
+        jaar.gepland
+    from programma_jaar as jaar
+    left join programma_ytd as ytd
+        on ytd.deelnemer_code = jaar.deelnemer_code
+        and ytd.periode_type = 'jaar'
+        and ytd.periode = jaar.jaar::varchar
 ),
 
 programma_voortgang as (
