@@ -19,16 +19,14 @@ from vthmonitor import export
 def freshness() -> None:
     """How current the numbers are, on every page: build time and the newest event per source."""
     build = data.build()
-    versheid = data.versheid().filter(pl.col("nieuwste_gebeurtenis").is_not_null())
-    newest = versheid.sort("nieuwste_gebeurtenis").row(-1, named=True) if versheid.height else None
-    oldest = versheid.sort("nieuwste_gebeurtenis").row(0, named=True) if versheid.height else None
+    # how far the exports reach (their stand, docs/kpis.md "Dekking"), not the newest event
+    versheid = data.versheid().filter(pl.col("gedekt_tot").is_not_null()).sort("gedekt_tot")
     text = f"Gegevens bijgewerkt op {datum(build['gebouwd_op'], with_time=True)}"
-    if newest and oldest:
-        text += (
-            f" · nieuwste gebeurtenis {datum(newest['nieuwste_gebeurtenis'])} "
-            f"({newest['titel']}); minst actueel: {oldest['titel']} "
-            f"(t/m {datum(oldest['nieuwste_gebeurtenis'])})"
-        )
+    if versheid.height:
+        newest, oldest = versheid.row(-1, named=True), versheid.row(0, named=True)
+        text += f" · exports t/m {datum(newest['gedekt_tot'])} ({newest['titel']})"
+        if oldest["gedekt_tot"] != newest["gedekt_tot"]:
+            text += f"; minst ver: {oldest['titel']} (t/m {datum(oldest['gedekt_tot'])})"
     st.caption(text)
 
 

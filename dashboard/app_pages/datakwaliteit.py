@@ -24,6 +24,10 @@ components.tabel(
         .map_elements(datum, return_dtype=pl.String)
         .fill_null("–")
         .alias("Nieuwste gebeurtenis"),
+        pl.col("gedekt_tot")
+        .map_elements(datum, return_dtype=pl.String)
+        .fill_null("–")
+        .alias("Gegevens t/m (stand van de exports)"),
         pl.col("laatst_geladen")
         .map_elements(lambda v: datum(v, with_time=True), return_dtype=pl.String)
         .fill_null("–")

@@ -251,10 +251,11 @@ def bron_dekking(viewer: Viewer, bron: str, code: str) -> tuple[str, dt.date, dt
 
 # --- data quality -----------------------------------------------------------------------------
 def versheid() -> pl.DataFrame:
-    """Per source: rows, the newest event date and when it was last loaded (not scoped: it
-    says how current the numbers are, not what they are)."""
+    """Per source: rows, the newest event date, until when its exports cover all deelnemers
+    and when it was last loaded (not scoped: it says how current the numbers are, not what
+    they are)."""
     return query(
-        "select bron, titel, rijen, nieuwste_gebeurtenis, laatst_geladen "
+        "select bron, titel, rijen, nieuwste_gebeurtenis, gedekt_tot, laatst_geladen "
         "from meta.versheid order by bron"
     )
 

@@ -81,3 +81,15 @@ def test_the_overzicht_names_what_is_incomplete_and_leaves_no_zero(lake_env):
     assert klachten and tabel[klachten[0]].isna().all()  # no value, not 0
     verschil = [c for c in tabel.columns if c.startswith("Werkvoorraad: verschil")]
     assert verschil and tabel[verschil[0]].isna().all()  # no change against an incomplete year
+
+
+def test_every_page_says_how_far_the_exports_reach(lake_env):
+    at = open_page("robuustheid", "mt")
+    caption = next(c.value for c in at.caption if "Gegevens bijgewerkt op" in c.value)
+    assert "exports t/m 31-01-2026 (Zaken); minst ver: " in caption
+    assert "(t/m 31-12-2025)" in caption
+    kwaliteit = open_page("datakwaliteit", "mt")
+    tabel = next(d.value for d in kwaliteit.dataframe if "Bron" in d.value.columns)
+    gedekt = dict(zip(tabel["Bron"], tabel["Gegevens t/m (stand van de exports)"], strict=True))
+    assert gedekt["Zaken"] == "31-01-2026" and gedekt["Klachten"] == "31-12-2025"
+    assert gedekt["Uitvoeringsprogramma"] == "–"  # a plan has no stand that limits anything
