@@ -1,4 +1,4 @@
--- KPI-waarden output (uren_gerealiseerd, uren_begroot, uren_realisatie_pct, uren_prognose_jaareinde, uren_prognose_begroting_pct, producten_gerealiseerd, programma_realisatie_pct, programma_voortgang_pct, binnen_termijn_pct, doorlooptijd_mediaan_dagen, werkvoorraad_open) per deelnemer en TOTAAL, per jaar, kwartaal en maand (programma_realisatie_pct alleen per jaar); definities in kpi.catalogus. Elke KPI alleen voor perioden binnen het bereik van zijn eigen bron: de uren-KPI's binnen de urenregistratie, uren_begroot binnen de jaren van de begroting, de zaken-KPI's binnen de zakendata. Indirecte uren (zonder bevoegd gezag) horen bij geen deelnemer en tellen ook in TOTAAL niet mee: TOTAAL is de som over de deelnemers. Zo ook bij uren_begroot: begrotingsregels zonder deelnemer (hele organisatie) tellen niet mee, en een deelnemer zonder begrote uren heeft NULL. programma_realisatie_pct telt alleen afgesloten zaken van een product dat in het programma van die deelnemer voor dat jaar staat. uren_prognose_jaareinde rekent tot de peildatum: het einde van de periode, of de laatste datum in de urenregistratie als die eerder is; uren_prognose_begroting_pct zet die prognose af tegen de begrote uren van het hele jaar. programma_voortgang_pct vergelijkt het gerealiseerde programma van 1 januari tot het einde van de periode met het deel van het jaarprogramma dat naar rato hoort bij de dagen tot dan die de zakenexports dekken (meta.dekking).
+-- KPI-waarden output (uren_gerealiseerd, uren_begroot, uren_realisatie_pct, uren_prognose_jaareinde, uren_prognose_begroting_pct, producten_gerealiseerd, programma_realisatie_pct, programma_voortgang_pct, binnen_termijn_pct, doorlooptijd_mediaan_dagen, werkvoorraad_open) per deelnemer en TOTAAL, per jaar, kwartaal en maand (programma_realisatie_pct alleen per jaar); definities in kpi.catalogus. Elke KPI alleen voor perioden binnen het bereik van zijn eigen bron: de uren-KPI's binnen de urenregistratie, uren_begroot binnen de jaren van de begroting, de zaken-KPI's binnen de zakendata. Indirecte uren (zonder bevoegd gezag) horen bij geen deelnemer en tellen ook in TOTAAL niet mee: TOTAAL is de som over de deelnemers. Zo ook bij uren_begroot: begrotingsregels zonder deelnemer (hele organisatie) tellen niet mee, en een deelnemer zonder begrote uren heeft NULL. programma_realisatie_pct telt alleen afgesloten zaken van een product dat in het programma van die deelnemer voor dat jaar staat. uren_prognose_jaareinde rekent tot de peildatum: het einde van de periode, of de dag tot waar de urenexports de deelnemer dekken (meta.dekking) als die eerder is; uren_prognose_begroting_pct zet die prognose af tegen de begrote uren van het hele jaar. programma_voortgang_pct vergelijkt het gerealiseerde programma van 1 januari tot het einde van de periode met het deel van het jaarprogramma dat naar rato hoort bij de dagen tot dan die de zakenexports dekken (meta.dekking).
 -- kolom kpi_id: id uit kpi.catalogus
 -- kolom deelnemer_code: CBS-code of TOTAAL
 -- kolom periode_type: jaar, kwartaal of maand
@@ -70,10 +70,14 @@ raster as (
         coalesce(dp.einde >= bereik.uren_van and dp.begin <= bereik.uren_tot, false) as in_uren,
         coalesce(dp.jaar between bereik.begroting_van and bereik.begroting_tot, false)
             as in_begroting,
-        -- the day up to which hours are known: the end of the period, or the last day of the
-        -- registration when that is earlier (the running year is not complete yet)
-        least(dp.einde, bereik.uren_tot) as peildatum
-    from marts.deelnemer_perioden as dp, bereik
+        -- the day up to which hours are known: the end of the period, or the day up to which
+        -- the hour exports cover this deelnemer when that is earlier (the running year is not
+        -- complete yet; meta.dekking, docs/kpis.md "Dekking"), else the registration's last day
+        least(dp.einde, coalesce(dekking.gedekt_tot, bereik.uren_tot)) as peildatum
+    from marts.deelnemer_perioden as dp
+    cross join bereik
+    left join meta.dekking as dekking
+        on dekking.bron = 'uren' and dekking.deelnemer_code = dp.deelnemer_code
 ),
 
 -- zaken decided in the period (by their own datum_besluit)

@@ -159,8 +159,9 @@ def uren_cur(tmp_path_factory):
     ]
     return build_lake(
         tmp,
-        ("uren_2024.csv", first),
-        ("uren_2025.csv", later),
+        ("uren_20241231.csv", first),
+        # exported on the registration's last day: the hours are known up to 15-07-2025
+        ("uren_20250715.csv", later),
         ("begroting_2024.csv", begroting),
     )
 
