@@ -108,16 +108,23 @@ def trend(
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=None)
         encoding["tooltip"].insert(0, alt.Tooltip(f"{colour}:N", title="Deelnemer"))
-    layers = [base.mark_line(point=True).encode(**encoding)]
-    has_norm = "norm" in frame.columns and frame["norm"].drop_nulls().len() > 0
-    # an incomplete period gets an open diamond around its point, named in the subtitle and
-    # the tooltip: shape and text, not colour alone (docs/kpis.md, "Dekking")
+    # an incomplete period is not joined to the line (a running year would plunge it): its
+    # point stands alone inside an open diamond, named in the subtitle and the tooltip: shape
+    # and text, not colour alone (docs/kpis.md, "Dekking")
     incomplete = (
         frame.filter((pl.col("dekking") == "onvolledig") & pl.col(y).is_not_null())
         if "dekking" in frame.columns
         else frame.clear()
     )
+    complete = (
+        frame.filter(pl.col("dekking").ne_missing("onvolledig"))
+        if "dekking" in frame.columns
+        else frame
+    )
+    layers = [alt.Chart(complete).mark_line(point=True).encode(**encoding)]
+    has_norm = "norm" in frame.columns and frame["norm"].drop_nulls().len() > 0
     if incomplete.height:
+        layers.append(alt.Chart(incomplete).mark_point(filled=True).encode(**encoding))
         layers.append(
             alt.Chart(incomplete)
             .mark_point(shape="diamond", size=220, filled=False, color="#000000", strokeWidth=1.5)

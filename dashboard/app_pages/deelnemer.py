@@ -235,7 +235,8 @@ def kaart(frame: pl.DataFrame, kpi_id: str) -> None:
     regels = []
     if (soort, getoond) != (periode_type, periode):
         regels.append(f"per {soort}: {getoond}")
-    if dekking := components.dekking_tekst(eigen, soort, getoond):
+    heeft_waarde = eigen.get("waarde") is not None or eigen.get("waarde_tekst")
+    if heeft_waarde and (dekking := components.dekking_tekst(eigen, soort, getoond)):
         regels.append(dekking)
     elif eigen.get("waarde") is None and ongedekt(kpi_id):
         regels.append("geen gegevens: de geladen exports dekken deze periode niet")

@@ -40,3 +40,23 @@ def test_trend_without_norm_says_so():
     result = spec(frame)
     assert len(result["layer"]) == 1
     assert result["title"]["subtitle"].startswith("geen norm vastgesteld")
+
+
+def test_an_incomplete_period_stands_apart_from_the_line_inside_a_diamond():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2024", "2025", "2026"],
+            "waarde": [110.0, 105.0, 3.0],
+            "norm": [None, None, None],
+            "deelnemer": ["Hengelo"] * 3,
+            "dekking": ["volledig", "volledig", "onvolledig"],
+        }
+    )
+    result = spec(frame)
+    datasets = result["datasets"]
+    line, point, diamond = result["layer"]
+    assert line["mark"]["type"] == "line"
+    assert [r["periode"] for r in datasets[line["data"]["name"]]] == ["2024", "2025"]
+    assert [r["periode"] for r in datasets[point["data"]["name"]]] == ["2026"]
+    assert diamond["mark"]["shape"] == "diamond" and diamond["mark"]["filled"] is False
+    assert result["title"]["subtitle"].endswith("◇ = onvolledige periode")
