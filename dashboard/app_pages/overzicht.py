@@ -174,31 +174,36 @@ tabel = breed.select(kolommen)
 
 # --- who is off track: above the table, in words (docs/kpis.md, "Overzicht") ---------------------
 st.subheader(f"Wat loopt achter in {periode}?")
-achter = []
-for rij in breed.filter(pl.col("deelnemer_code") != TOTAAL).iter_rows(named=True):
-    punten = []
-    for kpi_id in ov.HEADLINE:
-        status = rij[f"{kpi_id}__status"]
-        if status in ("oranje", "rood"):
-            eenheid = catalogus.get(kpi_id, {}).get("eenheid", "")
-            waarde = met_eenheid(rij[kpi_id], eenheid)
-            norm = components.norm_tekst(
-                rij[f"{kpi_id}__operator"], rij[f"{kpi_id}__norm"], eenheid
-            )
-            kort = ov.KORT.get(kpi_id, kpi_id)
-            punten.append((status, f"{SYMBOOL[status]} {kort} {waarde} (norm {norm})"))
-    if punten:
-        rood = sum(status == "rood" for status, _ in punten)
-        achter.append((-rood, -len(punten), rij["deelnemer"], [t for _, t in punten]))
-aantal = breed.filter(pl.col("deelnemer_code") != TOTAAL).height
-if achter:
+# one line per KPI (not per deelnemer), so the answer fits one screen with 15 deelnemers:
+# the deelnemers that miss it, worst first, with their value; the norm once
+deelnemers = breed.filter(pl.col("deelnemer_code") != TOTAAL)
+regels, achter = [], set()
+for kpi_id in ov.HEADLINE:
+    buiten = deelnemers.filter(pl.col(f"{kpi_id}__status").is_in(["oranje", "rood"]))
+    if buiten.height == 0:
+        continue
+    eenheid = catalogus.get(kpi_id, {}).get("eenheid", "")
+    eerste = buiten.row(0, named=True)
+    norm = components.norm_tekst(eerste[f"{kpi_id}__operator"], eerste[f"{kpi_id}__norm"], eenheid)
+    buiten = buiten.sort(
+        [pl.col(f"{kpi_id}__status") != "rood", pl.col(kpi_id)],
+        descending=[False, eerste[f"{kpi_id}__operator"] == "<="],
+    )
+    namen_waarden = ", ".join(
+        f"{SYMBOOL[r[f'{kpi_id}__status']]} {r['deelnemer']} {met_eenheid(r[kpi_id], eenheid)}"
+        for r in buiten.iter_rows(named=True)
+    )
+    regels.append(f"- **{ov.KORT.get(kpi_id, kpi_id)}** (norm {norm}): {namen_waarden}")
+    achter |= set(buiten["deelnemer_code"].to_list())
+if regels:
     st.markdown(
-        f"**{len(achter)} van {aantal} deelnemers** hebben een kengetal buiten de norm of "
-        "signaalwaarde (✖ niet gehaald, ▲ bijna):\n"
-        + "\n".join(f"- **{naam}**: " + "; ".join(punten) for *_, naam, punten in sorted(achter))
+        f"**{len(achter)} van {deelnemers.height} deelnemers** hebben een kengetal buiten de "
+        "norm of signaalwaarde (✖ niet gehaald, ▲ bijna):\n" + "\n".join(regels)
     )
 else:
-    st.markdown(f"Alle {aantal} deelnemers halen de normen en signaalwaarden van deze periode.")
+    st.markdown(
+        f"Alle {deelnemers.height} deelnemers halen de normen en signaalwaarden van deze periode."
+    )
 stand = rob.stand(viewer)
 if stand.height:
     st.markdown("**Robuustheid** (hele organisatie): " + components.robuustheid_samenvatting(stand))
