@@ -262,7 +262,7 @@ def robuustheid_samenvatting(stand: pl.DataFrame) -> str:
     return tekst + "."
 
 
-def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
+def stand_robuustheid(stand: pl.DataFrame, key: str, samenvatting: bool = True) -> None:
     """The robustness criteria judged against the norm in force now (data.robuustheid.stand):
     a line naming those off track, then the table (criterion, newest value, norm now, since,
     deadline, status as symbol and text) and its downloads."""
@@ -270,7 +270,8 @@ def stand_robuustheid(stand: pl.DataFrame, key: str) -> None:
         return
     peildatum = stand["bepaald_op"][0]
     labels = status_labels()
-    st.markdown(robuustheid_samenvatting(stand))
+    if samenvatting:  # the Overzicht already says it above its table
+        st.markdown(robuustheid_samenvatting(stand))
     tabel_nu = stand.select(
         pl.col("naam").alias("Criterium"),
         pl.col("periode").fill_null("–").alias("Jaar"),

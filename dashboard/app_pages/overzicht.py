@@ -193,13 +193,24 @@ for kpi_id in ov.HEADLINE:
         f"{SYMBOOL[r[f'{kpi_id}__status']]} {r['deelnemer']} {met_eenheid(r[kpi_id], eenheid)}"
         for r in buiten.iter_rows(named=True)
     )
-    regels.append(f"- **{ov.KORT.get(kpi_id, kpi_id)}** (norm {norm}): {namen_waarden}")
+    onvolledig_tekst = f" ({onvolledig[kpi_id]})" if kpi_id in onvolledig else ""
+    regels.append(
+        f"- **{ov.KORT.get(kpi_id, kpi_id)}** (norm {norm}){onvolledig_tekst}: {namen_waarden}"
+    )
     achter |= set(buiten["deelnemer_code"].to_list())
-if regels:
+if ongedekt:  # so "3 of 15" is not read as "the other 12 are on track"
+    regels.append(
+        "- geen gegevens voor deze periode: "
+        + ", ".join(ov.KORT.get(k, k) for k in ongedekt)
+        + " (de geladen exports dekken haar niet)"
+    )
+if achter:
     st.markdown(
         f"**{len(achter)} van {deelnemers.height} deelnemers** hebben een kengetal buiten de "
         "norm of signaalwaarde (✖ niet gehaald, ▲ bijna):\n" + "\n".join(regels)
     )
+elif regels:
+    st.markdown("\n".join(regels))
 else:
     st.markdown(
         f"Alle {deelnemers.height} deelnemers halen de normen en signaalwaarden van deze periode."
@@ -279,7 +290,7 @@ st.caption(
     "De hele organisatie: de nieuwste waarde van elk robuustheidscriterium, beoordeeld tegen de "
     "norm die nu geldt (referentiedata normen), met de deadline. Details op de pagina Robuustheid."
 )
-components.stand_robuustheid(stand, key="overzicht-robuustheid")
+components.stand_robuustheid(stand, key="overzicht-robuustheid", samenvatting=False)
 
 st.subheader("Naar een deelnemer")
 codes = [c for c in tabel["Code"].to_list() if c != TOTAAL]

@@ -98,9 +98,16 @@ voortgang = rob.mijlpalen_gereed_per_jaar(viewer, PLAN)
 if voortgang.height:
     laatste = voortgang.row(-1, named=True)
     vorige = voortgang.row(-2, named=True) if voortgang.height > 1 else None
+    # a year still running has no end yet: say "so far", and no change within it
+    # (docs/kpis.md, "Dekking")
+    lopend = int(laatste["periode"]) >= peildatum.year
+    if lopend:
+        vorige = None
     verschil = laatste["gereed"] - vorige["gereed"] if vorige else None
     st.metric(
-        f"Gereed aan het eind van {laatste['periode']}",
+        f"Gereed in {laatste['periode']} tot nu ({datum(peildatum)})"
+        if lopend
+        else f"Gereed aan het eind van {laatste['periode']}",
         f"{getal(laatste['gereed'])} van {getal(laatste['mijlpalen'])}",
         delta=(
             f"{'±' if verschil == 0 else '+' if verschil > 0 else '-'}{getal(abs(verschil))} "

@@ -11,8 +11,8 @@
 -- kolom operator: hoe de waarde aan de norm wordt getoetst: >= (minstens), <= (hoogstens) of = ; NULL zonder norm
 -- kolom status: groen, oranje (niet gehaald maar binnen de marge van staging.statusregel), rood, geen_norm; NULL als er geen waarde is
 -- kolom dekking: volledig (de exports van alle gegevensbronnen van de KPI dekken de hele periode), onvolledig (ze dekken een deel: zie gedekt_vanaf en gedekt_tot) of geen (de periode valt buiten wat de exports dekken: waarde, teller en noemer zijn dan NULL, nooit 0); zie meta.dekking
--- kolom gedekt_vanaf: eerste gedekte dag voor deze KPI en deelnemer (de laatste gedekt_vanaf van haar gegevensbronnen); leeg = de KPI rust niet op exports met een stand (plannen, referentiedata)
--- kolom gedekt_tot: laatste gedekte dag voor deze KPI en deelnemer (de vroegste stand per van haar gegevensbronnen); leeg = de KPI rust niet op exports met een stand
+-- kolom gedekt_vanaf: eerste gedekte dag voor deze KPI en deelnemer (de laatste gedekt_vanaf van haar gegevensbronnen); bij een KPI zonder gegevensbronnen (plannen, referentiedata) in een lopende periode het begin van de periode, anders leeg
+-- kolom gedekt_tot: laatste gedekte dag voor deze KPI en deelnemer (de vroegste stand per van haar gegevensbronnen); bij een KPI zonder gegevensbronnen in een lopende periode de bouwdatum (de periode is dan onvolledig), anders leeg
 with families as (
     -- every marts.kpi_<family> model, unioned by pipelines/models.py
     select * from marts.kpi_families
@@ -55,9 +55,24 @@ gedekt as (
     select
         families.*,
         perioden.einde,
-        kpi_dekking.gedekt_vanaf,
-        kpi_dekking.gedekt_tot,
+        -- a KPI without sources (plans, reference data) is known up to the build date: a
+        -- period that has begun but not ended is still running (docs/kpis.md, "Dekking")
         case
+            when kpi_dekking.kpi_id is null
+                and perioden.begin <= current_date and perioden.einde > current_date
+                then perioden.begin
+            else kpi_dekking.gedekt_vanaf
+        end as gedekt_vanaf,
+        case
+            when kpi_dekking.kpi_id is null
+                and perioden.begin <= current_date and perioden.einde > current_date
+                then current_date
+            else kpi_dekking.gedekt_tot
+        end as gedekt_tot,
+        case
+            when kpi_dekking.kpi_id is null
+                and perioden.begin <= current_date and perioden.einde > current_date
+                then 'onvolledig'
             when kpi_dekking.kpi_id is null then 'volledig'
             when not kpi_dekking.alle_bronnen then 'geen'
             when perioden.einde < kpi_dekking.gedekt_vanaf

@@ -93,3 +93,20 @@ def test_every_page_says_how_far_the_exports_reach(lake_env):
     gedekt = dict(zip(tabel["Bron"], tabel["Gegevens t/m (stand van de exports)"], strict=True))
     assert gedekt["Zaken"] == "31-01-2026" and gedekt["Klachten"] == "31-12-2025"
     assert gedekt["Uitvoeringsprogramma"] == "–"  # a plan has no stand that limits anything
+
+
+def test_the_overzicht_summary_of_an_incomplete_year_says_so(lake_env, warehouse):
+    at = open_page("overzicht", "mt", query={"soort": "jaar", "periode": "2026"})
+    summary = next(m.value for m in at.markdown if "geen gegevens voor deze periode" in m.value)
+    # no export covers 2026 for these: the count of deelnemers off track is not "the rest ok"
+    assert "- geen gegevens voor deze periode: Naleving, Uren, Klachten" in summary
+    for line in summary.splitlines():
+        if line.startswith("- **Termijn**"):
+            assert "(◐ onvolledig: gegevens t/m 31-01-2026)" in line
+    # a KPI from reference data in the running year: incomplete up to the build date
+    dekking, tot = warehouse.execute(
+        "select dekking, gedekt_tot from kpi.waarden where kpi_id = 'rob_mandaat' "
+        "and deelnemer_code = 'TOTAAL' and periode = ?",
+        [str(dt.date.today().year)],
+    ).fetchone()
+    assert (dekking, tot) == ("onvolledig", dt.date.today())
