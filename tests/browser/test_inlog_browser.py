@@ -100,6 +100,22 @@ def log_in(page, url: str, who: str) -> None:
     wait_until_idle(page)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit selectbox. A rerun that lands just after the click (the
+    page is still settling on a busy machine) closes the list again: open it once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.get_by_role("combobox", name=label).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
+    raise AssertionError(f"option {option!r} of {label!r} could not be chosen")
+
+
 def title(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
@@ -159,8 +175,7 @@ def test_two_users_log_in_keep_their_role_and_the_beheerder_finds_the_download(
         page.locator("[data-testid=stSidebar]").get_by_role("link", name="Beheer").click()
         wait_until_idle(page)
         assert title(page) == "Beheer"
-        page.get_by_role("combobox", name="Actie").click()
-        page.get_by_role("option", name="download", exact=True).click()
+        choose(page, "Actie", "download")
         wait_until_idle(page)
         page.screenshot(path=str(ARTIFACTS / "inlog-beheer.png"), full_page=True)
         # what the beheerder sees is what the filtered trail's CSV holds: the accounthouder's line
