@@ -100,3 +100,19 @@ def wait_until_idle(page, quiet_ms: int = 1500, timeout_s: float = 90) -> None:
             return
         page.wait_for_timeout(250)
     raise AssertionError("the page did not finish running in time")
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a Streamlit selectbox. A rerun that lands just after the click (the
+    page is still settling on a busy machine) closes the list again: open it once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        page.get_by_role("combobox", name=label).click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            wait_until_idle(page)
+    raise AssertionError(f"option {option!r} of {label!r} could not be chosen")

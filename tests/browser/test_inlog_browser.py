@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     ARTIFACTS,
     BROWSER_ARGS,
     CHROMIUM,
+    choose,
     free_port,
     serve,
     wait_until_idle,
@@ -98,22 +99,6 @@ def log_in(page, url: str, who: str) -> None:
     page.wait_for_url(f"{url}/**", timeout=30_000)
     page.wait_for_selector("h1", timeout=60_000)
     wait_until_idle(page)
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in a Streamlit selectbox. A rerun that lands just after the click (the
-    page is still settling on a busy machine) closes the list again: open it once more."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _ in range(3):
-        page.get_by_role("combobox", name=label).click()
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            wait_until_idle(page)
-    raise AssertionError(f"option {option!r} of {label!r} could not be chosen")
 
 
 def title(page) -> str:

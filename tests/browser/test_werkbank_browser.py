@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from pipelines.load import load
-from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, wait_until_idle
+from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, choose, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +30,7 @@ def become_analist(page, url: str) -> None:
     page.wait_for_selector("[data-testid=stSidebar]", timeout=60_000)
     wait_until_idle(page)
     sidebar = page.locator("[data-testid=stSidebar]")
-    sidebar.get_by_label("Demogebruiker").click()
-    page.get_by_role("option", name="Demo analist").click()
+    choose(page, "Demogebruiker", "Demo analist")
     wait_until_idle(page)
     sidebar.get_by_role("link", name="SQL-werkbank").click()
     wait_until_idle(page)
