@@ -346,33 +346,35 @@ def _load_file(
         return result
     result.sha256, result.grootte = staged.sha256, staged.size
     try:
-        stand, herkomst = _stand(path.name, bron, stand_per, mapping, ctx.today)
-    except FileRejected as exc:
-        staged.copy.unlink(missing_ok=True)
-        result.melding = str(exc)
-        return result
-    result.stand_per, result.stand_per_herkomst = stand.isoformat(), herkomst
-    try:
-        result.voor_deelnemer = deelnemer_from_filename(path.name)
-    except ValueError as exc:
-        staged.copy.unlink(missing_ok=True)
-        result.melding = str(exc)
-        return result
-    if result.voor_deelnemer and result.voor_deelnemer not in set(ctx.deelnemers.values()):
-        staged.copy.unlink(missing_ok=True)
-        result.melding = (
-            f"de bestandsnaam noemt deelnemer {result.voor_deelnemer}, die niet in "
-            "reference/deelnemers.csv staat; noem de CBS-code van een deelnemer, of laat haar weg "
-            "bij een export van alle deelnemers"
-        )
-        return result
-    ctx = replace(ctx, today=stand, stand_herkomst=herkomst)
-    try:
+        try:
+            stand, herkomst = _stand(path.name, bron, stand_per, mapping, ctx.today)
+            result.stand_per, result.stand_per_herkomst = stand.isoformat(), herkomst
+            result.voor_deelnemer = _voor_deelnemer(path.name, ctx)
+        except FileRejected as exc:
+            result.melding = str(exc)
+            return result
+        ctx = replace(ctx, today=stand, stand_herkomst=herkomst)
         return _load_staged(
             paths, load_id, seq, path, staged, result, known, ctx, mapping, tombstoned
         )
     finally:
         staged.copy.unlink(missing_ok=True)  # moved into landing when accepted
+
+
+def _voor_deelnemer(name: str, ctx: ParseContext) -> str | None:
+    """The deelnemer whose own export this is (a CBS code in the name), or None for an export
+    of all deelnemers; an unknown code or two codes refuse the file (docs/invoer.md)."""
+    try:
+        code = deelnemer_from_filename(name)
+    except ValueError as exc:
+        raise FileRejected(str(exc)) from None
+    if code and code not in set(ctx.deelnemers.values()):
+        raise FileRejected(
+            f"de bestandsnaam noemt deelnemer {code}, die niet in reference/deelnemers.csv "
+            "staat; noem de CBS-code van een deelnemer, of laat haar weg bij een export van alle "
+            "deelnemers"
+        )
+    return code
 
 
 def _stand(
