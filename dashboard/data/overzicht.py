@@ -177,22 +177,15 @@ def vergelijking(
 def standaard_periode(periode_type: str, kpi_ids: list[str] | tuple[str, ...]) -> str | None:
     """The newest complete period of this type for these KPIs: one with a value (all
     deelnemers together) that lies wholly inside what the exports of every source of these
-    KPIs cover (meta.dekking, TOTAAL; docs/kpis.md "Dekking"). Without such a period, the newest
+    KPIs cover (kpi.dekking, TOTAAL; docs/kpis.md "Dekking"). Without such a period, the newest
     one with a value. Not scoped: it returns a period only."""
     frame = query(
         """
-        with bronnen as (
-            select distinct trim(unnest(string_split(gegevensbronnen, ','))) as bron
-            from kpi.catalogus
-            where list_contains(?::varchar[], kpi_id)
-                and nullif(trim(gegevensbronnen), '') is not null
-        ),
-
-        venster as (
-            select max(d.gedekt_vanaf) as vanaf, min(d.gedekt_tot) as tot
-            from bronnen
-            join meta.dekking as d on d.bron = bronnen.bron and d.deelnemer_code = 'TOTAAL'
-            where d.gedekt_tot is not null
+        with venster as (
+            select max(gedekt_vanaf) as vanaf, min(gedekt_tot) as tot
+            from kpi.dekking
+            where list_contains(?::varchar[], kpi_id) and deelnemer_code = 'TOTAAL'
+                and gedekt_tot is not null
         )
 
         select w.periode
@@ -264,26 +257,13 @@ def voorbeeldnormen(kpi_ids: list[str] | tuple[str, ...], periode_type: str, per
 
 def ongedekt(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: str) -> list[str]:
     """The KPIs of which no loaded export covers any day of this period (all deelnemers
-    together, meta.dekking): they have no value there, and the page says why. Not scoped: it
+    together, kpi.dekking): they have no value there, and the page says why. Not scoped: it
     names KPIs only. docs/kpis.md, "Dekking"."""
     begin, einde = grenzen(periode_type, periode)
     frame = query(
-        """
-        with bronnen as (
-            select kpi_id, trim(unnest(string_split(gegevensbronnen, ','))) as bron
-            from kpi.catalogus
-            where list_contains(?::varchar[], kpi_id)
-                and nullif(trim(gegevensbronnen), '') is not null
-        )
-        select bronnen.kpi_id
-        from bronnen
-        left join meta.dekking as d
-            on d.bron = bronnen.bron and d.deelnemer_code = 'TOTAAL'
-        group by bronnen.kpi_id
-        having count(d.gedekt_tot) < count(*)
-            or max(d.gedekt_vanaf) > ?::date
-            or min(d.gedekt_tot) < ?::date
-        """,
+        "select kpi_id from kpi.dekking "
+        "where list_contains(?::varchar[], kpi_id) and deelnemer_code = 'TOTAAL' "
+        "and (not alle_bronnen or gedekt_vanaf > ?::date or gedekt_tot < ?::date)",
         [list(kpi_ids), einde, begin],
     )
     found = set(frame["kpi_id"].to_list())

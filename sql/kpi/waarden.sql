@@ -18,30 +18,10 @@ with families as (
     select * from marts.kpi_families
 ),
 
-kpi_bronnen as (
-    select kpi_id, trim(unnest(string_split(gegevensbronnen, ','))) as bron
-    from staging.kpi_catalogus
-    where nullif(trim(gegevensbronnen), '') is not null
-),
-
--- the window every source of a KPI covers for a deelnemer; a listed source without any
+-- the window all sources of a KPI cover for a deelnemer; a listed source without any
 -- coverage (never loaded) leaves the KPI uncovered (docs/kpis.md, "Dekking")
 kpi_dekking as (
-    select
-        kpi_bronnen.kpi_id,
-        deelnemers.deelnemer_code,
-        max(dekking.gedekt_vanaf) as gedekt_vanaf,
-        min(dekking.gedekt_tot) as gedekt_tot,
-        count(dekking.gedekt_tot) = count(*) as alle_bronnen
-    from kpi_bronnen
-    cross join (
-        select code as deelnemer_code from staging.deelnemers
-        union all
-        select 'TOTAAL'
-    ) as deelnemers
-    left join meta.dekking as dekking
-        on dekking.bron = kpi_bronnen.bron and dekking.deelnemer_code = deelnemers.deelnemer_code
-    group by kpi_bronnen.kpi_id, deelnemers.deelnemer_code
+    select * from kpi.dekking
 ),
 
 normen as (
