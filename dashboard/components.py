@@ -61,27 +61,41 @@ def definition(kpi_id: str) -> None:
         )
 
 
-def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel downloads of exactly the frame shown (so with the same scope). The bytes
-    are made when the button is clicked, not on every run of the page (a page has a dozen
-    tables: building each workbook up front cost a quarter of a second per run), and a click
-    does not rerun the page."""
+def downloads(
+    frame: pl.DataFrame,
+    onderwerp: str,
+    key: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+) -> None:
+    """CSV and Excel downloads of exactly the frame shown (so with the same scope), named for
+    what and whom: `hengelo_naleving_2025-Q4.csv` (deelnemer `code`, subject, period). The CSV
+    is Dutch (';', decimal comma, BOM), the workbook has numeric cells with number formats and
+    a readable sheet name (docs/exports.md). The bytes are made when the button is clicked, not
+    on every run of the page (building each workbook up front cost a quarter of a second per
+    run), and a click does not rerun the page."""
+    wie = data.names().get(code, code) if code else None
+    stem = export.file_stem(wie, onderwerp, periode)
+    blad = " ".join(p for p in (onderwerp.replace("_", " ").capitalize(), wie, periode) if p)
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        gelogd(frame, f"{name}.csv", lambda: export.csv_bytes(frame)),
-        file_name=f"{name}.csv",
+        gelogd(frame, f"{stem}.csv", lambda: export.csv_bytes(frame)),
+        file_name=f"{stem}.csv",
         mime=export.MIME["csv"],
         key=f"{key}-csv",
         on_click="ignore",
+        icon=":material/download:",
     )
     right.download_button(
         "Download Excel",
-        gelogd(frame, f"{name}.xlsx", lambda: export.excel_bytes(frame, name)),
-        file_name=f"{name}.xlsx",
+        gelogd(frame, f"{stem}.xlsx", lambda: export.excel_bytes(frame, blad)),
+        file_name=f"{stem}.xlsx",
         mime=export.MIME["xlsx"],
         key=f"{key}-xlsx",
         on_click="ignore",
+        icon=":material/download:",
     )
 
 
@@ -294,7 +308,7 @@ def stand_robuustheid(stand: pl.DataFrame, key: str, samenvatting: bool = True) 
         .alias("Status nu"),
     )
     tabel(tabel_nu, column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")})
-    downloads(tabel_nu, f"robuustheid_stand_{peildatum}", key=key)
+    downloads(tabel_nu, "robuustheid_stand", key=key, periode=str(peildatum))
 
 
 ONVOLLEDIG = "◐"  # with the text, never alone: an incomplete period (docs/kpis.md, "Dekking")
@@ -346,8 +360,9 @@ def volledig(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -> pl.DataFrame:
-    """KPI rows (naam, periode, waarde, norm, status, eenheid) as a Dutch display table: values
-    with their unit, the norm or 'geen norm', and the status as text (not colour alone)."""
+    """KPI rows (naam, periode, waarde, norm, status, eenheid) as a Dutch display table: value
+    and norm as numbers with their unit in a column of its own (so a download sums in Excel,
+    docs/exports.md), the status as text (not colour alone) and the coverage."""
 
     dekking = (
         [
@@ -364,17 +379,9 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
     return frame.select(
         pl.col("naam").alias(label),
         pl.col("periode").alias(periode_label),
-        pl.struct("waarde", "eenheid")
-        .map_elements(lambda r: met_eenheid(r["waarde"], r["eenheid"]), return_dtype=pl.String)
-        .alias("Waarde"),
-        pl.struct("norm", "eenheid")
-        .map_elements(
-            lambda r: (
-                met_eenheid(r["norm"], r["eenheid"]) if r["norm"] is not None else "geen norm"
-            ),
-            return_dtype=pl.String,
-        )
-        .alias("Norm"),
+        pl.col("waarde").alias("Waarde"),
+        pl.col("norm").alias("Norm"),
+        pl.col("eenheid").replace_strict(EENHEDEN, default=pl.col("eenheid")).alias("Eenheid"),
         pl.col("status")
         .replace_strict(status_labels(), default=pl.col("status"))
         .fill_null("– nog geen waarde")
@@ -383,11 +390,52 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
     )
 
 
+# How a unit reads in a table column of its own ("Eenheid").
+EENHEDEN = {"procent": "%", "EUR": "euro"}
+
+# Integer columns that are labels, not quantities: 2025 is not "2.025".
+_LABEL_COLUMNS = {"Jaar", "Rang", "jaar", "rang", "Regel", "regel"}
+
+
+def kolom_opmaak(frame: pl.DataFrame) -> dict:
+    """Dutch display of every column by its type: numbers localized (1.234,5), dates
+    dd-mm-jjjj, times dd-mm-jjjj uu:mm in Amsterdam time."""
+    config: dict = {}
+    for name, dtype in frame.schema.items():
+        if name in _LABEL_COLUMNS and dtype.is_integer():
+            config[name] = st.column_config.NumberColumn(format="%d")
+        elif dtype.is_numeric():
+            config[name] = st.column_config.NumberColumn(format="localized")
+        elif dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(format="DD-MM-YYYY")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(
+                format="DD-MM-YYYY HH:mm", timezone="Europe/Amsterdam"
+            )
+    return config
+
+
 def tabel(frame: pl.DataFrame, **kwargs) -> None:
-    """st.dataframe with the app's defaults: no index, '–' for a missing value (not 'None')."""
+    """st.dataframe with the app's defaults: no index, '–' for a missing value (not 'None'),
+    Dutch number and date display (kolom_opmaak; a page's own column_config wins)."""
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "–")
+    kwargs["column_config"] = kolom_opmaak(frame) | (kwargs.get("column_config") or {})
     st.dataframe(frame, **kwargs)
+
+
+def tabel_met_download(
+    frame: pl.DataFrame,
+    onderwerp: str,
+    key: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+    **kwargs,
+) -> None:
+    """A table and, under it, its CSV and Excel downloads (`downloads`)."""
+    tabel(frame, **kwargs)
+    downloads(frame, onderwerp, key, code=code, periode=periode)
 
 
 def deelnemers_en_periode(

@@ -243,7 +243,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         """The result on stdout; the audit row is completed only after this succeeded."""
         try:
             if args.format == "csv":
-                sys.stdout.write(csv_text(result.frame, separator=","))
+                sys.stdout.write(csv_text(result.frame, separator=",", decimal_comma=False))
             else:
                 with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60):
                     print(result.frame)

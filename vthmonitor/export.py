@@ -4,8 +4,11 @@ This module imports no Streamlit: `vthmonitor sql --format csv` writes its CSV w
 below, so every CSV a user gets (dashboard tables, TOP-X, workbench, CLI) is made by the same
 code. Design and the reasons behind it: docs/exports.md.
 
-CSV uses ';' and UTF-8 with BOM, so Dutch Excel opens it with the columns split and accents
-intact. Excel cannot hold every type a query can return: nested values (lists, structs) become
+CSV uses ';', a decimal comma and UTF-8 with BOM, so Dutch Excel opens it with the columns
+split, numbers as numbers (75,3, not the date or text that 75.3 becomes there) and accents
+intact. The xlsx has numeric cells with a number format (Excel shows it in the reader's own
+locale: 1.234,5 in Dutch Excel), dates as dates shown dd-mm-jjjj, and a readable sheet name.
+Excel cannot hold every type a query can return: nested values (lists, structs) become
 text, and time zones are converted to Dutch local time without zone, as Excel has none.
 Parquet keeps every type exactly.
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 import polars as pl
 import xlsxwriter
@@ -59,14 +63,33 @@ class TooLargeForExcel(ValueError):
     pass
 
 
-def csv_text(frame: pl.DataFrame, separator: str = ";") -> str:
+def csv_text(frame: pl.DataFrame, separator: str = ";", decimal_comma: bool = True) -> str:
     """The frame as CSV text, ready for a spreadsheet: Excel-writable types and every text cell
-    (and column name) that could start a formula neutralised."""
-    return neutralise(_excel_safe(frame)).write_csv(separator=separator)
+    (and column name) that could start a formula neutralised. Dutch by default (';' and a
+    decimal comma); the CLI writes ',' with a decimal point for scripts."""
+    return neutralise(_excel_safe(frame)).write_csv(
+        separator=separator, decimal_comma=decimal_comma
+    )
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     return csv_text(frame).encode("utf-8-sig")
+
+
+# Number formats are stored locale-free ("#,##0.0") and shown in the reader's locale, so Dutch
+# Excel shows 1.234,5. Whole-number columns get no decimals; others up to two (a rate of 0,25
+# stays 0,25; the cell keeps its full value).
+_WHOLE = "#,##0"
+_DECIMAL = "#,##0.0#"
+_DATE = "dd-mm-yyyy"
+_DATETIME = "dd-mm-yyyy hh:mm"
+
+
+def sheet_name(text: str) -> str:
+    """A name Excel accepts for a sheet: at most 31 characters, none of []:*?/ or a
+    backslash, and not starting or ending with an apostrophe."""
+    name = re.sub(r"[\[\]:*?/\\\s]+", " ", text).strip().strip("'").strip()
+    return name[:31].strip() or "gegevens"
 
 
 def excel_bytes(frame: pl.DataFrame, sheet: str = "gegevens") -> bytes:
@@ -75,15 +98,48 @@ def excel_bytes(frame: pl.DataFrame, sheet: str = "gegevens") -> bytes:
             f"{frame.height} rijen passen niet in één Excel-blad; kies CSV of Parquet."
         )
     safe = _excel_safe(frame)
-    text_columns = [name for name, dtype in safe.schema.items() if dtype == pl.String]
+    formats: dict[str, object] = {}
+    for name, dtype in safe.schema.items():
+        if dtype == pl.String:
+            formats[name] = {"quote_prefix": True}
+        elif dtype.is_integer():
+            formats[name] = _WHOLE
+        elif dtype.is_float():
+            values = safe[name].drop_nulls().drop_nans()
+            whole = values.len() == 0 or bool((values.round(0) == values).all())
+            formats[name] = _WHOLE if whole else _DECIMAL
+        elif dtype == pl.Date:
+            formats[name] = _DATE
+        elif isinstance(dtype, pl.Datetime):
+            formats[name] = _DATETIME
     buffer = io.BytesIO()
     with xlsxwriter.Workbook(buffer, _WORKBOOK_OPTIONS) as workbook:
         safe.write_excel(
             workbook,
-            worksheet=sheet[:31],
-            column_formats={name: {"quote_prefix": True} for name in text_columns},
+            worksheet=sheet_name(sheet),
+            column_formats=formats,
+            autofit=True,
+            freeze_panes=(1, 0),
         )
     return buffer.getvalue()
+
+
+def file_stem(*parts: object) -> str:
+    """A download's file name without extension that says what and for whom, safe on every
+    file system: file_stem("Hengelo", "naleving", "2025-Q4") == "hengelo_naleving_2025-Q4".
+    Accents are dropped (Almelo's 'ë' → 'e'), anything but letters, digits and '-' becomes '_';
+    words are lower case, a period keeps its 'Q'. Empty parts are left out."""
+    words = []
+    for part in parts:
+        if part is None:
+            continue
+        text = unicodedata.normalize("NFKD", str(part)).encode("ascii", "ignore").decode()
+        text = re.sub(r"[^A-Za-z0-9-]+", "_", text).strip("_-")
+        if not any(c.isdigit() for c in text):
+            text = text.lower()
+        if text:
+            words.append(text)
+    return "_".join(words)[:120] or "gegevens"
 
 
 def parquet_bytes(frame: pl.DataFrame) -> bytes:

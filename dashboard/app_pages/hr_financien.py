@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import charts, components, data
 from dashboard.data import hr
-from dashboard.format import datum, getal, met_eenheid
+from dashboard.format import datum, met_eenheid
 
 viewer = components.viewer()
 st.title("HR & Financiën")
@@ -206,23 +206,20 @@ if peildata:
     )
     links, rechts = st.columns(2)
     with links:
-        components.tabel(
-            per_dienstverband.select(
-                pl.col("dienstverband").alias("Dienstverband"),
-                pl.col("fte").map_elements(lambda v: getal(v, 1), return_dtype=pl.String),
-                pl.col("medewerkers").map_elements(getal, return_dtype=pl.String),
-                pl.col("aandeel_pct")
-                .map_elements(lambda v: f"{getal(v, 1)}%", return_dtype=pl.String)
-                .alias("aandeel"),
-            ).rename({"fte": "Fte", "medewerkers": "Medewerkers", "aandeel": "Aandeel fte"}),
-            hide_index=True,
-        )
         st.caption(
             f"Stand op {datum(peildatum)}, alle dienstverbanden (ook stagiairs, die niet in de "
             "bezetting meetellen)."
         )
-        components.downloads(
-            per_dienstverband, f"fte_per_dienstverband_{peildatum}", key="fte_dienstverband"
+        components.tabel_met_download(
+            per_dienstverband.select(
+                pl.col("dienstverband").alias("Dienstverband"),
+                pl.col("fte").round(1).alias("Fte"),
+                pl.col("medewerkers").alias("Medewerkers"),
+                pl.col("aandeel_pct").round(1).alias("Aandeel fte (%)"),
+            ),
+            "fte_per_dienstverband",
+            key="fte_dienstverband",
+            periode=str(peildatum),
         )
     with rechts:
         grafiek(
@@ -246,7 +243,7 @@ if peildata:
             per_team,
             column_config={d: st.column_config.NumberColumn(format="localized") for d in volgorde},
         )
-        components.downloads(per_team, f"fte_per_team_{peildatum}", key="fte_team")
+        components.downloads(per_team, "fte_per_team", key="fte_team", periode=str(peildatum))
 verloop = hr.fte_per_dienstverband(periode_type)
 if verloop.height:
     soorten = [d for d in DIENSTVERBANDEN if d in set(verloop["dienstverband"])]
@@ -381,4 +378,4 @@ st.header("Alle cijfers")
 alles = pl.concat([hr_waarden, jaar_waarden])
 alles_tabel = components.kpi_tabel(alles, "KPI", "Periode")
 components.tabel(alles_tabel)
-components.downloads(alles_tabel, f"hr_financien_{periode_type}", key="hr_alles")
+components.downloads(alles_tabel, "hr_financien", key="hr_alles", periode=periode_type)

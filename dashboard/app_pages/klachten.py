@@ -50,18 +50,6 @@ def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
     components.definition(kpi_id)
 
 
-def toon_tabel(tabel: pl.DataFrame, bestand: str, key: str) -> None:
-    numeriek = [c for c, t in tabel.schema.items() if t.is_numeric() and c not in ("Jaar", "Rang")]
-    config = {c: st.column_config.NumberColumn(format="localized") for c in numeriek}
-    config |= {
-        c: st.column_config.DateColumn(format="DD-MM-YYYY")
-        for c, t in tabel.schema.items()
-        if t == pl.Date
-    }
-    components.tabel(tabel, hide_index=True, column_config=config)
-    components.downloads(tabel, bestand, key=key)
-
-
 def groepeer_aarden(frame: pl.DataFrame, gewicht: str | None = None) -> pl.DataFrame:
     """`aard_groep`: the most frequent aarden by name, the rest as 'overige aarden', so that
     every colour in a chart is distinguishable (colour-blind-safe palette of 8)."""
@@ -202,7 +190,7 @@ with st.expander("Tabel: klachten per deelnemer en periode"):
             on=["deelnemer", "periode"],
             how="left",
         )
-    toon_tabel(
+    components.tabel_met_download(
         tabel.rename({"deelnemer": "Deelnemer", "periode": "Periode"}),
         "klachten_trends",
         key="klachten-trends",
@@ -276,7 +264,7 @@ else:
             width="stretch",
         )
     with st.expander("Tabel: klachten per aard en jaar"):
-        toon_tabel(
+        components.tabel_met_download(
             per_jaar.select(
                 pl.col("periode").alias("Jaar"),
                 pl.col("aard").alias("Aard"),
@@ -353,7 +341,7 @@ else:
             width="stretch",
         )
     with st.expander("Tabel: klachten per maand"):
-        toon_tabel(
+        components.tabel_met_download(
             maanden.select(pl.col("periode").alias("Maand"), pl.col("waarde").alias("Klachten")),
             "klachten_per_maand",
             key="klachten-maand",
@@ -411,7 +399,9 @@ if postcodes.height:
             .sort(["Totaal", "postcode4"], descending=[True, False])
             .rename({"postcode4": "Postcode"})
         )
-        toon_tabel(tabel, f"klachten_per_postcode_{jaar}", key="klachten-postcode")
+        components.tabel_met_download(
+            tabel, f"klachten_per_postcode_{jaar}", key="klachten-postcode"
+        )
 
 # --- the internal TOP-X list ----------------------------------------------------------------------
 if viewer.sees_internal:
@@ -432,7 +422,7 @@ if viewer.sees_internal:
             f"{datum(eerste_rij['periode_tot'])} (de laatste 12 maanden in de gegevens) met de "
             "inrichting als vermoedelijke bron. Gelijke aantallen delen een rang."
         )
-        toon_tabel(
+        components.tabel_met_download(
             top.select(
                 pl.col("rang").alias("Rang"),
                 pl.col("naam").alias("Inrichting"),

@@ -104,16 +104,6 @@ def kpi_tabel(reeks: pl.DataFrame, kpi_ids: tuple[str, ...]) -> pl.DataFrame:
     return tabel.rename({"deelnemer": "Deelnemer", "periode": "Periode"})
 
 
-def toon_tabel(tabel: pl.DataFrame, bestand: str, key: str) -> None:
-    numeriek = [c for c, t in tabel.schema.items() if t.is_numeric() and c != "Jaar"]
-    components.tabel(
-        tabel,
-        hide_index=True,
-        column_config={c: st.column_config.NumberColumn(format="localized") for c in numeriek},
-    )
-    components.downloads(tabel, bestand, key=key)
-
-
 def branche_sectie(detail: str, jaren: list[int]) -> None:
     """Naleefpercentage per branche and year as a heatmap with the values as text."""
     st.subheader(f"Naleefpercentage per branche: {namen.get(detail, detail)}")
@@ -173,7 +163,7 @@ def branche_sectie(detail: str, jaren: list[int]) -> None:
             )
         components.definition("naleefpercentage")
         with st.expander("Tabel: naleefpercentage per branche en jaar"):
-            toon_tabel(
+            components.tabel_met_download(
                 branches.select(
                     pl.col("branche").alias("Branche"),
                     pl.col("jaar").alias("Jaar"),
@@ -236,7 +226,7 @@ def lhso_sectie(detail: str, jaar: int) -> None:
         )
         components.definition("lhso_zwaarste")
         with st.expander("Tabel: LHSO-matrix"):
-            toon_tabel(
+            components.tabel_met_download(
                 matrix.select(
                     pl.col("lhso_code").alias("LHSO-cel"),
                     pl.col("gevolgen").alias("Gevolgen"),
@@ -314,7 +304,9 @@ for paar in (naleving.TREND_KPIS[:2], naleving.TREND_KPIS[2:]):
         with kolom:
             trend_blok(reeks, kpi_id)
 with st.expander("Tabel: naleving per deelnemer en periode"):
-    toon_tabel(kpi_tabel(reeks, naleving.TREND_KPIS), "naleving_trends", key="naleving-trends")
+    components.tabel_met_download(
+        kpi_tabel(reeks, naleving.TREND_KPIS), "naleving_trends", key="naleving-trends"
+    )
 
 # --- one deelnemer in detail ----------------------------------------------------------------------
 st.header("Uitsplitsing")
@@ -413,7 +405,7 @@ else:
     )
     st.altair_chart(charts.dutch(staven), width="stretch")
     with st.expander("Tabel: dwangsommen per periode"):
-        toon_tabel(
+        components.tabel_met_download(
             dwangsommen.select(
                 pl.col("deelnemer").alias("Deelnemer"),
                 pl.col("periode").alias("Periode"),
@@ -426,7 +418,7 @@ else:
             key="naleving-dwangsommen",
         )
 with st.expander("Tabel: strafrecht en dwangsommen per deelnemer en periode"):
-    toon_tabel(
+    components.tabel_met_download(
         kpi_tabel(handhaving, naleving.HANDHAVING_KPIS),
         "strafrecht_dwangsommen",
         key="naleving-handhaving",
@@ -441,4 +433,6 @@ for kolom, kpi_id in zip(st.columns(2), naleving.ENERGIE_KPIS, strict=True):
     with kolom:
         trend_blok(reeks, kpi_id)
 with st.expander("Tabel: energiebesparing per deelnemer en periode"):
-    toon_tabel(kpi_tabel(reeks, naleving.ENERGIE_KPIS), "energiebesparing", key="naleving-energie")
+    components.tabel_met_download(
+        kpi_tabel(reeks, naleving.ENERGIE_KPIS), "energiebesparing", key="naleving-energie"
+    )

@@ -273,8 +273,9 @@ st.caption(
 # the download holds the columns shown (plus the CBS code), not the hidden ones
 components.downloads(
     tabel.select(["Code", *[c for c in volgorde if c != "Code"]]),
-    f"overzicht_{periode}",
+    "overzicht",
     key="overzicht",
+    periode=periode,
 )
 
 gekozen = event.selection.rows if event is not None else []

@@ -38,7 +38,7 @@ def test_workbench_downloads_are_neutralised(state_file, media):
     )
     csv = downloaded(at, media, "werkbank_csv").decode("utf-8-sig")
     assert csv == (
-        "formule;functie;bedrag;url;lijst\n'=1+1;'@SUM(A1);-12.5;https://example.org;['-1+2']\n"
+        "formule;functie;bedrag;url;lijst\n'=1+1;'@SUM(A1);-12,5;https://example.org;['-1+2']\n"
     )
     xlsx = downloaded(at, media, "werkbank_xlsx")
     assert formulas(xlsx) == [] and hyperlinks(xlsx) == []

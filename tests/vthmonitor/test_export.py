@@ -51,22 +51,22 @@ def test_csv_neutralises_formula_text_and_keeps_numbers():
     # Excel reads it as that number. A leading + (a phone number) or anything else is text.
     expected = (
         "tekst;getal;bedrag\n"
-        "'=1+1;-1;-12.5\n"
-        "'@SUM(A1);-2;1.0\n"
-        "'-2+3;3;1.0\n"
-        "'+31 6 12345678;-4;1.0\n"
-        "'+31612345678;5;1.0\n"
-        "'\t=1+1;6;1.0\n"
-        '"\'\r=1+1";7;1.0\n'
-        "-12;8;1.0\n"
-        "-3,5;9;1.0\n"
-        "https://example.org/?a=1;10;1.0\n"
-        "gewoon;-11;1.0\n"
+        "'=1+1;-1;-12,5\n"
+        "'@SUM(A1);-2;1,0\n"
+        "'-2+3;3;1,0\n"
+        "'+31 6 12345678;-4;1,0\n"
+        "'+31612345678;5;1,0\n"
+        "'\t=1+1;6;1,0\n"
+        '"\'\r=1+1";7;1,0\n'
+        "-12;8;1,0\n"
+        "-3,5;9;1,0\n"
+        "https://example.org/?a=1;10;1,0\n"
+        "gewoon;-11;1,0\n"
         ";;\n"
     )
     assert export.csv_bytes(frame()) == b"\xef\xbb\xbf" + expected.encode("utf-8")
     # read back, the numeric columns are still numbers
-    back = pl.read_csv(io.BytesIO(export.csv_bytes(frame())), separator=";")
+    back = pl.read_csv(io.BytesIO(export.csv_bytes(frame())), separator=";", decimal_comma=True)
     assert back.schema["getal"] == pl.Int64 and back["bedrag"][0] == -12.5
 
 
@@ -158,3 +158,70 @@ def test_importing_the_export_module_does_not_load_streamlit():
     code = "import sys, vthmonitor.cli; print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_csv_has_a_decimal_comma_for_dutch_excel_and_the_cli_a_point():
+    data = pl.DataFrame({"naam": ["a;b"], "pct": [75.3], "bedrag": [1234567.25], "n": [3]})
+    assert export.csv_bytes(data).decode("utf-8-sig") == (
+        'naam;pct;bedrag;n\n"a;b";75,3;1234567,25;3\n'
+    )
+    # scripts get the international form
+    assert export.csv_text(data, separator=",", decimal_comma=False) == (
+        "naam,pct,bedrag,n\na;b,75.3,1234567.25,3\n"
+    )
+
+
+def _cell_formats(xlsx: bytes) -> dict[str, str]:
+    """Per cell of the first data row: the number format Excel shows it with."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        styles = ElementTree.fromstring(z.read("xl/styles.xml"))
+        sheet = ElementTree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+    custom = {n.get("numFmtId"): n.get("formatCode") for n in styles.iter(f"{MAIN}numFmt")}
+    xfs = list(styles.find(f"{MAIN}cellXfs"))
+    formats = {}
+    for cell in sheet.iter(f"{MAIN}c"):
+        if cell.get("r", "").endswith("2") and len(cell.get("r")) == 2:
+            xf = xfs[int(cell.get("s", "0"))]
+            formats[cell.get("r")] = custom.get(xf.get("numFmtId"), xf.get("numFmtId"))
+    return formats
+
+
+def test_excel_cells_are_numbers_with_a_number_format_and_dates_dutch():
+    data = pl.DataFrame(
+        {
+            "pct": [75.25, 80.0],
+            "aantal": [1234, 5],
+            "heel": [12.0, 13.0],
+            "datum": [dt.date(2025, 12, 31), None],
+        }
+    )
+    xlsx = export.excel_bytes(data, "Naleving Hengelo 2025-Q4")
+    assert _cell_formats(xlsx) == {
+        "A2": "#,##0.0#",
+        "B2": "#,##0",
+        "C2": "#,##0",
+        "D2": "dd-mm-yyyy",
+    }
+    back = pl.read_excel(io.BytesIO(xlsx))
+    assert back["pct"].to_list() == [75.25, 80.0]
+    assert back["aantal"].to_list() == [1234, 5]
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as z:
+        assert b'name="Naleving Hengelo 2025-Q4"' in z.read("xl/workbook.xml")
+
+
+def test_sheet_names_excel_accepts():
+    assert export.sheet_name("Klachten per aard: Hof van Twente 2025-Q4") == (
+        "Klachten per aard Hof van Twent"
+    )
+    assert export.sheet_name("a/b[c]*?\\d") == "a b c d"
+    assert export.sheet_name("''") == "gegevens"
+
+
+def test_file_stem_says_what_and_for_whom_and_is_safe():
+    assert export.file_stem("Hengelo", "naleving", "2025-Q4") == "hengelo_naleving_2025-Q4"
+    assert export.file_stem("Hof van Twente", "klachten per aard", None, "2025-03") == (
+        "hof_van_twente_klachten_per_aard_2025-03"
+    )
+    assert export.file_stem("Oost Gelre é", "x") == "oost_gelre_e_x"
+    assert export.file_stem("../../etc/passwd", "\x00") == "etc_passwd"
+    assert export.file_stem(None, "") == "gegevens"
