@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.format import getal
+from dashboard.labels import GEDRAG, GEVOLGEN
 
 DUTCH_LOCALE = {
     "number": {
@@ -178,3 +179,76 @@ def bars(
         encoding["color"] = alt.Color(f"{colour}:N", title=None)
     chart = alt.Chart(frame).mark_bar().encode(**encoding)
     return dutch(chart.properties(title=title, height=280))
+
+
+def lhso_matrix(cellen: pl.DataFrame, title: str) -> alt.TopLevelMixin:
+    """The LHSO matrix: gevolgen (A worst, top) against gedrag (4 worst, right), each cell
+    shaded by its number of controles and labelled with its code and number, so the count is
+    read from the text, not from the shade alone."""
+    frame = cellen.with_columns(
+        pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("gevolgen"),
+        (
+            pl.col("lhso_code")
+            + ": "
+            + pl.col("aantal_controles").map_elements(getal, return_dtype=pl.String)
+        ).alias("label"),
+    )
+    basis = alt.Chart(frame).encode(
+        x=alt.X(
+            "lhso_gedrag:O",
+            title="gedrag: 1 goedwillend · 2 onverschillig · 3 calculerend · 4 bewust",
+            sort=list(GEDRAG),
+            axis=alt.Axis(labelAngle=0, orient="top"),
+        ),
+        y=alt.Y("gevolgen:O", title="gevolgen", sort=list(GEVOLGEN.values())),
+    )
+    vlakken = basis.mark_rect(stroke="#ffffff").encode(
+        color=alt.Color("aantal_controles:Q", title="controles", scale=alt.Scale(scheme="oranges")),
+        tooltip=[
+            alt.Tooltip("lhso_code:N", title="LHSO-cel"),
+            alt.Tooltip("aantal_controles:Q", title="controles", format=",.0f"),
+        ],
+    )
+    teksten = basis.mark_text(fontSize=14, color="#000000").encode(text=alt.Text("label:N"))
+    return dutch(alt.layer(vlakken, teksten).properties(title=title, height=280))
+
+
+def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMixin:
+    """Counts per square of an RD New grid (x, y = lower-left corner, `cel` metres wide), drawn
+    to scale: equal metres on both axes, so the spread is not distorted."""
+    marge = cel
+    x_min, x_max = frame["x"].min() - marge, frame["x"].max() + cel + marge
+    y_min, y_max = frame["y"].min() - marge, frame["y"].max() + cel + marge
+    half = max(x_max - x_min, y_max - y_min) / 2
+    x_mid, y_mid = (x_min + x_max) / 2, (y_min + y_max) / 2
+    chart = (
+        alt.Chart(
+            frame.with_columns((pl.col("x") + cel).alias("x2"), (pl.col("y") + cel).alias("y2"))
+        )
+        .mark_rect(stroke="#555555", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                "x:Q",
+                title="RD x (m)",
+                scale=alt.Scale(domain=[x_mid - half, x_mid + half], nice=False),
+                axis=alt.Axis(format=",.0f"),
+            ),
+            x2="x2:Q",
+            y=alt.Y(
+                "y:Q",
+                title="RD y (m)",
+                scale=alt.Scale(domain=[y_mid - half, y_mid + half], nice=False),
+                axis=alt.Axis(format=",.0f"),
+            ),
+            y2="y2:Q",
+            color=alt.Color("klachten:Q", title="klachten", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("x:Q", title="RD x", format=",.0f"),
+                alt.Tooltip("y:Q", title="RD y", format=",.0f"),
+                alt.Tooltip("klachten:Q", title="klachten", format=",.0f"),
+                alt.Tooltip("gegrond:Q", title="waarvan gegrond", format=",.0f"),
+            ],
+        )
+        .properties(title=title, width=420, height=420)
+    )
+    return dutch(chart)

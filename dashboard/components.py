@@ -8,10 +8,10 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, inlog
-from dashboard.data import overzicht as ov
+from dashboard import charts, data, inlog, perioden
+from dashboard.data import deelnemer as dd
 from dashboard.data import toegang
-from dashboard.format import datum, met_eenheid
+from dashboard.format import datum, getal, met_eenheid, verschil
 from dashboard.viewer import Viewer
 from vthmonitor import export
 
@@ -46,19 +46,6 @@ def start() -> Viewer:
 def viewer() -> Viewer:
     """The viewer app.py chose in this run (pages are only reachable through app.py)."""
     return st.session_state["_viewer"]
-
-
-def definition(kpi_id: str) -> None:
-    """The KPI's definition from the catalogue, in an expander."""
-    catalogus = data.catalogus().filter(pl.col("kpi_id") == kpi_id)
-    if catalogus.height == 0:
-        return
-    row = catalogus.row(0, named=True)
-    with st.expander(f"Definitie: {row['naam']}"):
-        st.markdown(
-            f"{row['definitie']}\n\n*Eenheid:* {row['eenheid']} · *Bron:* {row['bron']} · "
-            f"*KPI-id:* `{row['kpi_id']}`"
-        )
 
 
 def downloads(
@@ -320,7 +307,7 @@ def dekking_tekst(row: dict, periode_type: str, periode: str) -> str | None:
     None for a complete period (docs/kpis.md, "Dekking")."""
     dekking = row.get("dekking")
     if dekking == "onvolledig":
-        begin, einde = ov.grenzen(periode_type, periode)
+        begin, einde = perioden.grenzen(periode_type, periode)
         tot, vanaf = row.get("gedekt_tot"), row.get("gedekt_vanaf")
         if tot is not None and tot < einde:
             return f"{ONVOLLEDIG} onvolledig: gegevens t/m {datum(tot)}"
@@ -345,7 +332,7 @@ def niet_gedekt(
             "(zie Datakwaliteit)."
         )
     titel, vanaf, tot = gedekt
-    begin, einde = ov.grenzen(periode_type, periode)
+    begin, einde = perioden.grenzen(periode_type, periode)
     if einde < vanaf or begin > tot:
         return (
             f"Geen gegevens voor {periode}: de geladen exports van {titel} dekken "
@@ -485,3 +472,158 @@ def deelnemers_en_periode(
 def status_labels() -> dict[str, str]:
     """Status as symbol + text with the published lake's own oranje margin."""
     return charts.status_labels(data.oranje_marge())
+
+
+# --- KPI cards, definitions, drill-through (the Deelnemer page; docs/dashboard.md) ------------
+STATUS_BADGE = {
+    "groen": (":material/check_circle:", "green"),
+    "oranje": (":material/warning:", "orange"),
+    "rood": (":material/cancel:", "red"),
+}
+DELTA_KLEUR = {"hoger_is_beter": "normal", "lager_is_beter": "inverse"}
+
+
+def waarde_tekst(rij: dict | None, eenheid: str | None) -> str:
+    """A KPI row's value as shown: its code (an LHSO cell) or the number with its unit."""
+    if not rij:
+        return "–"
+    return rij.get("waarde_tekst") or met_eenheid(rij.get("waarde"), eenheid)
+
+
+def kpi_kaart(
+    info: dict,
+    eigen: dict | None,
+    totaal: dict | None,
+    periode_type: str,
+    periode: str,
+    soorten: list[str] | None = None,
+    onderbouwing: Callable[[], None] | None = None,
+    key: str = "",
+    ongedekt: bool = False,
+) -> None:
+    """One KPI of one deelnemer for the chosen period, in a bordered card: the full name (it
+    wraps, never cut off; the definition on hover), the value and the change against the
+    previous period, the status as icon + text + norm (never colour alone), how complete the
+    period is, the same period last year and all deelnemers. A KPI that is not computed for this
+    type of period says so, instead of showing another period's value; one whose period no
+    loaded export covers (`ongedekt`) says that. `onderbouwing` opens the rows behind the
+    value."""
+    eigen = eigen or {}
+    eenheid = info.get("eenheid")
+    with st.container(border=True):
+        st.markdown(f"**{info['naam']}**", help=info.get("definitie"))
+        heeft_waarde = eigen.get("waarde") is not None or bool(eigen.get("waarde_tekst"))
+        delta, beschrijving = None, None
+        if eigen.get("verschil_vorige") is not None:
+            delta = verschil(eigen["verschil_vorige"], eenheid)
+            beschrijving = f"t.o.v. {eigen['vorige_periode']}"
+        st.metric(
+            info["naam"],
+            waarde_tekst(eigen, eenheid),
+            delta,
+            delta_color=DELTA_KLEUR.get(info.get("richting") or "", "off"),
+            delta_arrow="off" if delta in (None, verschil(0, eenheid)) else "auto",
+            delta_description=beschrijving,
+            label_visibility="collapsed",
+        )
+        status = eigen.get("status")
+        if heeft_waarde and status in STATUS_BADGE:
+            icon, kleur = STATUS_BADGE[status]
+            norm = norm_tekst(eigen.get("operator"), eigen.get("norm"), eenheid or "")
+            # the icon replaces the label's own symbol (✔ ▲ ✖): one symbol, then the words
+            tekst = status_labels()[status].split(" ", 1)[-1]
+            st.badge(f"{tekst} · norm {norm}", icon=icon, color=kleur)
+        regels = []
+        if soorten and periode_type not in soorten:
+            regels.append(
+                f"Niet {perioden.PER[periode_type]} berekend; wel "
+                + " en ".join(
+                    perioden.PER[s] for s in reversed(perioden.PERIODE_TYPES) if s in soorten
+                )
+                + ". Kies bovenaan een andere soort periode."
+            )
+        elif heeft_waarde and (dekking := dekking_tekst(eigen, periode_type, periode)):
+            regels.append(dekking)
+        elif not heeft_waarde and (ongedekt or eigen.get("dekking") == "geen"):
+            regels.append("geen gegevens: de geladen exports dekken deze periode niet")
+        if periode_type != "jaar" and eigen.get("vorig_jaar_periode"):
+            vorig = {
+                "waarde": eigen.get("vorig_jaar_waarde"),
+                "waarde_tekst": eigen.get("vorig_jaar_tekst"),
+            }
+            regels.append(f"{eigen['vorig_jaar_periode']}: {waarde_tekst(vorig, eenheid)}")
+        if totaal and totaal.get("onderdrukt"):
+            regels.append(f"alle deelnemers: {data.ONDERDRUKT}")
+        elif totaal:
+            regels.append(f"alle deelnemers: {waarde_tekst(totaal, eenheid)}")
+        if regels:
+            st.caption(" · ".join(regels))
+        if onderbouwing is not None and st.button(
+            "Onderliggende gegevens",
+            key=f"onderbouwing-{key}",
+            icon=":material/table_view:",
+            type="tertiary",
+            help=f"De rijen achter {info['naam']} in {periode}, met download",
+        ):
+            onderbouwing()
+
+
+def definities(kpi_ids: tuple[str, ...] | list[str], titel: str = "Definities") -> None:
+    """One expander with the catalogue definition of each KPI (name, definition, unit, source,
+    id): the one place definitions are written out."""
+    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    rijen = [catalogus[k] for k in kpi_ids if k in catalogus]
+    if not rijen:
+        return
+    with st.expander(titel if len(rijen) > 1 else f"Definitie: {rijen[0]['naam']}"):
+        for row in rijen:
+            st.markdown(
+                f"**{row['naam']}**: {row['definitie']}\n\n*Eenheid:* {row['eenheid']} · "
+                f"*Bron:* {row['bron']} · *KPI-id:* `{row['kpi_id']}`"
+            )
+
+
+def onderbouwing_uitleg(soort: str, telling: dict[str, int], periode: str, einde) -> str:
+    """What a drill-through list adds up to, in the words of the KPI it explains."""
+    n = telling["rijen"]
+    if soort == "controles":
+        periodiek, zonder = telling["periodiek"], telling["periodiek_zonder_overtreding"]
+        tekst = f"{getal(n)} controles in {periode}; {getal(periodiek)} periodiek, waarvan "
+        tekst += f"{getal(zonder)} zonder overtreding"
+        if periodiek:
+            tekst += f": een naleefpercentage van {getal(100 * zonder / periodiek, 1)}%"
+        return tekst + f". {getal(telling['met_overtreding'])} controles vonden een overtreding."
+    if soort == "werkvoorraad":
+        return (
+            f"{getal(n)} zaken open op {datum(einde)}; bij {getal(telling['termijn_verstreken'])} "
+            "daarvan is de uiterste beslisdatum verstreken."
+        )
+    if soort == "besluiten":
+        met, binnen = telling["met_termijn"], telling["binnen_termijn"]
+        tekst = f"{getal(n)} besluiten in {periode}; {getal(met)} met een wettelijke termijn, "
+        tekst += f"waarvan {getal(binnen)} binnen de termijn"
+        if met:
+            tekst += f" ({getal(100 * binnen / met, 1)}%)"
+        return tekst + "."
+    return f"{getal(n)} klachten gemeld in {periode}, waarvan {getal(telling['gegrond'])} gegrond."
+
+
+@st.dialog("Onderliggende gegevens", width="large")
+def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, periode: str) -> None:
+    """Drill-through: the rows behind a KPI of one deelnemer in the period, what they add up
+    to, and their downloads; scoped by the data layer and without personal data
+    (kpi.onderbouwing_*, docs/dashboard.md "Doorklikken")."""
+    soort = dd.ONDERBOUWING[kpi_id]
+    begin, einde = perioden.grenzen(periode_type, periode)
+    frame = dd.onderbouwing(viewer, code, soort, begin, einde)
+    naam = data.names().get(code, code)
+    st.markdown(
+        f"### {dd.ONDERBOUWING_TITEL[soort]} achter “{data.catalogus_naam(kpi_id)}”\n"
+        f"{naam}, {periode} ({datum(begin)} t/m {datum(einde)})"
+    )
+    st.markdown(onderbouwing_uitleg(soort, dd.onderbouwing_telling(frame, soort), periode, einde))
+    tabel_met_download(frame, soort, key=f"onderbouwing-{soort}", code=code, periode=periode)
+    st.caption(
+        "Zonder persoonsgegevens: geen melders, toezichthouders, namen of adressen; een "
+        "inrichting staat er met haar nummer."
+    )

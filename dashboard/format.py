@@ -30,14 +30,49 @@ def tijdstip(value: dt.datetime | None) -> str:
     return datum(value.astimezone(AMSTERDAM), with_time=True)
 
 
-def met_eenheid(value: float | None, eenheid: str) -> str:
-    """A KPI value in Dutch notation with its unit (EUR in millions: EUR 16,8 mln)."""
+# The one unit table: per unit of kpi.catalogus.eenheid, the decimals shown and how the unit is
+# written around the number. Display only: values and downloads keep full precision.
+EENHEDEN: dict[str, tuple[int, str]] = {
+    "procent": (1, "{}%"),
+    "aantal": (0, "{}"),
+    "uren": (0, "{} uur"),
+    "dagen": (0, "{} dagen"),
+    "per 1.000 inwoners": (2, "{} per 1.000 inwoners"),
+    "aantal per fte": (2, "{} per fte"),
+    "EUR": (0, "€ {}"),
+    "kWh": (0, "{} kWh"),
+    "m3 gas": (0, "{} m³ gas"),
+    "fte": (1, "{} fte"),
+    "score": (0, "{}"),
+    "ja/nee (1/0)": (0, "{}"),
+}
+MILJOEN = 1_000_000
+
+
+def decimalen(eenheid: str | None) -> int:
+    """Decimals shown for a unit (1 for a unit the table does not know)."""
+    return EENHEDEN.get(eenheid or "", (1, ""))[0]
+
+
+def met_eenheid(value: float | None, eenheid: str | None) -> str:
+    """A KPI value in Dutch notation with its unit: 87,7%, 1.234 uur, € 16,8 mln (amounts of a
+    million or more in millions), '–' for no value."""
     if value is None:
         return "–"
-    if eenheid == "EUR":
-        return f"EUR {getal(value / 1_000_000, 1)} mln"
-    if eenheid == "procent":
-        return f"{getal(value, 1)}%"
-    if eenheid == "aantal":
-        return getal(value)
-    return f"{getal(value, 1)} {eenheid}"
+    if eenheid == "EUR" and abs(value) >= MILJOEN:
+        return f"€ {getal(value / MILJOEN, 1)} mln"
+    aantal, vorm = EENHEDEN.get(eenheid or "", (1, "{} " + (eenheid or "")))
+    return vorm.format(getal(value, aantal)).strip()
+
+
+def verschil(value: float | None, eenheid: str | None) -> str:
+    """A change with its sign: +2,5 / −1 / 0 (in the unit of the KPI; percentages in
+    procentpunten)."""
+    if value is None:
+        return "–"
+    aantal = decimalen(eenheid)
+    if eenheid == "EUR" and abs(value) >= MILJOEN:
+        return f"{'+' if value > 0 else ''}{getal(value / MILJOEN, 1)} mln"
+    if round(value, aantal) == 0:
+        return getal(0, aantal)
+    return f"{'+' if value > 0 else ''}{getal(value, aantal)}"

@@ -126,7 +126,7 @@ def grafiek(chart: alt.TopLevelMixin) -> None:
 
 def definities(*kpi_ids: str) -> None:
     for kpi_id in kpi_ids:
-        components.definition(kpi_id)
+        components.definities([kpi_id])
 
 
 # A link (soort, peildatum in the URL) reopens this view (docs/toegang.md, "Links").

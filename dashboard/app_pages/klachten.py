@@ -47,7 +47,7 @@ def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
         eenheid = KPI[kpi_id]["eenheid"]
         chart = charts.trend(reeks, y_title=eenheid, number_format=FORMATEN.get(eenheid, ",.0f"))
         st.altair_chart(chart, width="stretch")
-    components.definition(kpi_id)
+    components.definities([kpi_id])
 
 
 def groepeer_aarden(frame: pl.DataFrame, gewicht: str | None = None) -> pl.DataFrame:

@@ -75,7 +75,7 @@ def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
         eenheid = KPI[kpi_id]["eenheid"]
         chart = charts.trend(reeks, y_title=eenheid, number_format=FORMATEN.get(eenheid, ",.0f"))
         st.altair_chart(chart, width="stretch")
-    components.definition(kpi_id)
+    components.definities([kpi_id])
 
 
 def kpi_tabel(reeks: pl.DataFrame, kpi_ids: tuple[str, ...]) -> pl.DataFrame:
@@ -161,7 +161,7 @@ def branche_sectie(detail: str, jaren: list[int]) -> None:
                 "inrichting nu; "
                 "'onbekend' = inrichting niet gevonden."
             )
-        components.definition("naleefpercentage")
+        components.definities(["naleefpercentage"])
         with st.expander("Tabel: naleefpercentage per branche en jaar"):
             components.tabel_met_download(
                 branches.select(
@@ -224,7 +224,7 @@ def lhso_sectie(detail: str, jaar: int) -> None:
             "Aantal controles per LHSO-cel van de zwaarste bevinding (gevolgen A zwaarst, gedrag 4 "
             "zwaarst); alleen controles met overtredingen hebben een cel."
         )
-        components.definition("lhso_zwaarste")
+        components.definities(["lhso_zwaarste"])
         with st.expander("Tabel: LHSO-matrix"):
             components.tabel_met_download(
                 matrix.select(

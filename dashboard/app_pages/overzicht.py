@@ -8,11 +8,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboard import components, data
+from dashboard import components, data, perioden
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
 from dashboard.data import robuustheid as rob
-from dashboard.format import met_eenheid
+from dashboard.format import decimalen, met_eenheid
 
 DEELNEMER_PAGE = "app_pages/deelnemer.py"
 OPEN_KEY = "open_deelnemer"  # read (and removed) by the Deelnemer page
@@ -51,34 +51,34 @@ catalogus = {row["kpi_id"]: row for row in data.catalogus().iter_rows(named=True
 
 # A link (soort, periode in the URL) reopens this view (docs/toegang.md, "Links").
 link = components.link_keuze(("soort", "periode"))
-if link.get("soort") in ov.PERIODE_TYPES:
+if link.get("soort") in perioden.PERIODE_TYPES:
     st.session_state["overzicht_periode_type"] = link["soort"]
 links, rechts = st.columns([1, 1])
 periode_type = links.radio(
     "Soort periode",
-    list(ov.PERIODE_TYPES),
+    list(perioden.PERIODE_TYPES),
     index=1,
     format_func=TYPE_LABELS.get,
     horizontal=True,
     key="overzicht_periode_type",
 )
-perioden = data.perioden(periode_type)
-if not perioden:
+lijst = data.perioden(periode_type)
+if not lijst:
     st.info("Er zijn nog geen kengetallen voor deze soort periode.")
     st.stop()
 standaard = ov.standaard_periode(periode_type, ov.HEADLINE)
-if link.get("periode") in perioden:
+if link.get("periode") in lijst:
     st.session_state[f"overzicht_periode_{periode_type}"] = link["periode"]
 periode = rechts.selectbox(
     "Periode",
-    perioden,
-    index=perioden.index(standaard) if standaard in perioden else 0,
+    lijst,
+    index=lijst.index(standaard) if standaard in lijst else 0,
     key=f"overzicht_periode_{periode_type}",
 )
 components.bekeken(periode_type=periode_type, periode=periode)
 components.link_schrijven(soort=periode_type, periode=periode)
-vorige = ov.vorige_periode(periode_type, periode)
-vorig_jaar = ov.zelfde_periode_vorig_jaar(periode_type, periode)
+vorige = perioden.vorige_periode(periode_type, periode)
+vorig_jaar = perioden.zelfde_periode_vorig_jaar(periode_type, periode)
 # for years the previous period is the same period last year: show that comparison once
 toon_vorig_jaar_apart = periode_type != "jaar"
 
@@ -124,7 +124,7 @@ column_config: dict = {
 volgorde = ["Deelnemer"]
 for kpi_id in ov.HEADLINE:
     info = catalogus.get(kpi_id, {"naam": kpi_id, "eenheid": "", "definitie": ""})
-    decimalen = ov.DECIMALEN.get(info["eenheid"], 1)
+    aantal = decimalen(info["eenheid"])
     naam = info["naam"]
     kort = ov.KORT.get(kpi_id, naam)
     eenheid = " (%)" if info["eenheid"] == "procent" else ""
@@ -135,12 +135,12 @@ for kpi_id in ov.HEADLINE:
     vorige_kolom = f"{naam}: verschil t.o.v. {vorige}"
     jaar_kolom = f"{naam}: verschil t.o.v. {vorig_jaar}"
     kolommen += [
-        pl.col(kpi_id).round(decimalen).alias(waarde_kolom),
+        pl.col(kpi_id).round(aantal).alias(waarde_kolom),
         pl.col(f"{kpi_id}__status").replace_strict(STATUS_KORT, default="").alias(status_kolom),
-        pl.col(f"{kpi_id}__vorige").round(decimalen).alias(vorige_kolom),
+        pl.col(f"{kpi_id}__vorige").round(aantal).alias(vorige_kolom),
     ]
     if toon_vorig_jaar_apart:
-        kolommen.append(pl.col(f"{kpi_id}__vorig_jaar").round(decimalen).alias(jaar_kolom))
+        kolommen.append(pl.col(f"{kpi_id}__vorig_jaar").round(aantal).alias(jaar_kolom))
     # a short header that fits (the unit and the full name are in the help and the caption)
     column_config[waarde_kolom] = st.column_config.NumberColumn(
         kort + (f" {components.ONVOLLEDIG}" if kpi_id in onvolledig else ""),
@@ -307,4 +307,4 @@ st.subheader("Definities")
 definitie_kolommen = st.columns(2)
 for index, kpi_id in enumerate(ov.HEADLINE):
     with definitie_kolommen[index % 2]:
-        components.definition(kpi_id)
+        components.definities([kpi_id])

@@ -183,7 +183,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 width="stretch",
             )
             st.caption("Gestippelde lijn: de norm die aan het eind van het jaar gold.")
-        components.definition(kpi_id)
+        components.definities([kpi_id])
         if kpi_normen.height:
             with st.expander("Normen en deadlines (referentiedata)"):
                 normen_tabel = kpi_normen.select(

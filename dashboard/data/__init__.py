@@ -235,6 +235,16 @@ def perioden(periode_type: str) -> list[str]:
     return frame["periode"].to_list()
 
 
+def periode_soorten() -> dict[str, list[str]]:
+    """Per KPI the period types it has values for (jaar, kwartaal, maand): a KPI that is not
+    computed per month says so on a month view instead of showing another period's value."""
+    frame = query(
+        "select kpi_id, list(distinct periode_type order by periode_type) as soorten "
+        "from kpi.waarden where waarde is not null or waarde_tekst is not null group by kpi_id"
+    )
+    return dict(zip(frame["kpi_id"], frame["soorten"].to_list(), strict=True))
+
+
 def bron_dekking(viewer: Viewer, bron: str, code: str) -> tuple[str, dt.date, dt.date] | None:
     """(title, gedekt_vanaf, gedekt_tot) of a source for one deelnemer in the viewer's scope
     (meta.dekking, docs/kpis.md "Dekking"), or None when no export of it covers that deelnemer.

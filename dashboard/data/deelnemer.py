@@ -12,7 +12,8 @@ import datetime as dt
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, breakdown_code, query, waarden_bron
-from dashboard.data.overzicht import maandnummer, periode_uit
+from dashboard.labels import GEDRAG, GEVOLGEN
+from dashboard.perioden import maandnummer, periode_uit
 from dashboard.viewer import Viewer
 
 
@@ -214,3 +215,291 @@ def handhaving_instrumenten(
         "group by instrument order by besluiten desc, instrument",
         [_code(viewer, code), begin, eind + dt.timedelta(days=1)],
     )
+
+
+# --- drill-through: from a KPI to the rows behind it (docs/dashboard.md, "Doorklikken") ---------
+# Which rows are behind which KPI. Each list is exactly what the KPI counts in the period: the
+# controles of the period (naleefpercentage = the periodieke among them without a violation),
+# the zaken open on the period's last day (werkvoorraad_open), the zaken decided in the period
+# (binnen_termijn_pct), the complaints reported in the period (klachten_aantal).
+ONDERBOUWING = {
+    "naleefpercentage": "controles",
+    "controles_aantal": "controles",
+    "overtredingen_aantal": "controles",
+    "hercontrole_ratio": "controles",
+    "lhso_zwaarste": "controles",
+    "werkvoorraad_open": "werkvoorraad",
+    "binnen_termijn_pct": "besluiten",
+    "doorlooptijd_mediaan_dagen": "besluiten",
+    "klachten_aantal": "klachten",
+    "klachten_per_1000_inwoners": "klachten",
+    "klachten_gegrond_pct": "klachten",
+}
+ONDERBOUWING_TITEL = {
+    "controles": "Controles",
+    "werkvoorraad": "Open zaken",
+    "besluiten": "Besluiten",
+    "klachten": "Klachten",
+}
+
+_JA_NEE = "case when {0} then 'Ja' when not {0} then 'Nee' end"
+
+_ONDERBOUWING_SQL = {
+    # the controles of the period; the KPI counts the periodieke (noemer) and, among them, those
+    # without a violation (teller)
+    "controles": f"""
+        select
+            controle_id as "Controle",
+            datum as "Datum",
+            soort as "Soort",
+            thema as "Thema",
+            inrichting_id as "Inrichting",
+            branche as "Branche",
+            aantal_overtredingen as "Overtredingen",
+            lhso_code as "LHSO-cel",
+            {_JA_NEE.format("telt_voor_naleefpercentage")} as "Telt voor naleefpercentage",
+            {_JA_NEE.format("zonder_overtreding")} as "Zonder overtreding"
+        from kpi.onderbouwing_controles
+        where deelnemer_code = ? and datum between ? and ?
+        order by datum, controle_id
+    """,
+    # open on the period's last day: received by then, not decided by then, not withdrawn
+    "werkvoorraad": f"""
+        select
+            zaaknummer as "Zaak",
+            zaaktype as "Zaaktype",
+            product as "Product",
+            taakveld as "Taakveld",
+            datum_ontvangst as "Ontvangen",
+            termijn_einde as "Uiterste beslisdatum",
+            (?::date - datum_ontvangst) as "Dagen open",
+            {_JA_NEE.format("termijn_einde < ?::date")} as "Termijn verstreken"
+        from kpi.onderbouwing_zaken
+        where deelnemer_code = ? and telt_voor_werkvoorraad
+            and datum_ontvangst <= ?::date
+            and coalesce(datum_besluit, date '9999-12-31') > ?::date
+        order by datum_ontvangst, zaaknummer
+    """,
+    "besluiten": f"""
+        select
+            zaaknummer as "Zaak",
+            zaaktype as "Zaaktype",
+            product as "Product",
+            datum_ontvangst as "Ontvangen",
+            datum_besluit as "Besluit",
+            termijn_einde as "Uiterste beslisdatum",
+            {_JA_NEE.format("datum_besluit <= termijn_einde")} as "Binnen termijn",
+            (datum_besluit - datum_ontvangst) as "Doorlooptijd (dagen)",
+            status as "Status"
+        from kpi.onderbouwing_zaken
+        where deelnemer_code = ? and datum_besluit between ? and ?
+        order by datum_besluit, zaaknummer
+    """,
+    "klachten": """
+        select
+            klacht_id as "Klacht",
+            datum_melding as "Gemeld",
+            datum_afgehandeld as "Afgehandeld",
+            aard as "Aard",
+            gegrond as "Gegrond",
+            inrichting_id as "Inrichting",
+            afhandelduur_dagen as "Afhandelduur (dagen)"
+        from kpi.onderbouwing_klachten
+        where deelnemer_code = ? and datum_melding between ? and ?
+        order by datum_melding, klacht_id
+    """,
+}
+
+
+def onderbouwing(
+    viewer: Viewer, code: str, soort: str, begin: dt.date, einde: dt.date
+) -> pl.DataFrame:
+    """The rows behind a KPI of one deelnemer in the period `begin`..`einde` (inclusive), as a
+    Dutch table without personal data (the kpi.onderbouwing_* relations): `soort` is a value of
+    ONDERBOUWING. Scoped like every breakdown: an accounthouder gets their own deelnemer only."""
+    checked = _code(viewer, code)
+    if soort == "werkvoorraad":
+        params = [einde, einde, einde, checked, einde, einde]
+    else:
+        params = [checked, begin, einde]
+    return query(_ONDERBOUWING_SQL[soort], params)
+
+
+def onderbouwing_telling(frame: pl.DataFrame, soort: str) -> dict[str, int]:
+    """What a drill-through list adds up to, to show beside the KPI's own value: the number of
+    rows and, per soort, the counts the KPI is a fraction of."""
+    telling = {"rijen": frame.height}
+    if soort == "controles":
+        periodiek = frame.filter(pl.col("Telt voor naleefpercentage") == "Ja")
+        telling["periodiek"] = periodiek.height
+        telling["periodiek_zonder_overtreding"] = periodiek.filter(
+            pl.col("Zonder overtreding") == "Ja"
+        ).height
+        telling["met_overtreding"] = frame.filter(pl.col("Overtredingen") > 0).height
+    elif soort == "werkvoorraad":
+        telling["termijn_verstreken"] = frame.filter(pl.col("Termijn verstreken") == "Ja").height
+    elif soort == "besluiten":
+        telling["met_termijn"] = frame.filter(pl.col("Binnen termijn").is_not_null()).height
+        telling["binnen_termijn"] = frame.filter(pl.col("Binnen termijn") == "Ja").height
+    elif soort == "klachten":
+        telling["gegrond"] = frame.filter(pl.col("Gegrond") == "Ja").height
+    return telling
+
+
+def lhso_cellen(viewer: Viewer, code: str, begin: dt.date, einde: dt.date) -> pl.DataFrame:
+    """The 16 LHSO cells for the controles of one deelnemer in the period (inclusive): each
+    controle with violations counts once, in the cell of its most severe finding, as in
+    kpi.lhso_matrix, but for any period, so the Deelnemer page shows the period it was asked
+    for and not its year."""
+    return query(
+        """
+        with cellen as (
+            select gevolgen.g as lhso_gevolgen, gedrag.d as lhso_gedrag, g || d as lhso_code
+            from (values ('A'), ('B'), ('C'), ('D')) as gevolgen(g)
+            cross join (values ('1'), ('2'), ('3'), ('4')) as gedrag(d)
+        ),
+
+        telling as (
+            select lhso_code, count(*) as aantal_controles
+            from kpi.onderbouwing_controles
+            where deelnemer_code = ? and datum between ? and ? and lhso_code is not null
+            group by lhso_code
+        )
+
+        select cellen.*, coalesce(telling.aantal_controles, 0) as aantal_controles
+        from cellen left join telling using (lhso_code)
+        order by lhso_gevolgen, lhso_gedrag
+        """,
+        [_code(viewer, code), begin, einde],
+    )
+
+
+KLACHTEN_CEL_METER = 1000  # 1 km squares: fine enough to show a hotspot, coarse enough to
+# say nothing about one address (docs/dashboard.md, "Klachtenkaart")
+
+
+def klachten_raster(viewer: Viewer, code: str, begin: dt.date, einde: dt.date) -> pl.DataFrame:
+    """Complaints reported in the period (inclusive) with a known location, counted per square
+    of KLACHTEN_CEL_METER on the RD New grid: the lower-left corner (x, y) of each square with
+    complaints, the number of complaints and of those gegrond. Aggregated on the server, so the
+    browser gets a few hundred squares instead of every complaint's coordinates."""
+    cel = KLACHTEN_CEL_METER
+    return query(
+        """
+        select
+            floor(x / ?) * ? as x,
+            floor(y / ?) * ? as y,
+            count(*) as klachten,
+            count(*) filter (where gegrond = 'Ja') as gegrond
+        from kpi.klachten_locaties
+        where deelnemer_code = ? and datum between ? and ?
+            and x is not null and y is not null
+        group by all
+        order by x, y
+        """,
+        [cel, cel, cel, cel, _code(viewer, code), begin, einde],
+    )
+
+
+UREN = ("uren_gerealiseerd", "uren_begroot", "uren_prognose_jaareinde")
+
+
+def uren_verloop(viewer: Viewer, code: str, jaar: int) -> pl.DataFrame:
+    """Hours of the deelnemer per month of the year: realised, budgeted (pro rata), both
+    cumulative, the year-end projection after each month, and the year's budget (one query):
+    periode, gerealiseerd, begroot, prognose, gerealiseerd_cumulatief, begroot_cumulatief,
+    jaarbegroting."""
+    reeks = reeksen(
+        viewer,
+        code,
+        [(k, "maand", f"{jaar}-12", 12) for k in UREN] + [("uren_begroot", "jaar", str(jaar), 1)],
+    ).filter(pl.col("deelnemer_code") == code)
+    maanden = reeks.filter(pl.col("periode_type") == "maand")
+    verloop = pl.DataFrame({"periode": [f"{jaar}-{m:02d}" for m in range(1, 13)]})
+    for kpi_id, kolom in zip(UREN, ("gerealiseerd", "begroot", "prognose"), strict=True):
+        verloop = verloop.join(
+            maanden.filter(pl.col("kpi_id") == kpi_id).select(
+                "periode",
+                pl.col("waarde").alias(kolom),
+                pl.col("cumulatief").alias(f"{kolom}_cumulatief"),
+            ),
+            on="periode",
+            how="left",
+        )
+    jaar_rij = reeks.filter(
+        (pl.col("periode_type") == "jaar") & (pl.col("kpi_id") == "uren_begroot")
+    )
+    begroting = jaar_rij["waarde"][0] if jaar_rij.height else None
+    return verloop.drop("prognose_cumulatief").with_columns(
+        pl.lit(begroting, dtype=pl.Float64).alias("jaarbegroting")
+    )
+
+
+def uren_verloop_lang(verloop: pl.DataFrame) -> pl.DataFrame:
+    """uren_verloop as chart series (reeks, uren), with the year's budget as the norm line."""
+    return verloop.unpivot(
+        index=["periode", "jaarbegroting"],
+        on=["gerealiseerd_cumulatief", "begroot_cumulatief", "prognose"],
+        variable_name="reeks",
+        value_name="uren",
+    ).with_columns(
+        pl.col("reeks").replace_strict(
+            {
+                "gerealiseerd_cumulatief": "Gerealiseerd (cumulatief)",
+                "begroot_cumulatief": "Begroot (cumulatief, naar rato)",
+                "prognose": "Prognose 31 december",
+            }
+        ),
+        pl.col("jaarbegroting").alias("norm"),
+    )
+
+
+def uren_verloop_tabel(verloop: pl.DataFrame) -> pl.DataFrame:
+    return verloop.select(
+        pl.col("periode").alias("Maand"),
+        pl.col("gerealiseerd").round(1).alias("Gerealiseerd"),
+        pl.col("begroot").round(1).alias("Begroot"),
+        pl.col("gerealiseerd_cumulatief").round(1).alias("Gerealiseerd cumulatief"),
+        pl.col("begroot_cumulatief").round(1).alias("Begroot cumulatief"),
+        pl.col("prognose").round(0).alias("Prognose 31 december"),
+        pl.col("jaarbegroting").alias("Begroting jaar"),
+    )
+
+
+def lhso_tabel(cellen: pl.DataFrame) -> pl.DataFrame:
+    """The LHSO cells as a matrix table: gevolgen per row, gedrag per column."""
+    return (
+        cellen.with_columns(pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("Gevolgen"))
+        .pivot(on="lhso_gedrag", index="Gevolgen", values="aantal_controles")
+        .rename({k: f"Gedrag {v}" for k, v in GEDRAG.items()}, strict=False)
+    )
+
+
+def kpi_tabel(
+    frame: pl.DataFrame,
+    kpi_namen: dict[str, str],
+    namen: dict[str, str],
+    status_labels: dict[str, str],
+    onderdrukt: str,
+) -> pl.DataFrame:
+    """Comparison rows (overzicht.vergelijking: this deelnemer and TOTAAL) as the table behind a
+    block's KPI cards: numbers stay numbers (downloads sum in Excel), a withheld TOTAAL says
+    why in its status, TOTAAL last per KPI."""
+    return frame.select(
+        pl.col("kpi_id").replace_strict(kpi_namen, default=pl.col("kpi_id")).alias("Kengetal"),
+        pl.col("deelnemer_code")
+        .replace_strict(namen, default=pl.col("deelnemer_code"))
+        .alias("Deelnemer"),
+        pl.col("periode").alias("Periode"),
+        pl.col("waarde").round(2).alias("Waarde"),
+        pl.col("waarde_tekst").alias("Code"),  # the LHSO cell of lhso_zwaarste
+        pl.col("vorige_periode").alias("Vorige periode"),
+        pl.col("verschil_vorige").round(2).alias("Verschil t.o.v. vorige periode"),
+        pl.col("vorig_jaar_periode").alias("Zelfde periode vorig jaar"),
+        pl.col("verschil_vorig_jaar").round(2).alias("Verschil t.o.v. vorig jaar"),
+        pl.col("norm").alias("Norm"),
+        pl.when(pl.col("onderdrukt"))
+        .then(pl.lit(onderdrukt))
+        .otherwise(pl.col("status").replace_strict(status_labels, default=None))
+        .alias("Status"),
+    ).sort("Kengetal", pl.col("Deelnemer") == namen.get(TOTAAL))

@@ -2,17 +2,15 @@
 period side by side, with the change against the previous period and against the same period
 a year earlier. The comparison is computed in SQL on kpi.waarden, within the viewer's scope.
 
-Also the period arithmetic the pages need for labels (no data involved): the previous period,
-the same period last year, the first and last day of a period and its months.
+Period arithmetic (labels, date ranges) is in dashboard/perioden.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, names, query, waarden_bron
+from dashboard.perioden import grenzen, vorige_periode, zelfde_periode_vorig_jaar
 from dashboard.viewer import Viewer
 
 # The headline KPIs the MT compares across deelnemers (docs/kpis.md: output, naleving, klachten):
@@ -36,23 +34,6 @@ KORT = {
     "klachten_per_1000_inwoners": "Klachten",
 }
 
-# Decimals shown per unit of kpi.catalogus.eenheid (display rounding only; the values and the
-# downloads keep full precision unless a page rounds a shown copy).
-DECIMALEN = {
-    "procent": 1,
-    "aantal": 0,
-    "uren": 0,
-    "dagen": 0,
-    "per 1.000 inwoners": 2,
-    "aantal per fte": 2,
-    "EUR": 0,
-    "kWh": 0,
-    "m3 gas": 0,
-    "fte": 1,
-    "score": 0,
-}
-
-PERIODE_TYPES = ("jaar", "kwartaal", "maand")
 
 # The comparison. Each requested (kpi_id, periode_type, periode) comes with the labels of its
 # previous period and of the same period a year earlier (period arithmetic below), so the
@@ -268,54 +249,3 @@ def ongedekt(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: s
     )
     found = set(frame["kpi_id"].to_list())
     return [k for k in kpi_ids if k in found]
-
-
-# --- period arithmetic (labels and date ranges; no data) -----------------------------------
-def maandnummer(periode_type: str, periode: str) -> int:
-    jaar = int(periode[:4])
-    if periode_type == "jaar":
-        return 12 * jaar
-    if periode_type == "kwartaal":
-        return 12 * jaar + 3 * (int(periode[-1]) - 1)
-    return 12 * jaar + int(periode[5:7]) - 1
-
-
-def periode_uit(periode_type: str, nummer: int) -> str:
-    """The period of this type that contains month number `nummer` (12 x year + month - 1)."""
-    jaar, maand = divmod(nummer, 12)
-    if periode_type == "jaar":
-        return str(jaar)
-    if periode_type == "kwartaal":
-        return f"{jaar}-Q{maand // 3 + 1}"
-    return f"{jaar}-{maand + 1:02d}"
-
-
-def vorige_periode(periode_type: str, periode: str) -> str:
-    stap = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
-    return periode_uit(periode_type, maandnummer(periode_type, periode) - stap)
-
-
-def zelfde_periode_vorig_jaar(periode_type: str, periode: str) -> str:
-    return periode_uit(periode_type, maandnummer(periode_type, periode) - 12)
-
-
-def grenzen(periode_type: str, periode: str) -> tuple[dt.date, dt.date]:
-    """First and last day of the period (inclusive)."""
-    begin = maandnummer(periode_type, periode)
-    lengte = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
-    jaar, maand = divmod(begin, 12)
-    volgend_jaar, volgende_maand = divmod(begin + lengte, 12)
-    eerste = dt.date(jaar, maand + 1, 1)
-    return eerste, dt.date(volgend_jaar, volgende_maand + 1, 1) - dt.timedelta(days=1)
-
-
-def maanden(periode_type: str, periode: str) -> list[str]:
-    """The months (2025-07) of the period."""
-    begin = maandnummer(periode_type, periode)
-    lengte = {"jaar": 12, "kwartaal": 3, "maand": 1}[periode_type]
-    return [periode_uit("maand", begin + i) for i in range(lengte)]
-
-
-def kwartaal_van(periode_type: str, periode: str) -> str:
-    """The quarter a period falls in (a month's quarter; a quarter itself)."""
-    return periode_uit("kwartaal", maandnummer(periode_type, periode))

@@ -176,6 +176,11 @@ def media(monkeypatch) -> list[MediaFileManager]:
 
 def downloaded(at: AppTest, media: list[MediaFileManager], key: str) -> bytes:
     """The bytes a click on the download button with this key gives, from the last run."""
+    return downloaded_file(at, media, key).content
+
+
+def downloaded_file(at: AppTest, media: list[MediaFileManager], key: str):
+    """The file (content, filename) a click on the download button with this key gives."""
     buttons = [b.proto for b in at.get("download_button") if b.key == key]
     assert len(buttons) == 1, key
     button, manager = buttons[0], media[-1]
@@ -184,4 +189,4 @@ def downloaded(at: AppTest, media: list[MediaFileManager], key: str) -> bytes:
         if button.HasField("deferred_file_id")
         else button.url
     )
-    return manager.read_file(os.path.basename(url).split(".")[0]).content
+    return manager.read_file(os.path.basename(url).split(".")[0])

@@ -37,8 +37,10 @@ def test_a_month_no_export_covers_is_not_offered(lake_env):
 
 def test_every_page_opens_on_the_newest_complete_period(lake_env):
     deelnemer = open_page("deelnemer", "mt")
-    assert deelnemer.radio(key="deelnemer_periode_type").value == "maand"
+    assert deelnemer.segmented_control(key="deelnemer_periode_type").value == "kwartaal"
+    assert deelnemer.selectbox(key="deelnemer_periode_kwartaal").value == "2025-Q4"
     # 2026-01 is covered for cases only: not complete for the page's KPIs
+    deelnemer.segmented_control(key="deelnemer_periode_type").set_value("maand").run()
     assert deelnemer.selectbox(key="deelnemer_periode_maand").value == "2025-12"
     overzicht = open_page("overzicht", "mt")
     assert overzicht.selectbox(key="overzicht_periode_kwartaal").value == "2025-Q4"
@@ -58,14 +60,18 @@ def test_an_incomplete_year_says_until_when_and_shows_no_difference(lake_env, wa
     assert metric(at, "Aantal klachten") == "–"
     assert "geen gegevens: de geladen exports dekken deze periode niet" in texts(at)
     # the breakdowns say why they are empty; amounts of an uncovered period are not € 0
+    at.session_state["deelnemer_blok"] = "Klachten"
+    at.run()
     infos = [i.value for i in at.info]
     assert (
         "Geen gegevens voor 2026: de geladen exports van Klachten dekken 01-01-2021 t/m "
         "31-12-2025." in infos
     )
     assert "Geen klachten in 2026." not in infos
+    at.session_state["deelnemer_blok"] = "Handhaving"
+    at.run()
     assert metric(at, "Verbeurde dwangsommen") == "–"
-    assert metric(at, "Ingevorderd") == "–"
+    assert metric(at, "Daarvan ingevorderd") == "–"
     assert "−" not in producten.value
 
 

@@ -52,7 +52,7 @@ def test_headline_figures_are_the_kpi_values(lake_env, warehouse):
         naam, periode, waarde, _norm = latest(warehouse, kpi_id)
         assert metrics[f"{naam} ({periode})"] == f"{getal(waarde, 1)}{unit}", kpi_id
     naam, periode, waarde, _norm = latest(warehouse, "rob_omvang_begroting")
-    assert metrics[f"{naam} ({periode})"] == f"EUR {getal(waarde / 1_000_000, 1)} mln"
+    assert metrics[f"{naam} ({periode})"] == f"€ {getal(waarde / 1_000_000, 1)} mln"
 
 
 def test_quarters_on_request(lake_env, warehouse):

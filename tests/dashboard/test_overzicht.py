@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard import format, perioden
 from dashboard.data import TOTAAL
 from dashboard.data import overzicht as ov
 from dashboard.viewer import ScopeError, Viewer
@@ -104,12 +105,12 @@ def test_shows_the_kpi_waarden_values_and_changes(lake_env, warehouse):
     at = open_page("overzicht", "mt")
     assert at.radio(key="overzicht_periode_type").value == "kwartaal"
     periode = at.selectbox(key="overzicht_periode_kwartaal").value
-    vorige = ov.vorige_periode("kwartaal", periode)
-    vorig_jaar = ov.zelfde_periode_vorig_jaar("kwartaal", periode)
+    vorige = perioden.vorige_periode("kwartaal", periode)
+    vorig_jaar = perioden.zelfde_periode_vorig_jaar("kwartaal", periode)
     table = at.dataframe[0].value
     for kpi_id in ov.HEADLINE:
         kolom, naam, eenheid = kolomnamen(warehouse, kpi_id)
-        decimalen = ov.DECIMALEN[eenheid]
+        decimalen = format.decimalen(eenheid)
         for code in ("GM0164", "GM0153", TOTAAL):
             nu = waarde(warehouse, kpi_id, code, "kwartaal", periode)
             assert nu is not None, (kpi_id, code, periode)
@@ -260,13 +261,13 @@ def test_data_functions_are_scoped_for_an_accounthouder(lake_env):
 
 
 def test_period_arithmetic():
-    assert ov.vorige_periode("kwartaal", "2025-Q1") == "2024-Q4"
-    assert ov.vorige_periode("maand", "2025-01") == "2024-12"
-    assert ov.vorige_periode("jaar", "2025") == "2024"
-    assert ov.zelfde_periode_vorig_jaar("kwartaal", "2025-Q3") == "2024-Q3"
-    assert ov.zelfde_periode_vorig_jaar("maand", "2025-07") == "2024-07"
-    assert [str(d) for d in ov.grenzen("kwartaal", "2025-Q4")] == ["2025-10-01", "2025-12-31"]
-    assert [str(d) for d in ov.grenzen("maand", "2024-02")] == ["2024-02-01", "2024-02-29"]
-    assert [str(d) for d in ov.grenzen("jaar", "2024")] == ["2024-01-01", "2024-12-31"]
-    assert ov.maanden("kwartaal", "2025-Q2") == ["2025-04", "2025-05", "2025-06"]
-    assert ov.kwartaal_van("maand", "2025-11") == "2025-Q4"
+    assert perioden.vorige_periode("kwartaal", "2025-Q1") == "2024-Q4"
+    assert perioden.vorige_periode("maand", "2025-01") == "2024-12"
+    assert perioden.vorige_periode("jaar", "2025") == "2024"
+    assert perioden.zelfde_periode_vorig_jaar("kwartaal", "2025-Q3") == "2024-Q3"
+    assert perioden.zelfde_periode_vorig_jaar("maand", "2025-07") == "2024-07"
+    assert [str(d) for d in perioden.grenzen("kwartaal", "2025-Q4")] == ["2025-10-01", "2025-12-31"]
+    assert [str(d) for d in perioden.grenzen("maand", "2024-02")] == ["2024-02-01", "2024-02-29"]
+    assert [str(d) for d in perioden.grenzen("jaar", "2024")] == ["2024-01-01", "2024-12-31"]
+    assert perioden.maanden("kwartaal", "2025-Q2") == ["2025-04", "2025-05", "2025-06"]
+    assert perioden.kwartaal_van("maand", "2025-11") == "2025-Q4"

@@ -31,9 +31,9 @@ LATEST = """
 
 
 def shown(value: float, eenheid: str) -> str:
-    """How the page writes a value: 87,7% and EUR 16,8 mln."""
+    """How the page writes a value: 87,7% and € 16,8 mln."""
     if eenheid == "EUR":
-        return f"EUR {getal(value / 1_000_000, 1)} mln"
+        return f"€ {getal(value / 1_000_000, 1)} mln"
     if eenheid == "procent":
         return f"{getal(value, 1)}%"
     return getal(value, 1)
@@ -113,8 +113,8 @@ def test_budget_card_in_dutch_millions(lake_env, warehouse):
     ).fetchone()
     metrics = {m.label: m.value for m in card(at, naam).metric}
     value = metrics[f"Waarde {periode}"]
-    assert value.startswith("EUR ") and value.endswith(" mln") and "," in value
-    assert value == f"EUR {getal(waarde / 1_000_000, 1)} mln"
+    assert value.startswith("€ ") and value.endswith(" mln") and "," in value
+    assert value == f"€ {getal(waarde / 1_000_000, 1)} mln"
 
 
 def test_card_shows_the_deadline_from_the_reference_data(lake_env, warehouse):

@@ -230,7 +230,7 @@ def test_a_link_reopens_the_same_view(state_file):
         "deelnemer", "mt", query={"deelnemer": "GM0153", "soort": "kwartaal", "periode": "2025-Q4"}
     )
     assert at.title[0].value == "Deelnemer Enschede"
-    assert at.radio(key="deelnemer_periode_type").value == "kwartaal"
+    assert at.segmented_control(key="deelnemer_periode_type").value == "kwartaal"
     assert at.selectbox(key="deelnemer_periode_kwartaal").value == "2025-Q4"
     # the URL follows the selection, so copying it hands the new view on
     at.selectbox(key="deelnemer_periode_kwartaal").set_value("2025-Q3").run()

@@ -117,8 +117,10 @@ def kwartaal(role: str, deelnemer: str | None, periode: str):
     at = open_page("deelnemer", role, deelnemer)
     if role != "accounthouder":
         at.selectbox(key="deelnemer_keuze").set_value(HENGELO).run()
-    at.radio(key="deelnemer_periode_type").set_value("kwartaal").run()
+    at.segmented_control(key="deelnemer_periode_type").set_value("kwartaal").run()
     at.selectbox(key="deelnemer_periode_kwartaal").set_value(periode).run()
+    at.session_state["deelnemer_blok"] = "Handhaving"  # the tab with the card
+    at.run()
     assert not at.exception
     return at
 

@@ -1,0 +1,536 @@
+"""The Deelnemer page's parts, for the monthly accountoverleg (docs/dashboard.md, "Deelnemer"):
+the selection (deelnemer, one type of period and one period that hold for every block), the
+summary of the headline KPIs on the first screen, and one block per subject (products and the
+uitvoeringsprogramma, hours against the budget, work in stock and legal terms, compliance with
+the LHSO matrix, complaints, enforcement), each drawn only when its tab is open and re-run on
+its own (a fragment), so switching a block or opening the rows behind a KPI does not re-run
+the page.
+
+Only this deelnemer's data, plus TOTAAL (the whole organisation) for comparison; the data layer
+checks every code against the viewer's scope and withholds a TOTAAL that would disclose other
+deelnemers (docs/vergelijking-totaal.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+import streamlit as st
+
+from dashboard import charts, components, data, perioden
+from dashboard.data import TOTAAL
+from dashboard.data import deelnemer as dd
+from dashboard.data import overzicht as ov
+from dashboard.format import datum, getal, met_eenheid
+from dashboard.labels import INSTRUMENTEN
+from dashboard.viewer import Viewer
+
+OPEN_KEY = "open_deelnemer"  # set by the Overzicht page
+KEUZE_KEY = "deelnemer_keuze"
+TYPE_KEY = "deelnemer_periode_type"
+BLOK_KEY = "deelnemer_blok"
+
+# The summary: what an account meeting opens with (docs/kpis.md, "Overzicht"), with the count
+# of complaints rather than the rate, as the municipality asks "how many".
+SAMENVATTING = (
+    "naleefpercentage",
+    "binnen_termijn_pct",
+    "programma_voortgang_pct",
+    "uren_prognose_begroting_pct",
+    "werkvoorraad_open",
+    "klachten_aantal",
+)
+BLOKKEN = {
+    "Producten en programma": (
+        "producten_gerealiseerd",
+        "programma_voortgang_pct",
+        "programma_realisatie_pct",
+    ),
+    "Uren en begroting": (
+        "uren_gerealiseerd",
+        "uren_begroot",
+        "uren_realisatie_pct",
+        "uren_prognose_jaareinde",
+        "uren_prognose_begroting_pct",
+    ),
+    "Werkvoorraad en termijnen": (
+        "werkvoorraad_open",
+        "binnen_termijn_pct",
+        "doorlooptijd_mediaan_dagen",
+    ),
+    "Naleving": (
+        "naleefpercentage",
+        "controles_aantal",
+        "overtredingen_aantal",
+        "lhso_zwaarste",
+        "hercontrole_ratio",
+    ),
+    "Klachten": (
+        "klachten_aantal",
+        "klachten_per_1000_inwoners",
+        "klachten_gegrond_pct",
+        "klachten_afhandelduur_mediaan_dagen",
+    ),
+    "Handhaving": ("strafrecht_per_inrichting_pct", "dwangsom_invordering_pct"),
+}
+ALLE_KPIS = tuple(dict.fromkeys(k for ids in (SAMENVATTING, *BLOKKEN.values()) for k in ids))
+
+
+@dataclass(frozen=True)
+class Keuze:
+    """What the page shows: one deelnemer, one type of period and one period."""
+
+    viewer: Viewer
+    code: str
+    periode_type: str
+    periode: str
+
+    @property
+    def naam(self) -> str:
+        return data.names().get(self.code, self.code)
+
+    @property
+    def grenzen(self) -> tuple[dt.date, dt.date]:
+        return perioden.grenzen(self.periode_type, self.periode)
+
+    @property
+    def jaar(self) -> int:
+        return int(self.periode[:4])
+
+
+def keuze(viewer: Viewer) -> Keuze | None:
+    """The selection row: deelnemer (within the viewer's scope; none to pick for one), type of
+    period (Kwartaal by default: every block has quarterly figures) and period (the newest
+    complete one by default). A link (?deelnemer=&soort=&periode=) reopens a view, within scope
+    only (docs/toegang.md, "Links"). None when there are no figures for the type of period."""
+    namen = data.names()
+    opties = data.allowed(viewer, totaal=False)
+    gevraagd = st.session_state.pop(OPEN_KEY, None)
+    if gevraagd in opties:
+        st.session_state[KEUZE_KEY] = gevraagd
+    link = components.link_keuze(("deelnemer", "soort", "periode"))
+    if "deelnemer" in link:
+        if link["deelnemer"] in opties:
+            st.session_state[KEUZE_KEY] = link["deelnemer"]
+        else:
+            components.link_geweigerd(link["deelnemer"])
+    components.link_kiezen(link, "soort", perioden.PERIODE_TYPES, TYPE_KEY)
+    if st.session_state.get(KEUZE_KEY) not in opties:
+        st.session_state.pop(KEUZE_KEY, None)
+    titel = st.empty()
+    kop = st.columns([2, 2, 1])
+    if len(opties) == 1:
+        code = opties[0]
+    else:
+        code = kop[0].selectbox(
+            "Deelnemer", opties, format_func=lambda c: namen.get(c, c), key=KEUZE_KEY
+        )
+    periode_type = kop[1].segmented_control(
+        "Soort periode",
+        list(perioden.PERIODE_TYPES),
+        default="kwartaal",
+        required=True,
+        format_func=perioden.TYPE_LABELS.get,
+        key=TYPE_KEY,
+    )
+    titel.title(f"Deelnemer {namen.get(code, code)}")
+    lijst = data.perioden(periode_type)
+    if not lijst:
+        st.info("Er zijn nog geen kengetallen voor deze soort periode.")
+        return None
+    periode_key = f"deelnemer_periode_{periode_type}"
+    components.link_kiezen(link, "periode", lijst, periode_key)
+    standaard = ov.standaard_periode(periode_type, ALLE_KPIS)
+    periode = kop[2].selectbox(
+        "Periode",
+        lijst,
+        index=lijst.index(standaard) if standaard in lijst else 0,
+        key=periode_key,
+    )
+    components.detail(code)
+    components.bekeken([code], periode_type=periode_type, periode=periode)
+    components.link_schrijven(deelnemer=code, soort=periode_type, periode=periode)
+    return Keuze(viewer, code, periode_type, periode)
+
+
+def toelichting(k: Keuze) -> None:
+    begin, einde = k.grenzen
+    st.caption(
+        f"{k.periode}: {datum(begin)} t/m {datum(einde)} · verschil ten opzichte van "
+        f"{perioden.vorige_periode(k.periode_type, k.periode)} · 'Alle deelnemers' is de hele "
+        "organisatie, ter vergelijking."
+    )
+
+
+def _waarden(k: Keuze) -> pl.DataFrame:
+    """Every KPI of the page for the chosen period, for the deelnemer and TOTAAL, with the
+    changes (one query, memoised for the run)."""
+    return ov.vergelijking(k.viewer, ALLE_KPIS, k.periode_type, k.periode, [k.code, TOTAAL])
+
+
+def _rij(frame: pl.DataFrame, kpi_id: str, code: str) -> dict | None:
+    found = frame.filter((pl.col("kpi_id") == kpi_id) & (pl.col("deelnemer_code") == code))
+    return found.row(0, named=True) if found.height else None
+
+
+def kaarten(k: Keuze, kpi_ids: tuple[str, ...], per_rij: int = 3, key: str = "") -> None:
+    """A row of KPI cards (components.kpi_kaart), with the rows behind each KPI that has them."""
+    frame = _waarden(k)
+    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    soorten = data.periode_soorten()
+    ongedekt = set(ov.ongedekt(kpi_ids, k.periode_type, k.periode))
+    for start in range(0, len(kpi_ids), per_rij):
+        kolommen = st.columns(per_rij)
+        for kolom, kpi_id in zip(kolommen, kpi_ids[start : start + per_rij], strict=False):
+            info = catalogus.get(kpi_id, {"naam": kpi_id, "eenheid": "", "kpi_id": kpi_id})
+            drill = None
+            if kpi_id in dd.ONDERBOUWING:
+
+                def drill(kpi_id=kpi_id):
+                    components.onderbouwing(k.viewer, k.code, kpi_id, k.periode_type, k.periode)
+
+            with kolom:
+                components.kpi_kaart(
+                    info,
+                    _rij(frame, kpi_id, k.code),
+                    _rij(frame, kpi_id, TOTAAL),
+                    k.periode_type,
+                    k.periode,
+                    soorten.get(kpi_id),
+                    drill,
+                    key=f"{key}{kpi_id}",
+                    ongedekt=kpi_id in ongedekt,
+                )
+
+
+@st.fragment
+def samenvatting(k: Keuze) -> None:
+    """The headline KPIs on the first screen (a fragment: opening the rows behind a KPI re-runs
+    only this)."""
+    st.subheader(f"Samenvatting {k.periode}")
+    kaarten(k, SAMENVATTING, per_rij=3, key="samenvatting-")
+
+
+def _trend(k: Keuze, kpi_id: str, totaal: bool = True, aantal: int = 12) -> pl.DataFrame:
+    """The last `aantal` periods of the chosen type up to the chosen period, named."""
+    frame = dd.reeksen(k.viewer, k.code, [(kpi_id, k.periode_type, k.periode, aantal)])
+    if not totaal:
+        frame = frame.filter(pl.col("deelnemer_code") != TOTAAL)
+    namen = data.names()
+    return frame.with_columns(
+        pl.col("deelnemer_code")
+        .replace_strict(namen, default=pl.col("deelnemer_code"))
+        .alias("deelnemer")
+    )
+
+
+def _grafiek(chart, frame: pl.DataFrame, onderwerp: str, k: Keuze, key: str) -> None:
+    """A chart and, behind it, the same numbers as a table with downloads (WCAG: a table
+    behind every chart)."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander("Als tabel"):
+        components.tabel_met_download(frame, onderwerp, key=key, code=k.code, periode=k.periode)
+
+
+def _trend_tabel(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        pl.col("deelnemer").alias("Deelnemer"),
+        pl.col("periode").alias("Periode"),
+        pl.col("waarde").alias("Waarde"),
+        pl.col("norm").alias("Norm"),
+        pl.col("dekking").alias("Dekking"),
+    )
+
+
+def _onderdrukt(reeks: pl.DataFrame) -> None:
+    """Under a trend with TOTAAL: the periods whose TOTAAL is withheld from this viewer."""
+    lijst = reeks.filter(pl.col("onderdrukt"))["periode"].to_list()
+    if lijst:
+        st.caption(f"Alle deelnemers in {', '.join(lijst)}: {data.ONDERDRUKT}.")
+
+
+def _trend_blok(k: Keuze, kpi_id: str, titel: str, y_title: str, totaal: bool = True) -> None:
+    reeks = _trend(k, kpi_id, totaal=totaal)
+    fmt = ",.0f" if y_title != "%" else ",.1f"
+    _grafiek(
+        charts.trend(reeks, title=titel, y_title=y_title, number_format=fmt),
+        _trend_tabel(reeks),
+        kpi_id,
+        k,
+        key=f"trend-{kpi_id}",
+    )
+    _onderdrukt(reeks)
+
+
+def blok_producten(k: Keuze) -> None:
+    links, rechts = st.columns([2, 3])
+    with links:
+        _trend_blok(k, "producten_gerealiseerd", "Gerealiseerde producten", "aantal", totaal=False)
+    with rechts:
+        _, einde = k.grenzen
+        st.markdown(f"**Per product, 1 januari t/m {datum(einde)}**")
+        producten = dd.producten_per_product(k.viewer, k.code, k.jaar, einde).rename(
+            {
+                "product": "Product",
+                "gepland": "Gepland (programma)",
+                "gerealiseerd": "Gerealiseerd",
+                "realisatie_pct": "Realisatie (%)",
+                "geplande_uren": "Geplande uren",
+            }
+        )
+        components.tabel_met_download(
+            producten, "producten_per_product", key="producten", code=k.code, periode=k.periode
+        )
+
+
+def blok_uren(k: Keuze) -> None:
+    verloop = dd.uren_verloop(k.viewer, k.code, k.jaar)
+    links, rechts = st.columns([3, 2])
+    with links:
+        _grafiek(
+            charts.trend(
+                dd.uren_verloop_lang(verloop),
+                y="uren",
+                colour="reeks",
+                title=f"Uren {k.jaar}: realisatie, begroting en prognose",
+                y_title="uren",
+                number_format=",.0f",
+            ),
+            dd.uren_verloop_tabel(verloop),
+            "uren_per_maand",
+            k,
+            key="uren-maand",
+        )
+        st.caption("Stippellijn: de begrote uren voor het hele jaar.")
+    with rechts:
+        frame = _waarden(k)
+        jaarbegroting = verloop["jaarbegroting"][0] if verloop.height else None
+        prognose = (_rij(frame, "uren_prognose_jaareinde", k.code) or {}).get("waarde")
+        st.metric(f"Begrote uren {k.jaar}", met_eenheid(jaarbegroting, "uren"), border=True)
+        if prognose is not None and jaarbegroting:
+            verschil = prognose - jaarbegroting
+            teken = "+" if verschil > 0 else ""
+            st.metric(
+                f"Verwacht verschil op 31-12-{k.jaar}",
+                f"{teken}{getal(verschil)} uur",
+                f"{teken}{getal(100 * verschil / jaarbegroting, 1)}% van de begroting",
+                delta_color="off",
+                border=True,
+            )
+            st.caption(
+                f"Prognose na {k.periode}: {met_eenheid(prognose, 'uren')}. De prognose volgt "
+                "het seizoenspatroon van vorig jaar (zie de definitie)."
+            )
+    with st.expander(f"Uren per product in {k.jaar}"):
+        per_product = dd.uren_per_product(k.viewer, k.code, k.jaar).rename(
+            {
+                "product": "Product",
+                "taakpakket": "Taakpakket",
+                "geplande_uren": "Geplande uren (programma)",
+                "uren": "Geschreven uren",
+            }
+        )
+        components.tabel_met_download(
+            per_product, "uren_per_product", key="uren-product", code=k.code, periode=str(k.jaar)
+        )
+
+
+def blok_werkvoorraad(k: Keuze) -> None:
+    links, rechts = st.columns(2)
+    with links:
+        _trend_blok(k, "binnen_termijn_pct", "Besluiten binnen de termijn", "%")
+    with rechts:
+        _trend_blok(
+            k,
+            "werkvoorraad_open",
+            "Werkvoorraad aan het einde van de periode",
+            "open zaken",
+            totaal=False,
+        )
+
+
+def blok_naleving(k: Keuze) -> None:
+    links, rechts = st.columns(2)
+    with links:
+        if k.periode_type == "maand":
+            st.info(
+                "Het naleefpercentage wordt per kwartaal en per jaar berekend; kies bovenaan "
+                "Kwartaal of Jaar voor het verloop."
+            )
+        else:
+            _trend_blok(k, "naleefpercentage", "Naleefpercentage", "%")
+    with rechts:
+        begin, einde = k.grenzen
+        cellen = dd.lhso_cellen(k.viewer, k.code, begin, einde)
+        if cellen["aantal_controles"].sum() == 0:
+            st.info(
+                components.niet_gedekt(k.viewer, "controles", k.code, k.periode_type, k.periode)
+                or f"Geen controles met een overtreding in {k.periode}."
+            )
+        else:
+            _grafiek(
+                charts.lhso_matrix(cellen, f"LHSO-matrix {k.periode}: zwaarste bevinding"),
+                dd.lhso_tabel(cellen),
+                "lhso_matrix",
+                k,
+                key="lhso",
+            )
+            st.caption(
+                "Elke controle met overtredingen telt één keer, in de cel van haar zwaarste "
+                "bevinding (gevolgen A = ernstigst, gedrag 4 = ernstigst)."
+            )
+
+
+def blok_klachten(k: Keuze) -> None:
+    links, rechts = st.columns(2)
+    per_aard = dd.klachten_per_aard(k.viewer, k.code, [k.periode])
+    with links:
+        if per_aard.height:
+            tabel = per_aard.select(
+                pl.col("aard").alias("Aard"),
+                pl.col("aantal").alias("Klachten"),
+                pl.col("gegrond").alias("Gegrond"),
+                pl.col("aandeel_pct").round(1).alias("Aandeel (%)"),
+            )
+            _grafiek(
+                charts.bars(
+                    tabel,
+                    x="Aard",
+                    y="Klachten",
+                    horizontal=True,
+                    title=f"Klachten per aard, {k.periode}",
+                    y_title="klachten",
+                ),
+                tabel,
+                "klachten_per_aard",
+                k,
+                key="klachten-aard",
+            )
+        else:
+            st.info(
+                components.niet_gedekt(k.viewer, "klachten", k.code, k.periode_type, k.periode)
+                or f"Geen klachten in {k.periode}."
+            )
+    with rechts:
+        begin, einde = k.grenzen
+        raster = dd.klachten_raster(k.viewer, k.code, begin, einde)
+        if raster.height:
+            cel = dd.KLACHTEN_CEL_METER
+            _grafiek(
+                charts.raster_kaart(raster, cel, f"Waar de overlast was, {k.periode}"),
+                raster.rename(
+                    {"x": "RD x (m)", "y": "RD y (m)", "klachten": "Klachten", "gegrond": "Gegrond"}
+                ),
+                "klachten_per_vierkante_km",
+                k,
+                key="klachten-raster",
+            )
+            st.caption(
+                f"Klachten met een bekende plek, geteld per vak van {getal(cel / 1000)} bij "
+                f"{getal(cel / 1000)} km (RD New); zonder achtergrondkaart. De melder blijft "
+                "buiten beeld."
+            )
+        else:
+            st.info(f"Geen klachten met een bekende plek in {k.periode}.")
+
+
+def blok_handhaving(k: Keuze) -> None:
+    begin, einde = k.grenzen
+    instrumenten = dd.handhaving_instrumenten(k.viewer, k.code, begin, einde)
+    niet_gedekt = components.niet_gedekt(k.viewer, "handhaving", k.code, k.periode_type, k.periode)
+    tabel = instrumenten.select(
+        pl.col("instrument")
+        .replace_strict(
+            INSTRUMENTEN,
+            default=pl.col("instrument").str.replace_all("_", " ").str.to_titlecase(),
+        )
+        .alias("Instrument"),
+        pl.col("besluiten").alias("Besluiten"),
+        pl.col("dwangsom_opgelegd").alias("Dwangsom opgelegd (€)"),
+        pl.col("verbeurd").alias("Verbeurd (€)"),
+        pl.col("ingevorderd").alias("Ingevorderd (€)"),
+    )
+    links, rechts = st.columns(2)
+    # outside what the enforcement exports cover the amounts are unknown, not € 0
+    with links:
+        st.metric(
+            "Verbeurde dwangsommen",
+            "–" if niet_gedekt else met_eenheid(tabel["Verbeurd (€)"].sum() or 0, "EUR"),
+            border=True,
+        )
+    with rechts:
+        st.metric(
+            "Daarvan ingevorderd",
+            "–" if niet_gedekt else met_eenheid(tabel["Ingevorderd (€)"].sum() or 0, "EUR"),
+            border=True,
+        )
+    if tabel.height:
+        _grafiek(
+            charts.bars(
+                tabel,
+                x="Instrument",
+                y="Besluiten",
+                horizontal=True,
+                title=f"Handhavingsbesluiten per instrument, {k.periode}",
+                y_title="besluiten",
+            ),
+            tabel,
+            "handhaving_instrumenten",
+            k,
+            key="handhaving",
+        )
+    else:
+        st.info(niet_gedekt or f"Geen handhavingsbesluiten in {k.periode}.")
+
+
+SLUG = {
+    "Producten en programma": "producten",
+    "Uren en begroting": "uren",
+    "Werkvoorraad en termijnen": "werkvoorraad",
+    "Naleving": "naleving",
+    "Klachten": "klachten",
+    "Handhaving": "handhaving",
+}
+TEKENAARS = {
+    "Producten en programma": blok_producten,
+    "Uren en begroting": blok_uren,
+    "Werkvoorraad en termijnen": blok_werkvoorraad,
+    "Naleving": blok_naleving,
+    "Klachten": blok_klachten,
+    "Handhaving": blok_handhaving,
+}
+
+
+@st.fragment
+def blokken(k: Keuze) -> None:
+    """One tab per subject; only the open tab is drawn, and switching re-runs this fragment
+    only. Each block: its KPI cards for the chosen period, its charts (each with a table), its
+    definitions."""
+    tabs = st.tabs(list(BLOKKEN), key=BLOK_KEY, on_change="rerun")
+    for tab, (titel, kpi_ids) in zip(tabs, BLOKKEN.items(), strict=True):
+        if not tab.open:
+            continue
+        with tab:
+            kaarten(k, kpi_ids, per_rij=3, key=f"{titel}-")
+            TEKENAARS[titel](k)
+            components.definities(kpi_ids)
+            kpi_tabel(k, titel, kpi_ids)
+
+
+def kpi_tabel(k: Keuze, titel: str, kpi_ids: tuple[str, ...]) -> None:
+    """The block's cards as one table (this deelnemer and all deelnemers), with downloads."""
+    slug = SLUG[titel]
+    frame = _waarden(k).filter(pl.col("kpi_id").is_in(kpi_ids))
+    tabel = dd.kpi_tabel(
+        frame,
+        dict(zip(data.catalogus()["kpi_id"], data.catalogus()["naam"], strict=True)),
+        data.names(),
+        components.status_labels(),
+        data.ONDERDRUKT,
+    )
+    with st.expander("Kengetallen als tabel"):
+        components.tabel_met_download(
+            tabel, f"kengetallen_{slug}", key=f"{slug}-kpi", code=k.code, periode=k.periode
+        )

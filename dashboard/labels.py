@@ -1,0 +1,17 @@
+"""Dutch labels for codes in the data, in one place (pages, charts, tables and downloads say the
+same thing)."""
+
+from __future__ import annotations
+
+# LHSO (Landelijke Handhavingsstrategie): gevolgen A worst, gedrag 4 worst.
+GEVOLGEN = {"A": "A aanzienlijk", "B": "B van belang", "C": "C beperkt", "D": "D nihil"}
+GEDRAG = {"1": "1 goedwillend", "2": "2 onverschillig", "3": "3 calculerend", "4": "4 bewust"}
+
+INSTRUMENTEN = {
+    "bsbm": "BSBM (bestuurlijke strafbeschikking milieu)",
+    "proces_verbaal": "Proces-verbaal",
+    "strafbeschikking": "Strafbeschikking",
+    "last_onder_dwangsom": "Last onder dwangsom",
+    "last_onder_bestuursdwang": "Last onder bestuursdwang",
+    "bestuurlijke_boete": "Bestuurlijke boete",
+}
