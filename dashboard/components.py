@@ -396,9 +396,10 @@ def kolom_opmaak(frame: pl.DataFrame) -> dict:
         elif dtype == pl.Date:
             config[name] = st.column_config.DateColumn(format="DD-MM-YYYY")
         elif isinstance(dtype, pl.Datetime):
-            config[name] = st.column_config.DatetimeColumn(
-                format="DD-MM-YYYY HH:mm", timezone="Europe/Amsterdam"
-            )
+            # the lake's times are naive Amsterdam time already; aware ones (the app state's
+            # UTC) are shown in Amsterdam time (docs/architectuur.md, "Tijd")
+            zone = "Europe/Amsterdam" if dtype.time_zone is not None else None
+            config[name] = st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm", timezone=zone)
     return config
 
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from vthmonitor.tijd import AMSTERDAM
 
 
 def getal(value: float | int | None, decimals: int = 0) -> str:

@@ -37,6 +37,7 @@ from pipelines.parse import (
 )
 from pipelines.readers import FileRejected, duckdb_path, read_csv
 from pipelines.tombstones import tombstones
+from vthmonitor import tijd
 from vthmonitor.lake import (
     LakePaths,
     carries_data,
@@ -280,7 +281,7 @@ def build_warehouse(
     `excluded` (load id -> {reden, op}) builds as if those loads were excluded, before their
     commit records say so (pipelines/publishing.py tries a build first, then records it).
     """
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+    stamp = tijd.nu().strftime("%Y%m%dT%H%M%S%f")
     records = [
         m | {"uitgesloten": excluded[m["load_id"]]} if m["load_id"] in (excluded or {}) else m
         for m in committed_loads(paths)
@@ -337,7 +338,7 @@ def build_warehouse(
             "? as laatste_load, ?::varchar[] as laadids, ? as definitie, ? as definitie_delen",
             [
                 name.removesuffix(".duckdb"),
-                dt.datetime.now(),
+                tijd.nu(),
                 _last_load_id(loads),
                 [m["load_id"] for m in loads],
                 definition,

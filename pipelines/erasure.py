@@ -35,6 +35,7 @@ from pipelines.parse import ParseContext, parse_column
 from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import Published, publish_lake
 from pipelines.tombstones import tombstones
+from vthmonitor import tijd
 from vthmonitor.lake import (
     LakePaths,
     committed_loads,
@@ -133,7 +134,7 @@ def erase(settings: Settings, bron: str, values: list[str], reden: str, door: st
         remove_uncommitted(paths)
         load_id = next_load_id(paths)
         records = committed_loads(paths)
-        now = dt.datetime.now().isoformat(timespec="seconds")
+        now = tijd.nu().isoformat(timespec="seconds")
         entries = [
             {"bron": bron, "sleutel": key, "reden": reden.strip(), "door": door, "op": now}
             for key in keys
@@ -169,7 +170,7 @@ def erase(settings: Settings, bron: str, values: list[str], reden: str, door: st
         for entry in entries:
             entry["rijen_in_raw"] = outcome.rows
         record["verwijderingen"] = entries
-        record["klaar"] = dt.datetime.now().isoformat(timespec="seconds")
+        record["klaar"] = tijd.nu().isoformat(timespec="seconds")
         record["landing"] = {
             "regels_gewist": outcome.landing_lines,
             "niet_gewist": outcome.not_blanked,

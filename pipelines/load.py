@@ -39,6 +39,7 @@ from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
 from pipelines.tombstones import tombstones
+from vthmonitor import tijd
 from vthmonitor.lake import (
     LakePaths,
     committed_loads,
@@ -265,7 +266,7 @@ def load(
         raise UsageError("geen bestanden gevonden in de opgegeven map(pen).")
     paths = LakePaths(settings.lake_dir)
     paths.ensure()
-    today = today or dt.date.today()
+    today = today or tijd.vandaag()
     if stand_per is not None and stand_per > today:
         raise UsageError(
             f"--stand-per {stand_per:%d-%m-%Y} ligt in de toekomst; geef de datum van de export."
@@ -275,7 +276,7 @@ def load(
     with exclusive_lock(paths):
         remove_uncommitted(paths)
         load_id = next_load_id(paths)
-        started = dt.datetime.now().isoformat(timespec="seconds")
+        started = tijd.nu().isoformat(timespec="seconds")
         # an excluded or removed load does not count: its files may be offered again
         known = {
             f["sha256"]: f
@@ -308,7 +309,7 @@ def load(
             record = {
                 "load_id": load_id,
                 "gestart": started,
-                "klaar": dt.datetime.now().isoformat(timespec="seconds"),
+                "klaar": tijd.nu().isoformat(timespec="seconds"),
                 "bestanden": [asdict(f) for f in report.files],
             }
             write_atomic(

@@ -12,7 +12,6 @@ excluded and the error is reported as it is.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
 import json
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import build, models
+from vthmonitor import tijd
 from vthmonitor.lake import LakePaths, committed_loads, exclusive_lock, write_atomic
 from vthmonitor.lake import publish as lake_publish
 from vthmonitor.settings import Settings
@@ -149,7 +149,7 @@ def _mark(paths: LakePaths, load_ids: list[str], key: str, value: dict | None) -
 
 
 def _now() -> str:
-    return dt.datetime.now().isoformat(timespec="seconds")
+    return tijd.nu().isoformat(timespec="seconds")
 
 
 class UnknownLoad(ValueError):

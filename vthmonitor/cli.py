@@ -20,6 +20,7 @@ import polars as pl
 
 # The one CSV writer of every download (formula injection neutralised, docs/exports.md); it
 # imports no Streamlit, so the CLI stays light.
+from vthmonitor import tijd
 from vthmonitor.export import csv_text
 from vthmonitor.settings import PROJECT_DIR, Settings
 
@@ -429,7 +430,6 @@ def main(argv: list[str] | None = None) -> int:
 def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
     """An error nobody foresaw: a Dutch sentence for the user, the traceback in a file for the
     beheerder (docs/invoer.md). A load or rebuild never published anything half."""
-    import datetime as dt
     import traceback
 
     from pipelines.publishing import describe_failure
@@ -439,7 +439,7 @@ def _unexpected(args: argparse.Namespace, exc: Exception) -> int:
         # in the lake, next to the landing zone: a message may quote a value from an export
         folder = _settings(args).lake_dir / "logs"
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
+        stamp = tijd.nu().strftime("%Y%m%dT%H%M%S")
         log = folder / f"fout-{args.command}-{stamp}-{os.getpid()}.txt"
         log.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
         where = f" Technische details voor de beheerder: {log}."

@@ -12,8 +12,9 @@ import streamlit as st
 
 from dashboard import components, data
 from dashboard.data import toegang
-from dashboard.format import AMSTERDAM, getal, tijdstip
+from dashboard.format import getal, tijdstip
 from dashboard.viewer import ROLES
+from vthmonitor import tijd
 from vthmonitor.toegang import ACTIES, Gebruiker, ToegangFout
 
 viewer = components.viewer()
@@ -93,7 +94,7 @@ deelnemer = f3.selectbox(
     format_func=lambda c: namen.get(c, c),
     key="log_deelnemer",
 )
-vandaag = dt.datetime.now(AMSTERDAM).date()
+vandaag = tijd.vandaag()
 periode = f4.date_input(
     "Periode",
     value=(vandaag - dt.timedelta(days=30), vandaag),

@@ -80,6 +80,78 @@ else:
     )
     components.downloads(quarantaine, "quarantaine", key="quarantaine")
 
+if viewer.sees_all and quarantaine.height:
+    st.subheader("Regels in quarantaine")
+    st.caption(
+        "Elke afgekeurde waarde met bestand, regel en kolom: zo vindt u hem terug in het "
+        "aangeleverde bestand. Een waarde die een persoonsgegeven kan zijn, staat er niet."
+    )
+    keuzes = data.quarantaine_keuzes(viewer)
+    filters = st.columns(3)
+    gekozen = {
+        kolom: filters[i].multiselect(
+            label,
+            keuzes[kolom].unique().sort().to_list(),
+            placeholder="Alle",
+            key=f"quarantaine_{kolom}",
+        )
+        or None
+        for i, (kolom, label) in enumerate(
+            (("bron", "Bron"), ("bestand", "Bestand"), ("reden", "Reden"))
+        )
+    }
+    regels = data.quarantaine_regels(viewer, gekozen["bron"], gekozen["bestand"], gekozen["reden"])
+    if regels.height > data.QUARANTAINE_MAX:
+        st.caption(
+            f"De eerste {getal(data.QUARANTAINE_MAX)} regels; kies een bron, bestand of reden "
+            "om de rest te zien."
+        )
+        regels = regels.head(data.QUARANTAINE_MAX)
+    components.tabel_met_download(
+        regels.rename(
+            {
+                "load_id": "Lading",
+                "geladen_op": "Geladen op",
+                "bron": "Bron",
+                "bestand": "Bestand",
+                "regel": "Regel",
+                "kolom": "Kolom",
+                "reden": "Reden",
+                "waarde": "Waarde",
+            }
+        ),
+        "quarantaineregels",
+        key="quarantaineregels",
+    )
+
+    st.subheader("Geschiedenis per bestand")
+    bestand = st.selectbox(
+        "Bestand",
+        ladingen["bestand"].drop_nulls().unique().sort().to_list(),
+        index=None,
+        placeholder="Kies een bestand",
+        key="geschiedenis_bestand",
+    )
+    if bestand:
+        components.tabel_met_download(
+            data.bestand_geschiedenis(viewer, bestand).rename(
+                {
+                    "load_id": "Lading",
+                    "klaar": "Klaar op",
+                    "bron": "Bron",
+                    "status": "Status",
+                    "regels": "Regels",
+                    "geladen": "Geladen",
+                    "quarantaine": "Quarantaine",
+                    "stand_per": "Stand per",
+                    "melding": "Melding",
+                }
+            ),
+            "geschiedenis",
+            key="geschiedenis",
+            periode=bestand,
+        )
+
 st.subheader("Actuele rijen per deelnemer en bron")
 per_deelnemer = data.bronnen_per_deelnemer(viewer)
 tabel = per_deelnemer.pivot(

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import charts, components
 from dashboard.data import robuustheid as rob
 from dashboard.format import datum, getal, met_eenheid
+from vthmonitor import tijd
 
 viewer = components.viewer()
 st.title("Robuustheid")
@@ -59,7 +60,7 @@ normen = rob.normen()
 mijlpalen = rob.mijlpalen("robuustheid")
 # The date deadlines are judged against: the day the warehouse was built (as kpi.mijlpalen).
 peildata = normen["peildatum"].to_list() + mijlpalen["bepaald_op"].to_list()
-peildatum: dt.date = max(peildata) if peildata else dt.date.today()
+peildatum: dt.date = max(peildata) if peildata else tijd.vandaag()
 criteria = waarden.select("kpi_id", "naam", "eenheid", "richting").unique(maintain_order=True)
 
 # --- summary ---------------------------------------------------------------------------------

@@ -317,3 +317,52 @@ def quarantaine_per_reden() -> pl.DataFrame:
         "select bron, kolom, reden, count(distinct (load_id, bestand, regel)) as regels "
         "from meta.quarantaine group by all order by regels desc, bron, kolom"
     )
+
+
+QUARANTAINE_MAX = 10_000  # rows shown at once; the download holds the same filtered rows
+
+
+def quarantaine_regels(
+    viewer: Viewer,
+    bronnen: list[str] | None = None,
+    bestanden: list[str] | None = None,
+    redenen: list[str] | None = None,
+) -> pl.DataFrame:
+    """Quarantined lines (meta.quarantaine: file, line, column, reason and the value as
+    delivered, already masked where it may be personal data), filtered, newest load first, at
+    most QUARANTAINE_MAX + 1 rows (so the page can say there are more). File names can name
+    another deelnemer, so this is for viewers who see every deelnemer (docs/toegang.md)."""
+    if not viewer.sees_all:
+        raise ScopeError("De quarantaineregels zijn er voor het MT, analisten en de beheerder.")
+    return query(
+        "select load_id, geladen_op, bron, bestand, regel, kolom, reden, waarde "
+        "from meta.quarantaine "
+        "where (?::varchar[] is null or list_contains(?::varchar[], bron)) "
+        "and (?::varchar[] is null or list_contains(?::varchar[], bestand)) "
+        "and (?::varchar[] is null or list_contains(?::varchar[], reden)) "
+        "order by load_id desc, bestand, regel, kolom limit ?",
+        [bronnen, bronnen, bestanden, bestanden, redenen, redenen, QUARANTAINE_MAX + 1],
+    )
+
+
+def quarantaine_keuzes(viewer: Viewer) -> pl.DataFrame:
+    """The distinct (bron, bestand, reden) of the quarantine, for the filters."""
+    if not viewer.sees_all:
+        raise ScopeError("De quarantaineregels zijn er voor het MT, analisten en de beheerder.")
+    return query(
+        "select distinct bron, bestand, reden from meta.quarantaine order by bron, bestand, reden"
+    )
+
+
+def bestand_geschiedenis(viewer: Viewer, bestand: str) -> pl.DataFrame:
+    """Every time a file (by name) was offered: load, when, status, lines, loaded,
+    quarantined, stand per, message (meta.loads). For viewers who see every deelnemer."""
+    if not viewer.sees_all:
+        raise ScopeError(
+            "De geschiedenis per bestand is er voor het MT, analisten en de beheerder."
+        )
+    return query(
+        "select load_id, klaar, bron, status, regels, geladen, quarantaine, stand_per, melding "
+        "from meta.loads where bestand = ? order by load_id desc",
+        [bestand],
+    )

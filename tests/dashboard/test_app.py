@@ -131,3 +131,38 @@ def test_the_beheerder_sees_deletions_and_excluded_loads(tmp_path, monkeypatch):
     mt = open_page("datakwaliteit", "mt")
     assert "Verwijderingen" not in [s.value for s in mt.subheader]
     st.cache_resource.clear()
+
+
+def test_quarantined_lines_are_shown_filtered_and_masked(lake_env, warehouse):
+    from dashboard import data
+    from dashboard.viewer import ScopeError, Viewer
+
+    at = open_page("datakwaliteit", "beheerder")
+    tabel = next(d.value for d in at.dataframe if "Regel" in d.value.columns)
+    totaal = warehouse.execute("select count(*) from meta.quarantaine").fetchone()[0]
+    assert len(tabel) == min(totaal, data.QUARANTAINE_MAX) and totaal > 0
+    reden, aantal = warehouse.execute(
+        "select reden, count(*) from meta.quarantaine group by reden order by 2 desc limit 1"
+    ).fetchone()
+    at.multiselect(key="quarantaine_reden").set_value([reden]).run()
+    tabel = next(d.value for d in at.dataframe if "Regel" in d.value.columns)
+    assert set(tabel["Reden"]) == {reden} and len(tabel) == aantal
+    assert list(tabel.columns) == [
+        "Lading", "Geladen op", "Bron", "Bestand", "Regel", "Kolom", "Reden", "Waarde",
+    ]  # fmt: skip
+    # a personal-data column never shows its value
+    pii = warehouse.execute(
+        "select count(*) from meta.quarantaine where kolom like 'melder%' and waarde not like '(%'"
+    ).fetchone()[0]
+    assert pii == 0
+    # the history of one file: every load that offered it
+    bestand = warehouse.execute("select bestand from meta.loads limit 1").fetchone()[0]
+    at.selectbox(key="geschiedenis_bestand").set_value(bestand).run()
+    geschiedenis = next(d.value for d in at.dataframe if "Stand per" in d.value.columns)
+    keer = warehouse.execute("select count(*) from meta.loads where bestand = ?", [bestand])
+    assert len(geschiedenis) == keer.fetchone()[0]
+    # not for an accounthouder: file names can name another deelnemer
+    eigen = open_page("datakwaliteit", "accounthouder", "GM0164")
+    assert not [d for d in eigen.dataframe if "Regel" in d.value.columns]
+    with pytest.raises(ScopeError):
+        data.quarantaine_regels(Viewer("accounthouder", ("GM0164",)))
