@@ -12,10 +12,14 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dashboard import components  # noqa: E402 - needs the path above
-from dashboard.navigation import PAGES  # noqa: E402
+from dashboard.navigation import PAGES, SECTIONS  # noqa: E402
 from vthmonitor.lake import NoLake  # noqa: E402
 
 st.set_page_config(page_title="VTH-monitor", layout="wide")
+# The page's language, for screen readers and hyphenation (WCAG 3.1.1): Streamlit's own
+# index.html says "en" and has no setting for it (docs/dashboard.md, "Status en
+# toegankelijkheid").
+st.html("<script>document.documentElement.lang = 'nl';</script>", unsafe_allow_javascript=True)
 
 try:
     viewer = components.start()
@@ -24,12 +28,20 @@ except NoLake as exc:
     st.warning(str(exc))
     st.stop()
 
+# Every page keeps its own address (/deelnemer), also the role's start page, so a link to it
+# works for everyone; the root is a hidden page that sends each role to its start page, with
+# the link's parameters. Pages are grouped by purpose (dashboard/navigation.py).
 allowed = [(name, path, title) for name, path, title, roles in PAGES if viewer.role in roles]
-pages = [
-    st.Page(path, title=title, url_path=name, default=index == 0)
-    for index, (name, path, title) in enumerate(allowed)
-]
-page = st.navigation(pages)
+pages = {name: st.Page(path, title=title, url_path=name) for name, path, title in allowed}
+start = next(iter(pages.values()))
+root = st.Page(lambda: None, title="Start", url_path="start", default=True, visibility="hidden")
+sections: dict[str, list] = {}
+for name, page in pages.items():
+    sections.setdefault(SECTIONS[name], []).append(page)
+sections[next(iter(sections))].insert(0, root)
+page = st.navigation(sections)
+if page is root:
+    st.switch_page(start, query_params=st.query_params.to_dict())
 st.session_state["_pagina"] = page.title
 try:
     page.run()

@@ -27,3 +27,18 @@ PAGES = [
     # The users list and the activity trail (docs/toegang.md).
     ("beheer", "app_pages/beheer.py", "Beheer", ("beheerder",)),
 ]
+
+# The navigation's groups, by purpose: the account meeting, trends against norms, the data
+# itself and its management.
+SECTIONS = {
+    "overzicht": "Overleg",
+    "deelnemer": "Overleg",
+    "robuustheid": "Trends en normen",
+    "verbeterplan": "Trends en normen",
+    "hr_financien": "Trends en normen",
+    "naleving": "Trends en normen",
+    "klachten": "Trends en normen",
+    "datakwaliteit": "Gegevens en beheer",
+    "sql": "Gegevens en beheer",
+    "beheer": "Gegevens en beheer",
+}
