@@ -158,7 +158,7 @@ def keuze(viewer: Viewer) -> Keuze | None:
 def toelichting(k: Keuze) -> None:
     begin, einde = k.grenzen
     st.caption(
-        f"{k.periode}: {datum(begin)} t/m {datum(einde)} · verschil ten opzichte van "
+        f"Periode {k.periode}: {datum(begin)} t/m {datum(einde)} · verschil ten opzichte van "
         f"{perioden.vorige_periode(k.periode_type, k.periode)} · 'Alle deelnemers' is de hele "
         "organisatie, ter vergelijking."
     )
