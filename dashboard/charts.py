@@ -11,7 +11,7 @@ import altair as alt
 import polars as pl
 
 from dashboard.format import getal
-from dashboard.labels import GEDRAG, GEVOLGEN
+from dashboard.labels import GEDRAG, GEVOLGEN, MIJLPAAL_STATUS
 
 DUTCH_LOCALE = {
     "number": {
@@ -252,3 +252,169 @@ def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMix
         .properties(title=title, width=420, height=420)
     )
     return dutch(chart)
+
+
+# --- charts of HR & Financiën and the Verbeterplan (docs/dashboard.md, "Opbouw van de code") ---
+def reeksen(frame: pl.DataFrame, *, y_title: str, number_format: str = ",.1f") -> alt.TopLevelMixin:
+    """A line per KPI (naam) over the periods, with the norm as a dashed line where one of
+    them has a norm (`trend` draws one series per deelnemer; this draws several KPIs)."""
+    rijen = frame.select("periode", "naam", "waarde", "norm")
+    x = alt.X("periode:O", title=None, sort="ascending")
+    tooltip = [
+        alt.Tooltip("naam:N", title="KPI"),
+        alt.Tooltip("periode:O", title="Periode"),
+        alt.Tooltip("waarde:Q", title=y_title or "Waarde", format=number_format),
+    ]
+    y = alt.Y("waarde:Q", title=y_title, axis=alt.Axis(format=number_format))
+    kleur = alt.Color("naam:N", title=None, legend=alt.Legend(orient="bottom"))
+    basis = alt.Chart(rijen)
+    # solid lines (dashed is the norm), told apart by colour and by the shape of the points
+    layers = [
+        basis.mark_line().encode(x=x, y=y, color=kleur, tooltip=tooltip),
+        basis.mark_point(filled=True, size=60).encode(
+            x=x, y=y, color=kleur, shape=alt.Shape("naam:N", title=None), tooltip=tooltip
+        ),
+    ]
+    normen = rijen.filter(pl.col("norm").is_not_null()).unique(["periode", "norm"])
+    if normen.height:
+        layers.append(
+            alt.Chart(normen)
+            .mark_line(strokeDash=[6, 4], color="#000000")
+            .encode(
+                x=x,
+                y=alt.Y("norm:Q"),
+                tooltip=[
+                    alt.Tooltip("periode:O", title="Periode"),
+                    alt.Tooltip("norm:Q", title="Norm", format=number_format),
+                ],
+            )
+        )
+    return dutch(alt.layer(*layers).properties(height=280))
+
+
+def staven_per_periode(frame: pl.DataFrame, *, y_title: str) -> alt.TopLevelMixin:
+    """Bars per period, one per KPI (naam) side by side: in- and outflow."""
+    chart = (
+        alt.Chart(frame.select("periode", "naam", "waarde"))
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, sort="ascending"),
+            xOffset=alt.XOffset("naam:N"),
+            y=alt.Y("waarde:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color("naam:N", title=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("naam:N", title="KPI"),
+                alt.Tooltip("periode:O", title="Periode"),
+                alt.Tooltip("waarde:Q", title=y_title, format=",.0f"),
+            ],
+        )
+    )
+    return dutch(chart.properties(height=280))
+
+
+def gestapeld(
+    frame: pl.DataFrame,
+    *,
+    colour: str,
+    volgorde: list[str],
+    y: str,
+    y_title: str,
+    extra: dict[str, str] | None = None,
+) -> alt.TopLevelMixin:
+    """Stacked bars per period, the parts of each bar in `volgorde` (bottom first) and the
+    legend in that order too; `extra` adds counts to the tooltip (column: title)."""
+    rang = {waarde: index for index, waarde in enumerate(volgorde)}
+    rijen = frame.select("periode", colour, y, *(extra or {})).with_columns(
+        pl.col(colour).replace_strict(rang, default=len(rang), return_dtype=pl.Int32).alias("_rang")
+    )
+    chart = (
+        alt.Chart(rijen)
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, sort="ascending"),
+            y=alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=",.0f")),
+            color=alt.Color(
+                f"{colour}:N",
+                title=None,
+                sort=volgorde,
+                scale=alt.Scale(domain=volgorde),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            order=alt.Order("_rang:Q"),
+            tooltip=[
+                alt.Tooltip("periode:O", title="Periode"),
+                alt.Tooltip(f"{colour}:N", title=colour.capitalize()),
+                alt.Tooltip(f"{y}:Q", title=y.capitalize(), format=",.1f"),
+                *(alt.Tooltip(f"{k}:Q", title=t, format=",.0f") for k, t in (extra or {}).items()),
+            ],
+        )
+    )
+    return dutch(chart.properties(height=280))
+
+
+# Milestone status as colour AND shape (Okabe-Ito colours); the label carries a symbol too
+# (labels.MIJLPAAL_STATUS), so the status can be read without colour.
+MIJLPAAL_STIJL = {
+    "gereed": ("#009E73", "circle"),
+    "op_schema": ("#0072B2", "square"),
+    "risico": ("#E69F00", "triangle-up"),
+    "vertraagd": ("#D55E00", "cross"),
+    "verstreken": ("#A50026", "diamond"),
+}
+
+
+def tijdlijn(rijen: pl.DataFrame, peildatum) -> alt.TopLevelMixin:
+    """Milestones on a time axis, one row each (`regel`, in the frame's order): the planned
+    period as a grey bar (gepland_van .. gepland_eind), the deadline as a symbol with the status
+    as colour, shape and text (status_label), and the peildatum as a dashed rule. Dutch month
+    names come from the locale (`dutch`)."""
+    statussen = [s for s in MIJLPAAL_STIJL if s in set(rijen["status"])] + [
+        s for s in rijen["status"].unique().sort().to_list() if s not in MIJLPAAL_STIJL
+    ]
+    stijl = [MIJLPAAL_STIJL.get(s, ("#999999", "diamond")) for s in statussen]
+    domein = [MIJLPAAL_STATUS.get(s, s) for s in statussen]
+    as_datum = alt.Axis(format="%b %Y", labelAngle=0)
+    y = alt.Y("regel:N", title=None, sort=rijen["regel"].to_list(), axis=alt.Axis(labelLimit=420))
+    tooltip = [
+        alt.Tooltip("aanbeveling:N", title="Aanbeveling"),
+        alt.Tooltip("titel:N", title="Omschrijving"),
+        alt.Tooltip("gepland_label:N", title="Gepland"),
+        alt.Tooltip("deadline_label:N", title="Deadline"),
+        alt.Tooltip("status_label:N", title="Status"),
+        alt.Tooltip("update_label:N", title="Laatste update"),
+    ]
+    basis = alt.Chart(rijen.drop("bepaald_op", strict=False))
+    gepland = basis.mark_bar(color="#BBBBBB", opacity=0.6, size=14).encode(
+        x=alt.X("gepland_van:T", title=None, axis=as_datum),
+        x2="gepland_eind:T",
+        y=y,
+        tooltip=tooltip,
+    )
+    deadline = basis.mark_point(size=160, filled=True, opacity=1).encode(
+        x=alt.X("deadline:T", title=None, axis=as_datum),
+        y=y,
+        color=alt.Color(
+            "status_label:N",
+            title="Status",
+            scale=alt.Scale(domain=domein, range=[kleur for kleur, _ in stijl]),
+        ),
+        shape=alt.Shape(
+            "status_label:N",
+            title="Status",
+            scale=alt.Scale(domain=domein, range=[vorm for _, vorm in stijl]),
+        ),
+        tooltip=tooltip,
+    )
+    tekst = basis.mark_text(align="left", dx=12, fontSize=11).encode(
+        x=alt.X("deadline:T", title=None, axis=as_datum), y=y, text="status_label:N"
+    )
+    peil = (
+        alt.Chart(pl.DataFrame({"peildatum": [peildatum]}))
+        .mark_rule(strokeDash=[4, 4], color="#000000")
+        .encode(
+            x=alt.X("peildatum:T", title=None, axis=as_datum),
+            tooltip=[alt.Tooltip("peildatum:T", title="Peildatum", format="%d-%m-%Y")],
+        )
+    )
+    hoogte = 36 * rijen.height + 40
+    return dutch(alt.layer(gepland, peil, deadline, tekst).properties(height=hoogte))

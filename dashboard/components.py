@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, data, inlog, perioden
 from dashboard.data import deelnemer as dd
 from dashboard.data import toegang
-from dashboard.format import datum, getal, met_eenheid, verschil
+from dashboard.format import datum, getal, met_eenheid, norm_tekst, verschil
 from dashboard.viewer import Viewer
 from vthmonitor import export
 
@@ -229,16 +229,6 @@ def link_geweigerd(code: str) -> None:
         deelnemers=[shown or "?"],
         omschrijving="deelnemer buiten de rechten gevraagd in een link",
     )
-
-
-OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
-
-
-def norm_tekst(operator: str | None, norm: float | None, eenheid: str) -> str:
-    """A norm as Dutch text: '≥ 90%', 'geen norm'."""
-    if norm is None:
-        return "geen norm"
-    return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"
 
 
 def voorbij(deadline, peildatum) -> str:
@@ -627,4 +617,42 @@ def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, peri
     st.caption(
         "Zonder persoonsgegevens: geen melders, toezichthouders, namen of adressen; een "
         "inrichting staat er met haar nummer."
+    )
+
+
+# --- one compact KPI figure (HR & Financiën, Robuustheid, Verbeterplan) ----------------------
+def kerncijfer(
+    label: str,
+    rij: dict | None,
+    eenheid: str | None = None,
+    *,
+    vorige: dict | None = None,
+    richting: str | None = None,
+    help: str | None = None,
+    plek=None,
+) -> None:
+    """One figure as a metric, where a page shows several side by side (kpi_kaart is the full
+    card of the Deelnemer page): the value with its unit (format.met_eenheid, or the row's
+    `waarde_tekst`), the change against `vorige` ({waarde, periode}; format.verschil, coloured
+    by the KPI's direction, 't.o.v. <periode>' beside it), and, on hover, the norm and the
+    status in words when the row has a norm (status never by colour alone). `plek` is the
+    column to write in (default: the page)."""
+    plek = plek or st
+    rij = rij or {}
+    delta, beschrijving = None, None
+    if vorige and vorige.get("waarde") is not None and rij.get("waarde") is not None:
+        delta = verschil(rij["waarde"] - vorige["waarde"], eenheid)
+        beschrijving = f"t.o.v. {vorige['periode']}"
+    if help is None and rij.get("norm") is not None:
+        help = f"Norm: {norm_tekst(rij.get('operator'), rij['norm'], eenheid)}"
+        if rij.get("status"):
+            help += f" · {status_labels().get(rij['status'], rij['status'])}"
+    plek.metric(
+        label,
+        waarde_tekst(rij, eenheid),
+        delta,
+        delta_color=DELTA_KLEUR.get(richting or "", "off"),
+        delta_arrow="off" if delta in (None, verschil(0, eenheid)) else "auto",
+        delta_description=beschrijving,
+        help=help,
     )

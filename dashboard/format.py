@@ -75,3 +75,13 @@ def verschil(value: float | None, eenheid: str | None) -> str:
     if round(value, aantal) == 0:
         return getal(0, aantal)
     return f"{'+' if value > 0 else ''}{getal(value, aantal)}"
+
+
+OPERATOR = {">=": "≥", "<=": "≤", "=": "="}
+
+
+def norm_tekst(operator: str | None, norm: float | None, eenheid: str | None) -> str:
+    """A norm as Dutch text: '≥ 90,0%', 'geen norm'."""
+    if norm is None:
+        return "geen norm"
+    return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"

@@ -15,3 +15,14 @@ INSTRUMENTEN = {
     "last_onder_bestuursdwang": "Last onder bestuursdwang",
     "bestuurlijke_boete": "Bestuurlijke boete",
 }
+
+# The Dutch words for the milestone statuses of the reference data (kpi.mijlpalen), with a
+# symbol so the status never depends on colour alone.
+MIJLPAAL_STATUS = {
+    "gereed": "✔ gereed",
+    "op_schema": "● op schema",
+    "risico": "▲ risico",
+    "vertraagd": "✖ vertraagd",
+    # kpi.mijlpalen.status_nu: past the deadline and not done, whatever the reference data say
+    "verstreken": "✖ verstreken, niet gereed",
+}

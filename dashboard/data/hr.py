@@ -9,6 +9,7 @@ team has no deelnemer at all.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -26,7 +27,8 @@ def waarden(viewer: Viewer, kpi_ids: list[str], periode_type: str) -> pl.DataFra
         with {bron}
         select waarden.kpi_id, catalogus.naam, catalogus.eenheid, catalogus.richting,
             waarden.deelnemer_code, waarden.periode_type, waarden.periode, waarden.waarde,
-            waarden.teller, waarden.noemer, waarden.norm, waarden.status, waarden.dekking,
+            waarden.teller, waarden.noemer, waarden.norm, waarden.operator, waarden.status,
+            waarden.dekking,
             waarden.gedekt_vanaf, waarden.gedekt_tot
         from zichtbaar as waarden
         join kpi.catalogus as catalogus using (kpi_id)
@@ -74,4 +76,94 @@ def fte_per_dienstverband(periode_type: str) -> pl.DataFrame:
         order by peildatum, dienstverband
         """,
         [periode_type, periode_type],
+    )
+
+
+# --- for display: pure, no queries ------------------------------------------------------------
+# The KPIs of the page: HR figures per year or quarter, and the robustness KPIs that belong to
+# HR and finance, which exist per year only.
+HR_KPIS = [
+    "hr_formatie_fte",
+    "hr_bezetting_fte",
+    "hr_bezettingsgraad_pct",
+    "hr_inhuur_pct",
+    "hr_boa_fte",
+    "hr_instroom",
+    "hr_uitstroom",
+]
+JAAR_KPIS = [
+    "rob_vaste_dienst",
+    "rob_kwaliteitscriteria",
+    "rob_opleidingsbudget",
+    "rob_opleiding_realisatie",
+    "rob_innovatiebudget",
+    "rob_omvang_begroting",
+]
+# The order of the dienstverbanden from permanent to external; unknown ones go last.
+DIENSTVERBANDEN = ["vast", "tijdelijk", "trainee", "detachering", "inhuur", "stagiair"]
+
+
+def volgorde(dienstverbanden: Iterable[str]) -> list[str]:
+    """The dienstverbanden present, from permanent to external (DIENSTVERBANDEN), then any
+    unknown ones alphabetically."""
+    aanwezig = set(dienstverbanden)
+    return [d for d in DIENSTVERBANDEN if d in aanwezig] + sorted(aanwezig - set(DIENSTVERBANDEN))
+
+
+def _op_volgorde(frame: pl.DataFrame) -> pl.DataFrame:
+    rang = {d: i for i, d in enumerate(volgorde(frame["dienstverband"]))}
+    return frame.sort(pl.col("dienstverband").replace_strict(rang, return_dtype=pl.Int32))
+
+
+def per_dienstverband(teams: pl.DataFrame) -> pl.DataFrame:
+    """FTE per team (fte_per_team()) summed per dienstverband, with its share of all FTE (%),
+    in the order of `volgorde`."""
+    return _op_volgorde(
+        teams.group_by("dienstverband")
+        .agg(pl.col("fte").sum(), pl.col("medewerkers").sum())
+        .with_columns((pl.col("fte") / pl.col("fte").sum() * 100).alias("aandeel_pct"))
+    )
+
+
+def dienstverband_tabel(per: pl.DataFrame) -> pl.DataFrame:
+    """per_dienstverband() as a Dutch table: numbers stay numbers (the unit is in the column
+    name), rounded as shown, so the download sums in Excel (docs/exports.md)."""
+    return per.select(
+        pl.col("dienstverband").alias("Dienstverband"),
+        pl.col("fte").round(1).alias("Fte"),
+        pl.col("medewerkers").alias("Medewerkers"),
+        pl.col("aandeel_pct").round(1).alias("Aandeel fte (%)"),
+    )
+
+
+def per_team(teams: pl.DataFrame) -> pl.DataFrame:
+    """FTE with a column per dienstverband (in the order of `volgorde`) and a row per team."""
+    return (
+        teams.pivot(on="dienstverband", index="team", values="fte", aggregate_function="sum")
+        .fill_null(0)
+        .select("team", *volgorde(teams["dienstverband"]))
+        .rename({"team": "Team"})
+    )
+
+
+def reeks(frame: pl.DataFrame, *kpi_ids: str) -> pl.DataFrame:
+    return frame.filter(pl.col("kpi_id").is_in(kpi_ids))
+
+
+def laatste(frame: pl.DataFrame, kpi_id: str) -> dict | None:
+    """The row of the newest complete period with a value (docs/kpis.md, "Dekking")."""
+    rows = frame.filter(
+        (pl.col("kpi_id") == kpi_id)
+        & (pl.col("dekking") == "volledig")
+        & pl.col("waarde").is_not_null()
+    )
+    return rows.sort("periode").row(-1, named=True) if rows.height else None
+
+
+def in_miljoenen(frame: pl.DataFrame) -> pl.DataFrame:
+    """Amounts in euro as millions, for a chart axis in EUR mln."""
+    return frame.select(
+        "periode",
+        (pl.col("waarde") / 1_000_000).alias("waarde"),
+        (pl.col("norm") / 1_000_000).alias("norm"),
     )

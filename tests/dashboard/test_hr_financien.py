@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 
 from dashboard.data import hr
@@ -104,3 +105,62 @@ def test_data_functions_return_only_organisation_rows(lake_env):
     frame = hr.waarden(viewer, ["hr_bezetting_fte", "rob_vaste_dienst"], "jaar")
     assert frame.height > 0
     assert set(frame["deelnemer_code"]) == {"TOTAAL"}
+
+
+# --- the page's data shaping, without AppTest (dashboard/data/hr.py) ----------------------------
+TEAMS = pl.DataFrame(
+    {
+        "team": ["Milieu", "Milieu", "Milieu", "Bouw", "Bouw"],
+        "dienstverband": ["inhuur", "vast", "zzp", "vast", "stagiair"],
+        "fte": [2.0, 10.0, 1.0, 6.0, 1.0],
+        "medewerkers": [2, 11, 1, 7, 2],
+    }
+)
+
+
+def test_dienstverbanden_from_permanent_to_external_then_unknown_ones():
+    assert hr.volgorde(["zzp", "inhuur", "vast", "andere", "tijdelijk"]) == [
+        "vast",
+        "tijdelijk",
+        "inhuur",
+        "andere",
+        "zzp",
+    ]
+
+
+def test_per_dienstverband_sums_the_teams_with_their_share_in_that_order():
+    per = hr.per_dienstverband(TEAMS)
+    assert per.rows() == [
+        ("vast", 16.0, 18, 80.0),
+        ("inhuur", 2.0, 2, 10.0),
+        ("stagiair", 1.0, 2, 5.0),
+        ("zzp", 1.0, 1, 5.0),
+    ]
+    tabel = hr.dienstverband_tabel(per)
+    assert tabel.columns == ["Dienstverband", "Fte", "Medewerkers", "Aandeel fte (%)"]
+    assert tabel.schema["Fte"] == pl.Float64  # a number, not "16,0 fte"
+
+
+def test_per_team_has_a_column_per_dienstverband_and_zero_where_a_team_has_none():
+    tabel = hr.per_team(TEAMS).sort("Team")
+    assert tabel.columns == ["Team", "vast", "inhuur", "stagiair", "zzp"]
+    assert tabel.rows() == [("Bouw", 6.0, 0.0, 1.0, 0.0), ("Milieu", 10.0, 2.0, 0.0, 1.0)]
+
+
+def test_the_headline_is_the_newest_complete_period_with_a_value():
+    frame = pl.DataFrame(
+        {
+            "kpi_id": ["a", "a", "a", "b"],
+            "periode": ["2024", "2025", "2026", "2026"],
+            "waarde": [1.0, None, 3.0, 4.0],
+            "dekking": ["volledig", "volledig", "onvolledig", "volledig"],
+        }
+    )
+    assert hr.laatste(frame, "a")["periode"] == "2024"
+    assert hr.laatste(frame, "b")["waarde"] == 4.0
+    assert hr.laatste(frame, "c") is None
+
+
+def test_amounts_in_millions_for_the_budget_axis():
+    frame = pl.DataFrame({"periode": ["2025"], "waarde": [16_800_000.0], "norm": [None]})
+    assert hr.in_miljoenen(frame).rows() == [("2025", 16.8, None)]
