@@ -635,8 +635,8 @@ def kerncijfer(
     card of the Deelnemer page): the value with its unit (format.met_eenheid, or the row's
     `waarde_tekst`), the change against `vorige` ({waarde, periode}; format.verschil, coloured
     by the KPI's direction, 't.o.v. <periode>' beside it), and, on hover, the norm and the
-    status in words when the row has a norm (status never by colour alone). `plek` is the
-    column to write in (default: the page)."""
+    status in words when the row has a norm (status never by colour alone); `help` replaces
+    that text ('' for none). `plek` is the column to write in (default: the page)."""
     plek = plek or st
     rij = rij or {}
     delta, beschrijving = None, None

@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, components
 from dashboard.data import robuustheid as rob
-from dashboard.format import datum, getal, met_eenheid
+from dashboard.format import datum, met_eenheid
 from vthmonitor import tijd
 
 viewer = components.viewer()
@@ -25,34 +25,12 @@ st.caption(
 )
 
 BADGE = {"groen": "green", "oranje": "orange", "rood": "red", "geen_norm": "gray"}
-DELTA_COLOUR = {"hoger_is_beter": "normal", "lager_is_beter": "inverse"}
-
-
-def verschil(delta: float, eenheid: str) -> str:
-    """The change against the previous year; '±' when it rounds to nothing."""
-    schaal = 1_000_000 if eenheid == "EUR" else 1
-    grootte = getal(abs(delta) / schaal, 1)
-    teken = "±" if grootte == "0,0" else "-" if delta < 0 else "+"
-    if eenheid == "EUR":
-        return f"{teken}EUR {grootte} mln"
-    if eenheid == "procent":
-        return f"{teken}{grootte} procentpunt"
-    return f"{teken}{grootte}"
 
 
 def status_badge(status: str | None) -> str:
     if status is None:
         return ":gray-badge[– nog geen waarde]"
     return f":{BADGE.get(status, 'gray')}-badge[{components.status_labels().get(status, status)}]"
-
-
-def gepland_tekst(van: dt.date | None, tot: dt.date | None, tekst: str) -> str:
-    """A planned quarter as '3e kwartaal 2025', a planned day as 01-07-2025."""
-    if van is None:
-        return tekst
-    if tot is not None and tot != van:
-        return f"{(van.month - 1) // 3 + 1}e kwartaal {van.year}"
-    return datum(van)
 
 
 waarden = rob.criterium_waarden(viewer)
@@ -118,17 +96,14 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
             if rij["dekking"] != "volledig":
                 vorige = None
             links, rechts = st.columns(2)
-            delta = (
-                f"{verschil(rij['waarde'] - vorige['waarde'], eenheid)} t.o.v. {vorige['periode']}"
-                if vorige
-                else None
-            )
-            links.metric(
+            components.kerncijfer(
                 f"Waarde {rij['periode']}",
-                met_eenheid(rij["waarde"], eenheid),
-                delta=delta,
-                delta_color=DELTA_COLOUR.get(criterium["richting"], "off"),
-                delta_arrow="off" if delta and delta.startswith("±") else "auto",
+                rij,
+                eenheid,
+                vorige=vorige,
+                richting=criterium["richting"],
+                help="",  # the norm has a metric of its own beside it
+                plek=links,
             )
             nu = stand.filter(pl.col("kpi_id") == kpi_id).row(0, named=True)
             rechts.metric(
@@ -221,33 +196,8 @@ st.caption(
     f"{datum(peildatum)} (de bouwdatum van de gegevens) en geldt alleen als de mijlpaal niet "
     "gereed is."
 )
-mijlpalen_tabel = mijlpalen.select(
-    pl.col("titel").alias("Mijlpaal"),
-    pl.struct("gepland_van", "gepland_tot", "gepland")
-    .map_elements(
-        lambda r: gepland_tekst(r["gepland_van"], r["gepland_tot"], r["gepland"]),
-        return_dtype=pl.String,
-    )
-    .alias("Gepland"),
-    pl.col("deadline").alias("Deadline"),
-    pl.col("status").replace_strict(rob.MIJLPAAL_STATUS, default=pl.col("status")).alias("Status"),
-    pl.when(pl.col("deadline_verstreken"))
-    .then(pl.lit("⚠ verstreken, niet gereed"))
-    .when(pl.col("deadline_voorbij"))
-    .then(pl.lit("voorbij, gereed"))
-    .otherwise(pl.lit("nog niet voorbij"))
-    .alias("Deadline verstreken"),
-    pl.col("laatste_update").alias("Laatste update"),
-    pl.col("toelichting").fill_null("").alias("Toelichting"),
-)
-components.tabel(
-    mijlpalen_tabel,
-    column_config={
-        "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
-        "Laatste update": st.column_config.DateColumn(format="DD-MM-YYYY"),
-    },
-)
-components.downloads(mijlpalen_tabel, "mijlpalen_robuustheid", key="mijlpalen")
+mijlpalen_tabel = rob.mijlpalen_tabel(mijlpalen)
+components.tabel_met_download(mijlpalen_tabel, "mijlpalen_robuustheid", key="mijlpalen")
 
 st.header("Deadlines")
 deadlines = pl.concat(

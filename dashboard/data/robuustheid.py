@@ -9,9 +9,13 @@ mijlpalen are reference data without deelnemer rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, query, waarden_bron
+from dashboard.format import datum, getal
+from dashboard.labels import MIJLPAAL_STATUS
 from dashboard.viewer import Viewer
 
 # The criteria are the robustness KPIs that are not a milestone: the milestones have their own
@@ -20,17 +24,6 @@ _CRITERIA = (
     "select kpi_id from kpi.catalogus where groep = 'robuustheid' "
     "and kpi_id not in (select kpi_id from kpi.mijlpalen)"
 )
-
-# The Dutch words for the milestone statuses of the reference data, with a symbol so the status
-# never depends on colour alone.
-MIJLPAAL_STATUS = {
-    "gereed": "✔ gereed",
-    "op_schema": "● op schema",
-    "risico": "▲ risico",
-    "vertraagd": "✖ vertraagd",
-    # kpi.mijlpalen.status_nu: past the deadline and not done, whatever the reference data say
-    "verstreken": "✖ verstreken, niet gereed",
-}
 
 
 def stand(viewer: Viewer) -> pl.DataFrame:
@@ -165,3 +158,108 @@ def mijlpalen_gereed_per_jaar(viewer: Viewer, plan: str) -> pl.DataFrame:
         """,
         [*bron_params, plan, codes],
     )
+
+
+# --- milestones for display (Robuustheid and Verbeterplan): pure, no queries ------------------
+def gepland_tekst(van: dt.date | None, tot: dt.date | None, tekst: str) -> str:
+    """A planned quarter as '3e kwartaal 2025', a planned day as 01-07-2025; the reference
+    data's own text when it is neither."""
+    if van is None:
+        return tekst
+    if tot is not None and tot != van:
+        return f"{(van.month - 1) // 3 + 1}e kwartaal {van.year}"
+    return datum(van)
+
+
+def _gepland() -> pl.Expr:
+    return pl.struct("gepland_van", "gepland_tot", "gepland").map_elements(
+        lambda r: gepland_tekst(r["gepland_van"], r["gepland_tot"], r["gepland"]),
+        return_dtype=pl.String,
+    )
+
+
+def aanbeveling_label(aanbeveling: str, titel: str, lengte: int = 70) -> str:
+    """'3a. <titel>' with the title cut at `lengte` characters, for the axis of the timeline."""
+    kort = titel if len(titel) <= lengte else titel[: lengte - 1].rstrip() + "…"
+    return f"{aanbeveling}. {kort}"
+
+
+def tijdlijn_rijen(mijlpalen: pl.DataFrame) -> pl.DataFrame:
+    """The milestones (mijlpalen()) with what the timeline shows: the row label (`regel`), the
+    planned period as text and as a bar (a planned day is a bar of one day: `gepland_eind` is
+    the day after `gepland_tot`), the status in words and the dates as Dutch text."""
+    return mijlpalen.with_columns(
+        pl.struct("aanbeveling", "titel")
+        .map_elements(
+            lambda r: aanbeveling_label(r["aanbeveling"], r["titel"]), return_dtype=pl.String
+        )
+        .alias("regel"),
+        _gepland().alias("gepland_label"),
+        pl.col("status")
+        .replace_strict(MIJLPAAL_STATUS, default=pl.col("status"))
+        .alias("status_label"),
+        pl.col("gepland_tot").dt.offset_by("1d").alias("gepland_eind"),
+        pl.col("laatste_update")
+        .map_elements(datum, return_dtype=pl.String)
+        .fill_null("onbekend")
+        .alias("update_label"),
+        pl.col("deadline").map_elements(datum, return_dtype=pl.String).alias("deadline_label"),
+    )
+
+
+def mijlpalen_tabel(mijlpalen: pl.DataFrame, eerste: str = "Mijlpaal") -> pl.DataFrame:
+    """The milestones as a Dutch table (and download): the title under `eerste` (for the
+    verbeterplan the recommendation's number comes first and the title is the
+    'Omschrijving'), planned, deadline and the last update as dates, the status in words and
+    whether the deadline passed. Dates stay dates, so a download sorts and filters in Excel."""
+    titel = (
+        [pl.col("aanbeveling").alias(eerste), pl.col("titel").alias("Omschrijving")]
+        if eerste == "Aanbeveling"
+        else [pl.col("titel").alias(eerste)]
+    )
+    return mijlpalen.select(
+        *titel,
+        _gepland().alias("Gepland"),
+        pl.col("deadline").alias("Deadline"),
+        pl.col("status").replace_strict(MIJLPAAL_STATUS, default=pl.col("status")).alias("Status"),
+        pl.when(pl.col("deadline_verstreken"))
+        .then(pl.lit("⚠ verstreken, niet gereed"))
+        .when(pl.col("deadline_voorbij"))
+        .then(pl.lit("voorbij, gereed"))
+        .otherwise(pl.lit("nog niet voorbij"))
+        .alias("Deadline verstreken"),
+        pl.col("laatste_update").alias("Laatste update"),
+        pl.col("toelichting").fill_null("").alias("Toelichting"),
+    )
+
+
+def status_telling(mijlpalen: pl.DataFrame) -> list[tuple[str, int]]:
+    """How many milestones there are, then how many have each status (every status of
+    MIJLPAAL_STATUS, also those with none), as (label, number)."""
+    per_status = dict(mijlpalen.group_by("status").len().iter_rows())
+    return [("Aanbevelingen", mijlpalen.height)] + [
+        (tekst, per_status.get(status, 0)) for status, tekst in MIJLPAAL_STATUS.items()
+    ]
+
+
+def voortgang_stand(voortgang: pl.DataFrame, peildatum: dt.date) -> dict | None:
+    """The progress metric from mijlpalen_gereed_per_jaar(): the newest year (label, the number
+    gereed as waarde, '4 van 12' as waarde_tekst) and the year before it to compare with. A
+    year still running on the peildatum has no end yet: its label says 'tot nu' and there is no
+    comparison (docs/kpis.md, "Dekking")."""
+    if voortgang.height == 0:
+        return None
+    laatste = voortgang.row(-1, named=True)
+    lopend = int(laatste["periode"]) >= peildatum.year
+    vorige = voortgang.row(-2, named=True) if voortgang.height > 1 and not lopend else None
+    label = (
+        f"Gereed in {laatste['periode']} tot nu ({datum(peildatum)})"
+        if lopend
+        else f"Gereed aan het eind van {laatste['periode']}"
+    )
+    return {
+        "label": label,
+        "waarde": laatste["gereed"],
+        "waarde_tekst": f"{getal(laatste['gereed'])} van {getal(laatste['mijlpalen'])}",
+        "vorige": {"waarde": vorige["gereed"], "periode": vorige["periode"]} if vorige else None,
+    }

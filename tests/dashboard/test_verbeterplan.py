@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import polars as pl
 import pytest
 
 from dashboard.data import robuustheid as rob
@@ -118,3 +119,72 @@ def test_accounthouder_sees_the_plan_and_only_organisation_rows(lake_env, wareho
     viewer = Viewer(role="accounthouder", deelnemers=("GM0164",))
     frame = rob.mijlpalen_gereed_per_jaar(viewer, "verbeterplan")
     assert set(frame["deelnemer_code"]) == {"TOTAAL"}
+
+
+# --- the shaping shared with the Robuustheid page, without AppTest (data/robuustheid.py) --------
+MIJLPALEN = pl.DataFrame(
+    {
+        "aanbeveling": ["1", "3a"],
+        "titel": ["Kort", "Een heel lange titel " * 5],
+        "gepland": ["2025-Q3", "2025-07-01"],
+        "gepland_van": [dt.date(2025, 7, 1), dt.date(2025, 7, 1)],
+        "gepland_tot": [dt.date(2025, 9, 30), dt.date(2025, 7, 1)],
+        "deadline": [dt.date(2025, 12, 31), dt.date(2026, 6, 30)],
+        "status": ["verstreken", "gereed"],
+        "deadline_verstreken": [True, False],
+        "deadline_voorbij": [True, False],
+        "laatste_update": [None, dt.date(2025, 8, 1)],
+        "toelichting": [None, "klaar"],
+        "bepaald_op": [dt.date(2026, 2, 1)] * 2,
+    }
+)
+
+
+def test_a_planned_quarter_and_a_planned_day_read_as_dutch():
+    assert rob.gepland_tekst(dt.date(2025, 7, 1), dt.date(2025, 9, 30), "2025-Q3") == (
+        "3e kwartaal 2025"
+    )
+    assert rob.gepland_tekst(dt.date(2025, 7, 1), dt.date(2025, 7, 1), "x") == "01-07-2025"
+    assert rob.gepland_tekst(None, None, "najaar") == "najaar"
+
+
+def test_the_table_keeps_dates_as_dates_and_says_the_status_in_words():
+    tabel = rob.mijlpalen_tabel(MIJLPALEN, "Aanbeveling")
+    assert tabel.columns[:3] == ["Aanbeveling", "Omschrijving", "Gepland"]
+    assert tabel.schema["Deadline"] == pl.Date and tabel.schema["Laatste update"] == pl.Date
+    assert tabel.select("Gepland", "Status", "Deadline verstreken", "Toelichting").rows() == [
+        ("3e kwartaal 2025", "✖ verstreken, niet gereed", "⚠ verstreken, niet gereed", ""),
+        ("01-07-2025", "✔ gereed", "nog niet voorbij", "klaar"),
+    ]
+    assert rob.mijlpalen_tabel(MIJLPALEN).columns[0] == "Mijlpaal"  # the Robuustheid page
+
+
+def test_timeline_rows_label_each_recommendation_and_draw_a_day_as_one_day():
+    rijen = rob.tijdlijn_rijen(MIJLPALEN)
+    assert rijen["regel"][0] == "1. Kort"
+    assert rijen["regel"][1].startswith("3a. Een heel lange") and rijen["regel"][1].endswith("…")
+    assert len(rijen["regel"][1]) == len("3a. ") + 70
+    assert rijen["gepland_eind"].to_list() == [dt.date(2025, 10, 1), dt.date(2025, 7, 2)]
+    assert rijen["update_label"].to_list() == ["onbekend", "01-08-2025"]
+
+
+def test_status_count_names_every_status_also_those_without_recommendations():
+    telling = dict(rob.status_telling(MIJLPALEN))
+    assert telling["Aanbevelingen"] == 2
+    assert telling["✔ gereed"] == 1 and telling["✖ verstreken, niet gereed"] == 1
+    assert telling["▲ risico"] == 0
+    assert len(telling) == len(rob.MIJLPAAL_STATUS) + 1
+
+
+def test_progress_compares_complete_years_and_not_a_running_one():
+    voortgang = pl.DataFrame(
+        {"periode": ["2024", "2025"], "gereed": [3.0, 5.0], "mijlpalen": [9, 9]}
+    )
+    klaar = rob.voortgang_stand(voortgang, dt.date(2026, 2, 1))
+    assert klaar["label"] == "Gereed aan het eind van 2025"
+    assert klaar["waarde_tekst"] == "5 van 9"
+    assert klaar["vorige"] == {"waarde": 3.0, "periode": "2024"}
+    lopend = rob.voortgang_stand(voortgang, dt.date(2025, 11, 3))
+    assert lopend["label"] == "Gereed in 2025 tot nu (03-11-2025)"
+    assert lopend["vorige"] is None
+    assert rob.voortgang_stand(voortgang.clear(), dt.date(2025, 1, 1)) is None
