@@ -12,6 +12,7 @@ from dashboard import charts, data, inlog, perioden
 from dashboard.data import deelnemer as dd
 from dashboard.data import toegang
 from dashboard.format import datum, getal, met_eenheid, norm_tekst, verschil
+from dashboard.labels import ONVOLLEDIG
 from dashboard.viewer import Viewer
 from vthmonitor import export
 
@@ -286,9 +287,6 @@ def stand_robuustheid(stand: pl.DataFrame, key: str, samenvatting: bool = True) 
     )
     tabel(tabel_nu, column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")})
     downloads(tabel_nu, "robuustheid_stand", key=key, periode=str(peildatum))
-
-
-ONVOLLEDIG = "◐"  # with the text, never alone: an incomplete period (docs/kpis.md, "Dekking")
 
 
 def dekking_tekst(row: dict, periode_type: str, periode: str) -> str | None:
@@ -656,3 +654,19 @@ def kerncijfer(
         delta_description=beschrijving,
         help=help,
     )
+
+
+def kolommen_config(kolommen: dict) -> dict:
+    """st.column_config from the column specs a data module made (label, help, breedte, getal,
+    vast; data.overzicht.Kolom): numbers shown Dutch ("localized"), text as text."""
+    config = {}
+    for naam, kolom in kolommen.items():
+        if kolom.getal:
+            config[naam] = st.column_config.NumberColumn(
+                kolom.label, help=kolom.help, format="localized", width=kolom.breedte
+            )
+        else:
+            config[naam] = st.column_config.TextColumn(
+                kolom.label, help=kolom.help, width=kolom.breedte, pinned=kolom.vast or None
+            )
+    return config

@@ -26,3 +26,6 @@ MIJLPAAL_STATUS = {
     # kpi.mijlpalen.status_nu: past the deadline and not done, whatever the reference data say
     "verstreken": "✖ verstreken, niet gereed",
 }
+
+# With the text, never alone: an incomplete period (docs/kpis.md, "Dekking").
+ONVOLLEDIG = "◐"

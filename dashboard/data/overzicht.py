@@ -2,14 +2,20 @@
 period side by side, with the change against the previous period and against the same period
 a year earlier. The comparison is computed in SQL on kpi.waarden, within the viewer's scope.
 
-Period arithmetic (labels, date ranges) is in dashboard/perioden.py.
+Period arithmetic (labels, date ranges) is in dashboard/perioden.py. The second half shapes the
+wide frame of overzicht() for the page (table, column headers, the summary in words): pure
+functions, testable without the app.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, names, query, waarden_bron
+from dashboard.format import decimalen, met_eenheid, norm_tekst
+from dashboard.labels import ONVOLLEDIG
 from dashboard.perioden import grenzen, vorige_periode, zelfde_periode_vorig_jaar
 from dashboard.viewer import Viewer
 
@@ -249,3 +255,218 @@ def ongedekt(kpi_ids: list[str] | tuple[str, ...], periode_type: str, periode: s
     )
     found = set(frame["kpi_id"].to_list())
     return [k for k in kpi_ids if k in found]
+
+
+# --- the Overzicht page's table and texts: pure, no queries ---------------------------------------
+# Status as colour + symbol + text, never colour alone. In the table a status is a symbol and
+# one word (the column is narrow); the caption and each header's help give the full wording with
+# the margin (components.status_labels).
+STATUS_KLEUR = {"groen": "🟢", "oranje": "🟠", "rood": "🔴", "geen_norm": "⚪"}
+STATUS_KORT = {
+    s: f"{STATUS_KLEUR[s]} {tekst}"
+    for s, tekst in {"groen": "✔ ja", "oranje": "▲ bijna", "rood": "✖ nee"}.items()
+} | {"geen_norm": ""}
+SYMBOOL = {"oranje": "▲", "rood": "✖"}
+BUITEN = ("oranje", "rood")
+MET_STATUS = ("groen", "oranje", "rood")
+
+
+def met_norm(breed: pl.DataFrame) -> list[str]:
+    """The headline KPIs with a norm in this period. Only they get a status column: a column
+    saying "geen norm" in every row tells the MT nothing; the caption names the others."""
+    return [k for k in HEADLINE if breed[f"{k}__status"].is_in(MET_STATUS).any()]
+
+
+def onvolledige_dekking(breed: pl.DataFrame) -> dict[str, dict]:
+    """Per headline KPI that this period is incomplete for: the coverage of the row whose
+    exports reach least far (dekking, gedekt_vanaf, gedekt_tot; for components.dekking_tekst,
+    docs/kpis.md "Dekking")."""
+    found = {}
+    for kpi_id in HEADLINE:
+        regels = breed.filter(pl.col(f"{kpi_id}__dekking") == "onvolledig")
+        if regels.height:
+            eerste = regels.sort(f"{kpi_id}__gedekt_tot").row(0, named=True)
+            prefix = f"{kpi_id}__"
+            found[kpi_id] = {
+                k.removeprefix(prefix): v for k, v in eerste.items() if k.startswith(prefix)
+            }
+    return found
+
+
+@dataclass(frozen=True)
+class Kolom:
+    """What the page's column config needs for one column (components.kolommen_config)."""
+
+    label: str
+    help: str | None = None
+    breedte: int | str | None = None
+    getal: bool = False
+    vast: bool = False  # pinned on the left while scrolling
+
+
+@dataclass(frozen=True)
+class Tabel:
+    frame: pl.DataFrame  # every column; its names are unique and also the download's headers
+    kolommen: dict[str, Kolom]
+    volgorde: list[str]  # the columns shown, in order
+
+    def download(self) -> pl.DataFrame:
+        """The columns shown, plus the CBS code first (not the hidden ones)."""
+        return self.frame.select(["Code", *[c for c in self.volgorde if c != "Code"]])
+
+
+def tabel(
+    breed: pl.DataFrame,
+    catalogus: dict[str, dict],
+    periode_type: str,
+    periode: str,
+    *,
+    onvolledig: dict[str, str],
+    status_uitleg: str,
+    toon_vorige: bool = False,
+    toon_vorig_jaar: bool = False,
+) -> Tabel:
+    """The Overzicht table from overzicht(): per headline KPI its value (rounded as displayed,
+    sortable as a number, the unit in the header), its status as symbol text, and the change
+    against the previous period and, for months and quarters, the same period last year, each
+    with a short header and the full wording as help. `onvolledig` (KPI: coverage text) marks
+    the value columns of KPIs this period is incomplete for; `status_uitleg` is the full
+    wording of the statuses. Shown: the values, the status where a norm holds (met_norm), and
+    the changes asked for."""
+    vorige = vorige_periode(periode_type, periode)
+    vorig_jaar = zelfde_periode_vorig_jaar(periode_type, periode)
+    jaar_apart = periode_type != "jaar"  # for years the previous period is last year already
+    normen = met_norm(breed)
+    select = [pl.col("deelnemer").alias("Deelnemer"), pl.col("deelnemer_code").alias("Code")]
+    kolommen = {
+        "Deelnemer": Kolom("Deelnemer", breedte=130, vast=True),
+        "Code": Kolom("Code", breedte="small"),
+    }
+    volgorde = ["Deelnemer"]
+    for kpi_id in HEADLINE:
+        info = catalogus.get(kpi_id, {"naam": kpi_id, "eenheid": "", "definitie": ""})
+        aantal, naam = decimalen(info["eenheid"]), info["naam"]
+        kort = KORT.get(kpi_id, naam)
+        teken = f" {ONVOLLEDIG}" if kpi_id in onvolledig else ""
+        waarde = f"{naam}{' (%)' if info['eenheid'] == 'procent' else ''}{teken}"
+        status = f"{naam}: status"
+        verschil_vorige = f"{naam}: verschil t.o.v. {vorige}"
+        verschil_jaar = f"{naam}: verschil t.o.v. {vorig_jaar}"
+        select += [
+            pl.col(kpi_id).round(aantal).alias(waarde),
+            pl.col(f"{kpi_id}__status").replace_strict(STATUS_KORT, default="").alias(status),
+            pl.col(f"{kpi_id}__vorige").round(aantal).alias(verschil_vorige),
+        ]
+        # a short header that fits (the unit and the full name are in the help and the caption)
+        kolommen[waarde] = Kolom(
+            kort + teken, f"{naam} ({info['eenheid']}): {info['definitie']}", 80, getal=True
+        )
+        kolommen[status] = Kolom(
+            "norm", f"{naam} ten opzichte van de norm of signaalwaarde: {status_uitleg}", 64
+        )
+        kolommen[verschil_vorige] = Kolom(
+            f"Δ {kort}", f"{naam}: verschil met {vorige}", "small", getal=True
+        )
+        volgorde.append(waarde)
+        if kpi_id in normen:
+            volgorde.append(status)
+        if toon_vorige:
+            volgorde.append(verschil_vorige)
+        if jaar_apart:
+            select.append(pl.col(f"{kpi_id}__vorig_jaar").round(aantal).alias(verschil_jaar))
+            kolommen[verschil_jaar] = Kolom(
+                f"Δ {kort} ({vorig_jaar})", f"{naam}: verschil met {vorig_jaar}", "small", True
+            )
+            if toon_vorig_jaar:
+                volgorde.append(verschil_jaar)
+    return Tabel(breed.select(select), kolommen, volgorde)
+
+
+def achterstand(
+    breed: pl.DataFrame,
+    catalogus: dict[str, dict],
+    onvolledig: dict[str, str],
+    ongedekt: list[str],
+) -> str:
+    """Who is off track, in words (docs/kpis.md, "Overzicht"): one line per KPI (not per
+    deelnemer, so it fits one screen with 15 deelnemers) with the norm once and the deelnemers
+    that miss it, worst first, with their value; then the KPIs without data for the period, so
+    "3 of 15" is not read as "the other 12 are on track"."""
+    deelnemers = breed.filter(pl.col("deelnemer_code") != TOTAAL)
+    regels, achter = [], set()
+    for kpi_id in HEADLINE:
+        buiten = deelnemers.filter(pl.col(f"{kpi_id}__status").is_in(BUITEN))
+        if buiten.height == 0:
+            continue
+        eenheid = catalogus.get(kpi_id, {}).get("eenheid", "")
+        eerste = buiten.row(0, named=True)
+        operator = eerste[f"{kpi_id}__operator"]
+        norm = norm_tekst(operator, eerste[f"{kpi_id}__norm"], eenheid)
+        buiten = buiten.sort(
+            [pl.col(f"{kpi_id}__status") != "rood", pl.col(kpi_id)],
+            descending=[False, operator == "<="],
+        )
+        namen_waarden = ", ".join(
+            f"{SYMBOOL[r[f'{kpi_id}__status']]} {r['deelnemer']} {met_eenheid(r[kpi_id], eenheid)}"
+            for r in buiten.iter_rows(named=True)
+        )
+        dekking = f" ({onvolledig[kpi_id]})" if kpi_id in onvolledig else ""
+        regels.append(f"- **{KORT.get(kpi_id, kpi_id)}** (norm {norm}){dekking}: {namen_waarden}")
+        achter |= set(buiten["deelnemer_code"].to_list())
+    if ongedekt:
+        regels.append(
+            "- geen gegevens voor deze periode: "
+            + ", ".join(KORT.get(k, k) for k in ongedekt)
+            + " (de geladen exports dekken haar niet)"
+        )
+    if achter:
+        return (
+            f"**{len(achter)} van {deelnemers.height} deelnemers** hebben een kengetal buiten de "
+            "norm of signaalwaarde (✖ niet gehaald, ▲ bijna):\n" + "\n".join(regels)
+        )
+    if regels:
+        return "\n".join(regels)
+    return (
+        f"Alle {deelnemers.height} deelnemers halen de normen en signaalwaarden van deze periode."
+    )
+
+
+def dekking_waarschuwing(
+    periode: str, catalogus: dict[str, dict], onvolledig: dict[str, str], ongedekt: list[str]
+) -> str | None:
+    """What the exports do not cover of this period, per KPI; None when they cover it all."""
+    if not onvolledig and not ongedekt:
+        return None
+
+    def naam(kpi_id: str) -> str:
+        return catalogus.get(kpi_id, {}).get("naam", kpi_id)
+
+    return (
+        f"{periode} is niet volledig gedekt door de geladen exports; verschillen met een "
+        "onvolledige periode worden niet getoond.\n\n"
+        + "\n".join(f"- {naam(k)}: {t}" for k, t in onvolledig.items())
+        + "".join(f"\n- {naam(k)}: geen gegevens voor deze periode" for k in ongedekt)
+    )
+
+
+def legenda(catalogus: dict[str, dict], normen: list[str], status_labels: dict[str, str]) -> str:
+    """The caption under the table: the statuses in full (with the lake's margin,
+    `status_labels`), the KPIs without a norm, the short headers and what Δ and TOTAAL mean."""
+    zonder_norm = [catalogus[k]["naam"] for k in HEADLINE if k not in normen and k in catalogus]
+    statussen = " · ".join(f"{STATUS_KLEUR[s]} {label}" for s, label in status_labels.items())
+    tekst = f"Status: {statussen} · leeg = geen waarde."
+    if zonder_norm:
+        tekst += f" Zonder norm in de referentiedata (dus zonder status): {', '.join(zonder_norm)}."
+    return (
+        tekst
+        + " Kolommen: "
+        + "; ".join(
+            f"{KORT[k]} = {catalogus[k]['naam']} ({catalogus[k]['eenheid']})"
+            for k in HEADLINE
+            if k in catalogus
+        )
+        + "; 'norm' = de status van het kengetal links ervan."
+        + " Δ = verschil in de eenheid van het kengetal (bij percentages in procentpunten). "
+        "Naleving wordt niet per maand berekend. De laatste rij is TOTAAL: alle deelnemers samen "
+        "(som van tellers en noemers, geen gemiddelde)."
+    )

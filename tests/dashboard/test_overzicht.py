@@ -5,6 +5,9 @@ accounthouders, whose data functions stay scoped."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import polars as pl
 import pytest
 
 from dashboard import format, perioden
@@ -271,3 +274,142 @@ def test_period_arithmetic():
     assert [str(d) for d in perioden.grenzen("jaar", "2024")] == ["2024-01-01", "2024-12-31"]
     assert perioden.maanden("kwartaal", "2025-Q2") == ["2025-04", "2025-05", "2025-06"]
     assert perioden.kwartaal_van("maand", "2025-11") == "2025-Q4"
+
+
+# --- the table and texts, without AppTest (dashboard/data/overzicht.py) -------------------------
+CATALOGUS = {
+    "naleefpercentage": {"naam": "Naleefpercentage", "eenheid": "procent", "definitie": "d1"},
+    "werkvoorraad_open": {"naam": "Werkvoorraad", "eenheid": "aantal", "definitie": "d2"},
+}
+
+
+def breed_frame() -> pl.DataFrame:
+    """overzicht()'s columns for two deelnemers and TOTAAL: naleving with a norm (>= 80),
+    werkvoorraad without, every other headline KPI empty."""
+    rows = {
+        "deelnemer_code": ["GM0153", "GM0164", TOTAAL],
+        "deelnemer": ["Enschede", "Hengelo", "Alle deelnemers"],
+    }
+    for kpi_id in ov.HEADLINE:
+        leeg = [None, None, None]
+        rows |= {
+            kpi_id: leeg,
+            f"{kpi_id}__status": leeg,
+            f"{kpi_id}__vorige": leeg,
+            f"{kpi_id}__vorig_jaar": leeg,
+            f"{kpi_id}__norm": leeg,
+            f"{kpi_id}__operator": leeg,
+            f"{kpi_id}__dekking": ["volledig"] * 3,
+            f"{kpi_id}__gedekt_vanaf": leeg,
+            f"{kpi_id}__gedekt_tot": leeg,
+        }
+    rows |= {
+        "naleefpercentage": [70.04, 78.96, 75.0],
+        "naleefpercentage__status": ["rood", "oranje", "oranje"],
+        "naleefpercentage__vorige": [-1.04, 2.0, 0.5],
+        "naleefpercentage__norm": [80.0] * 3,
+        "naleefpercentage__operator": [">="] * 3,
+        "werkvoorraad_open": [12.0, 30.0, 42.0],
+        "werkvoorraad_open__status": ["geen_norm"] * 3,
+        "werkvoorraad_open__dekking": ["onvolledig", "onvolledig", "volledig"],
+        "werkvoorraad_open__gedekt_tot": [dt.date(2026, 1, 31), dt.date(2025, 12, 31), None],
+    }
+    soort = {"status": pl.String, "operator": pl.String, "dekking": pl.String}
+    schema = {
+        k: pl.String
+        if k in ("deelnemer_code", "deelnemer")
+        else pl.Date
+        if "__gedekt" in k
+        else soort.get(k.rpartition("__")[2], pl.Float64)
+        for k in rows
+    }
+    return pl.DataFrame(rows, schema=schema)
+
+
+def test_the_table_rounds_as_shown_keeps_numbers_and_shows_status_only_where_a_norm_holds():
+    breed = breed_frame()
+    assert ov.met_norm(breed) == ["naleefpercentage"]
+    tabel = ov.tabel(
+        breed,
+        CATALOGUS,
+        "kwartaal",
+        "2025-Q4",
+        onvolledig={"werkvoorraad_open": "◐ onvolledig"},
+        status_uitleg="uitleg",
+    )
+    frame = tabel.frame
+    assert frame["Naleefpercentage (%)"].to_list() == [70.0, 79.0, 75.0]
+    assert frame["Naleefpercentage: verschil t.o.v. 2025-Q3"].to_list() == [-1.0, 2.0, 0.5]
+    assert frame["Naleefpercentage: status"].to_list() == ["🔴 ✖ nee", "🟠 ▲ bijna", "🟠 ▲ bijna"]
+    assert frame["Werkvoorraad: status"].to_list() == ["", "", ""]
+    assert frame.schema["Werkvoorraad ◐"] == pl.Float64  # a number, the unit in the header
+    assert tabel.volgorde[:4] == [
+        "Deelnemer",
+        "Naleefpercentage (%)",
+        "Naleefpercentage: status",
+        "binnen_termijn_pct",  # a KPI missing from the catalogue: its id, its short header
+    ]
+    assert tabel.kolommen["binnen_termijn_pct"].label == "Termijn"
+    assert "Werkvoorraad: status" not in tabel.volgorde
+    assert not any("verschil" in c for c in tabel.volgorde)  # changes only when asked for
+    kolom = tabel.kolommen["Werkvoorraad ◐"]
+    assert (kolom.label, kolom.getal, kolom.breedte) == ("Voorraad ◐", True, 80)
+    assert tabel.kolommen["Naleefpercentage: status"].help.endswith(": uitleg")
+    assert tabel.kolommen["Deelnemer"].vast
+    assert tabel.download().columns[:2] == ["Code", "Deelnemer"]
+
+
+def test_changes_are_shown_when_asked_and_a_year_has_no_second_comparison():
+    breed = breed_frame()
+    kwartaal = ov.tabel(
+        breed,
+        CATALOGUS,
+        "kwartaal",
+        "2025-Q4",
+        onvolledig={},
+        status_uitleg="",
+        toon_vorige=True,
+        toon_vorig_jaar=True,
+    )
+    assert "Naleefpercentage: verschil t.o.v. 2025-Q3" in kwartaal.volgorde
+    assert "Naleefpercentage: verschil t.o.v. 2024-Q4" in kwartaal.volgorde
+    jaar = ov.tabel(breed, CATALOGUS, "jaar", "2025", onvolledig={}, status_uitleg="")
+    assert "Naleefpercentage: verschil t.o.v. 2024" in jaar.frame.columns
+    assert not any(c.endswith("t.o.v. 2023") for c in jaar.frame.columns)
+
+
+def test_the_summary_names_who_misses_the_norm_worst_first_and_what_has_no_data():
+    breed = breed_frame()
+    tekst = ov.achterstand(breed, CATALOGUS, {}, ["klachten_per_1000_inwoners"])
+    assert tekst.splitlines() == [
+        "**2 van 2 deelnemers** hebben een kengetal buiten de norm of signaalwaarde "
+        "(✖ niet gehaald, ▲ bijna):",
+        "- **Naleving** (norm ≥ 80,0%): ✖ Enschede 70,0%, ▲ Hengelo 79,0%",
+        "- geen gegevens voor deze periode: Klachten (de geladen exports dekken haar niet)",
+    ]
+    op_schema = breed.with_columns(pl.lit("groen").alias("naleefpercentage__status"))
+    assert ov.achterstand(op_schema, CATALOGUS, {}, []) == (
+        "Alle 2 deelnemers halen de normen en signaalwaarden van deze periode."
+    )
+
+
+def test_coverage_is_that_of_the_row_reaching_least_far_and_is_named_in_the_warning():
+    dekking = ov.onvolledige_dekking(breed_frame())
+    assert list(dekking) == ["werkvoorraad_open"]
+    assert dekking["werkvoorraad_open"]["gedekt_tot"] == dt.date(2025, 12, 31)
+    assert ov.dekking_waarschuwing("2025-Q4", CATALOGUS, {}, []) is None
+    waarschuwing = ov.dekking_waarschuwing(
+        "2026", CATALOGUS, {"werkvoorraad_open": "◐ onvolledig"}, ["naleefpercentage"]
+    )
+    assert waarschuwing.splitlines()[-2:] == [
+        "- Werkvoorraad: ◐ onvolledig",
+        "- Naleefpercentage: geen gegevens voor deze periode",
+    ]
+
+
+def test_the_legend_names_statuses_in_full_and_the_kpis_without_a_norm():
+    labels = {"groen": "✔ norm gehaald", "rood": "✖ norm niet gehaald"}
+    tekst = ov.legenda(CATALOGUS, ["naleefpercentage"], labels)
+    assert tekst.startswith("Status: 🟢 ✔ norm gehaald · 🔴 ✖ norm niet gehaald · leeg = ")
+    assert "(dus zonder status): Werkvoorraad." in tekst
+    assert "Naleving = Naleefpercentage (procent); Voorraad = Werkvoorraad (aantal)" in tekst
