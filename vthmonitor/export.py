@@ -63,17 +63,21 @@ class TooLargeForExcel(ValueError):
     pass
 
 
-def csv_text(frame: pl.DataFrame, separator: str = ";", decimal_comma: bool = True) -> str:
+def csv_text(
+    frame: pl.DataFrame, separator: str = ";", decimal_comma: bool = True, header: bool = True
+) -> str:
     """The frame as CSV text, ready for a spreadsheet: Excel-writable types and every text cell
     (and column name) that could start a formula neutralised. Dutch by default (';' and a
-    decimal comma); the CLI writes ',' with a decimal point for scripts."""
+    decimal comma); the CLI writes ',' with a decimal point for scripts. Without `header` for
+    the next part of a file written in parts (the workbench's download of a whole result)."""
     return neutralise(_excel_safe(frame)).write_csv(
-        separator=separator, decimal_comma=decimal_comma
+        separator=separator, decimal_comma=decimal_comma, include_header=header
     )
 
 
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    return csv_text(frame).encode("utf-8-sig")
+def csv_bytes(frame: pl.DataFrame, header: bool = True) -> bytes:
+    """Dutch CSV as Excel opens it: UTF-8 with a BOM in front of the header."""
+    return csv_text(frame, header=header).encode("utf-8-sig" if header else "utf-8")
 
 
 # Number formats are stored locale-free ("#,##0.0") and shown in the reader's locale, so Dutch

@@ -13,8 +13,11 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_MEMORY_LIMIT: DuckDB memory limit for the warehouse build (default 1GB).
 - The analysts' SQL workbench (dashboard page and `vthmonitor sql`, see werkbank/sandbox.py):
   VTHMONITOR_SQL_TIJDSLIMIET (seconds per query, default 10), VTHMONITOR_SQL_MAX_RIJEN (rows a
-  query returns at most, default 10000), VTHMONITOR_SQL_GEHEUGEN (DuckDB memory limit of the
-  process's reader of the published warehouse, default 2GB; the dashboard shares that reader).
+  query returns at most, shown on the page, default 10000), VTHMONITOR_SQL_EXPORT_MAX_RIJEN (rows
+  a CSV or Parquet download of the dashboard's workbench holds at most, default 1000000: such a
+  download runs the query again and streams it to the file, docs/sql-werkbank.md; never below
+  the first limit), VTHMONITOR_SQL_GEHEUGEN (DuckDB memory limit of the process's reader of the
+  published warehouse, default 2GB; the dashboard shares that reader).
 - VTHMONITOR_APP_GEHEUGEN: the address-space limit of the app process (`vthmonitor serve`) and
   of `vthmonitor sql`, default 8GB. DuckDB's memory limit does not count every allocation (huge
   strings, some functions): with this limit such a query fails with a memory error instead of
@@ -132,6 +135,7 @@ class Settings:
     reference_dir: Path = REFERENCE_DIR
     sql_time_limit_s: float = 10.0
     sql_max_rows: int = 10_000
+    sql_export_max_rows: int = 1_000_000
     reader_memory_limit: str = DEFAULT_READER_MEMORY
     app_state_override: Path | None = None
     app_memory_limit: str = "8GB"
@@ -174,6 +178,9 @@ class Settings:
             memory_limit=_size(env, "VTHMONITOR_MEMORY_LIMIT", "1GB"),
             sql_time_limit_s=_number(env, "VTHMONITOR_SQL_TIJDSLIMIET", 10.0),
             sql_max_rows=int(_number(env, "VTHMONITOR_SQL_MAX_RIJEN", 10_000, int)),
+            sql_export_max_rows=int(
+                _number(env, "VTHMONITOR_SQL_EXPORT_MAX_RIJEN", 1_000_000, int)
+            ),
             reader_memory_limit=_size(env, "VTHMONITOR_SQL_GEHEUGEN", DEFAULT_READER_MEMORY),
             app_memory_limit=_size(env, "VTHMONITOR_APP_GEHEUGEN", "8GB"),
             sql_worker_memory_limit=_size(

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -90,6 +90,9 @@ _LOOKS_LIKE_FILE = re.compile(r"[/\\:]|\.[A-Za-z0-9]{1,8}$")
 
 # The row cap bounds rows, not bytes: a few rows of huge strings are cut by size as well.
 MAX_RESULT_BYTES = 256 * 1024 * 1024
+# A download of the whole result (`stream`) is cut by size too: the file ends up in the app's
+# memory once, when the browser fetches it (docs/sql-werkbank.md, "Downloads of the whole result").
+MAX_EXPORT_BYTES = 1024 * 1024 * 1024
 BATCH_ROWS = 2048
 MAX_SQL_CHARS = 100_000
 
@@ -133,6 +136,8 @@ class Limits:
     max_rows: int = 10_000
     # Address space of the query's worker process (VTHMONITOR_SQL_WERKER_GEHEUGEN).
     memory_bytes: int = parse_size(DEFAULT_SQL_WORKER_MEMORY)
+    # Rows a download of the whole result holds at most (VTHMONITOR_SQL_EXPORT_MAX_RIJEN).
+    export_max_rows: int = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -158,8 +163,7 @@ class Result:
         if self.cut == "rijen":
             return (
                 f"Het resultaat is afgekapt: de query geeft meer dan {limits.max_rows:,} rijen; "
-                "u ziet en downloadt de eerste. Tel het geheel met count(*) of groepeer met "
-                "GROUP BY."
+                "u ziet de eerste. Tel het geheel met count(*) of groepeer met GROUP BY."
             ).replace(",", ".")
         if self.cut == "omvang":
             return (
@@ -167,6 +171,23 @@ class Result:
                 f"{MAX_RESULT_BYTES // 1024**2} MB. Selecteer minder of kortere kolommen."
             ).replace(",", ".")
         return None
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A result written to a file batch by batch (`stream`), never held whole: how many rows,
+    and why it holds only the first ("rijen": more than Limits.export_max_rows, "omvang": more
+    than MAX_EXPORT_BYTES) or None."""
+
+    rows: int
+    cut: str | None
+    elapsed_s: float
+    build_id: str | None = None
+    peak_memory_bytes: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.cut is not None
 
 
 # --- the check ----------------------------------------------------------------------------------
@@ -410,6 +431,42 @@ def collect(
     table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, limits.max_rows)
     cut = "rijen" if seen > limits.max_rows else "omvang" if size > MAX_RESULT_BYTES else None
     return table, cut
+
+
+def stream(
+    cursor: duckdb.DuckDBPyConnection,
+    sql: str,
+    limits: Limits,
+    send: Callable[[pa.Table], None],
+) -> tuple[int, str | None]:
+    """Check and run one query on this cursor for a download of its whole result: hand it to
+    `send` batch by batch, first an empty table with the schema (so an empty result still has
+    its columns), at most limits.export_max_rows rows and MAX_EXPORT_BYTES bytes. Returns the
+    rows sent and why it was cut ("rijen", "omvang" or None). Only one batch is in memory at a
+    time; like `collect`, no time limit here (the worker is killed at it)."""
+    check(cursor, sql)
+    reader = cursor.sql(sql).to_arrow_reader(BATCH_ROWS)
+    send(reader.schema.empty_table())
+    sent, size = 0, 0
+    for batch in reader:
+        if batch.num_rows == 0:
+            continue
+        room = limits.export_max_rows - sent
+        if room <= 0:
+            return sent, "rijen"  # a row more than the limit: the rest is never computed
+        if size + batch.nbytes > MAX_EXPORT_BYTES:
+            fitting = (MAX_EXPORT_BYTES - size) * batch.num_rows // max(batch.nbytes, 1)
+            fitting = min(fitting, room)
+            if fitting:
+                send(pa.Table.from_batches([batch.slice(0, fitting)]))
+            return sent + fitting, "omvang"
+        part = batch.slice(0, room) if batch.num_rows > room else batch
+        send(pa.Table.from_batches([part]))
+        sent += part.num_rows
+        size += part.nbytes
+        if part.num_rows < batch.num_rows:
+            return sent, "rijen"
+    return sent, None
 
 
 MEMORY_MESSAGE = (

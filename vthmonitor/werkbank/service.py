@@ -10,10 +10,23 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from vthmonitor import export
 from vthmonitor.settings import SQL_DIR, Settings
 from vthmonitor.werkbank.app_state import AppState
-from vthmonitor.werkbank.sandbox import Limits, QueryFailed, Refused, Result
+from vthmonitor.werkbank.sandbox import (
+    Exported,
+    Limits,
+    QueryFailed,
+    Refused,
+    Result,
+    to_polars,
+    unique_names,
+)
 from vthmonitor.werkbank.worker import Workers
 
 EXAMPLES_DIR = SQL_DIR / "voorbeelden"
@@ -29,6 +42,8 @@ def limits(settings: Settings) -> Limits:
         time_limit_s=settings.sql_time_limit_s,
         max_rows=settings.sql_max_rows,
         memory_bytes=settings.sql_worker_memory_bytes,
+        # a download of the whole result never holds fewer rows than the page shows
+        export_max_rows=max(settings.sql_export_max_rows, settings.sql_max_rows),
     )
 
 
@@ -54,6 +69,53 @@ def run_logged(
 
     The build id is read by the worker on the connection the query runs on, so the log names
     the build the rows came from even when a load publishes a new one meanwhile."""
+
+    def run() -> Result:
+        result = workers.run(sql, limits)
+        if deliver is not None:
+            _deliver(deliver, result)
+        return result
+
+    return _logged(state, sql, run, gebruiker=gebruiker, rol=rol, kanaal=kanaal)
+
+
+def export_logged(
+    workers: Workers,
+    state: AppState,
+    sql: str,
+    limits: Limits,
+    formaat: str,
+    sink: BinaryIO,
+    *,
+    gebruiker: str,
+    rol: str,
+    kanaal: str,
+) -> Exported:
+    """Run one query again for a download of its whole result (up to limits.export_max_rows
+    rows) and write it to `sink` as it arrives from the worker, batch by batch: Dutch CSV
+    (`formaat` "csv", as every download, vthmonitor/export.py) or Parquet ("parquet", every type
+    kept). Neither the worker nor this process ever holds the whole result; only the file does.
+    Logged as `run_logged` (a failure while writing is 'fout' with NOT_DELIVERED), with the rows
+    written and whether the export limit cut them (docs/sql-werkbank.md)."""
+    bestand = ResultFile(formaat, sink)
+
+    def run() -> Exported:
+        exported = workers.export(sql, limits, lambda table: _deliver(bestand.write, table))
+        _deliver(lambda _: bestand.close(), exported)
+        return exported
+
+    return _logged(state, sql, run, gebruiker=gebruiker, rol=rol, kanaal=kanaal)
+
+
+def _logged(
+    state: AppState,
+    sql: str,
+    run: Callable[[], Result | Exported],
+    *,
+    gebruiker: str,
+    rol: str,
+    kanaal: str,
+) -> Result | Exported:
     run_id = state.begin(gebruiker, rol, kanaal, sql)
     started = time.perf_counter()
 
@@ -62,9 +124,7 @@ def run_logged(
         return round(seconds * 1000, 1)
 
     try:
-        result = workers.run(sql, limits)
-        if deliver is not None:
-            _deliver(deliver, result)
+        result = run()
     except (Refused, QueryFailed) as exc:
         melding = " ".join(filter(None, [str(exc), getattr(exc, "detail", "")]))
         state.finish(
@@ -93,14 +153,45 @@ def run_logged(
     return result
 
 
-def _deliver(deliver: Callable[[Result], None], result: Result) -> None:
+class ResultFile:
+    """A result that arrives in batches (Arrow tables, the first one empty with the columns),
+    written straight to a binary file. CSV is made per batch by vthmonitor/export.py, so it is
+    byte for byte the CSV of the whole frame: BOM and header once, Dutch numbers, formulas
+    neutralised. Parquet gets the Arrow batches as they are: every type kept."""
+
+    def __init__(self, formaat: str, sink: BinaryIO):
+        if formaat not in ("csv", "parquet"):
+            raise ValueError(f"onbekend exportformaat: {formaat}")
+        self.formaat, self.sink = formaat, sink
+        self.header = True
+        self.parquet: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table) -> None:
+        table = table.rename_columns(unique_names(table.column_names))
+        if self.formaat == "csv":
+            self.sink.write(export.csv_bytes(to_polars(table), header=self.header))
+            self.header = False
+            return
+        if self.parquet is None:
+            self.parquet = pq.ParquetWriter(self.sink, table.schema)
+        if table.num_rows:
+            self.parquet.write_table(table)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        self.sink.flush()
+
+
+def _deliver(deliver: Callable, result: Result | Exported | pa.Table) -> None:
     try:
         deliver(result)
     except BaseException as exc:  # noqa: BLE001 - polars' PanicException is a BaseException
         if isinstance(exc, KeyboardInterrupt | SystemExit):
             raise
         failed = QueryFailed(NOT_DELIVERED, f"{type(exc).__name__}: {exc}")
-        failed.elapsed_s, failed.build_id = result.elapsed_s, result.build_id
+        failed.elapsed_s = getattr(result, "elapsed_s", None)
+        failed.build_id = getattr(result, "build_id", None)
         raise failed from None
 
 

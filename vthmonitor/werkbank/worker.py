@@ -14,6 +14,9 @@ gigabytes. Here every query runs in a worker process:
   doing: parsing, opening the file, or inside a single function call;
 - the worker also sets an alarm of limit + ALARM_GRACE_S on itself, so it ends even when its
   parent is gone (a `vthmonitor sql` killed with -9);
+- for a download of the whole result (`Workers.export`) the worker streams it instead, batch
+  by batch up to the export limit, and the parent hands each batch to a file as it arrives; the
+  time limit then covers the whole stream (docs/sql-werkbank.md, "Downloads of the whole result");
 - a worker serves one query and is killed afterwards: nothing of one query stays in the process
   that runs the next. A warm spare (imports done, warehouse opened) waits for the next query, so
   the start-up of about a second is not part of what the analyst waits for.
@@ -38,6 +41,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -48,6 +52,7 @@ from vthmonitor.settings import Settings
 from vthmonitor.werkbank.sandbox import (
     MAX_RESULT_BYTES,
     MEMORY_MESSAGE,
+    Exported,
     Limits,
     QueryFailed,
     Refused,
@@ -105,6 +110,19 @@ class Workers:
         try:
             self._fill()
             return worker.run(sql, limits)
+        finally:
+            worker.kill()
+
+    def export(self, sql: str, limits: Limits, write: Callable[[pa.Table], None]) -> Exported:
+        """Run one query in a worker for a download of its whole result: `write` gets it batch
+        by batch (first an empty table with the column names and types), up to
+        limits.export_max_rows rows. The time limit holds for the whole run, writing included.
+        Raises as `run`; whatever `write` raises goes on after the worker is killed."""
+        check_text(sql)
+        worker = self._take()
+        try:
+            self._fill()
+            return worker.export(sql, limits, write)
         finally:
             worker.kill()
 
@@ -210,12 +228,7 @@ class _Worker:
         if not self.wait_ready(STARTUP_TIMEOUT_S):
             raise QueryFailed(NO_WORKER, self._ended() if not self.alive() else "geen antwoord")
 
-        request = {
-            "sql": sql,
-            "max_rows": limits.max_rows,
-            "memory_bytes": limits.memory_bytes,
-            "time_limit_s": limits.time_limit_s,
-        }
+        request = self._request(sql, limits)
         started = time.perf_counter()
         try:
             self.conn.send_bytes(json.dumps(request).encode())
@@ -253,6 +266,60 @@ class _Worker:
             build_id=build_id,
             peak_memory_bytes=peak,
         )
+
+    def export(self, sql: str, limits: Limits, write: Callable[[pa.Table], None]) -> Exported:
+        """The worker streams the result: one Arrow IPC message per batch, an empty message at
+        the end, then its answer (JSON). At most one batch is in this process at a time."""
+        if not self.wait_ready(STARTUP_TIMEOUT_S):
+            raise QueryFailed(NO_WORKER, self._ended() if not self.alive() else "geen antwoord")
+        started = time.perf_counter()
+        deadline = started + limits.time_limit_s
+        with self._crash(limits, started):
+            self.conn.send_bytes(json.dumps(self._request(sql, limits, export=True)).encode())
+        while message := self._next(deadline, limits, started, MAX_RESULT_MESSAGE_BYTES):
+            try:
+                table = pa.ipc.open_stream(message).read_all()
+            except pa.ArrowException as exc:
+                raise _with(explain(exc), time.perf_counter() - started, None, None) from None
+            write(table)  # the caller's file: what it raises goes on as it is
+        with self._crash(limits, started):
+            answer = json.loads(self._next(deadline, limits, started, MAX_MESSAGE_BYTES))
+        elapsed = time.perf_counter() - started
+        build_id, peak = answer.get("build_id"), answer.get("piek_geheugen")
+        if answer["soort"] == "geweigerd":
+            raise _with(Refused(answer["melding"]), elapsed, build_id, peak)
+        if answer["soort"] != "ok":
+            failed = QueryFailed(answer["melding"], answer.get("detail", ""))
+            raise _with(failed, elapsed, build_id, peak)
+        return Exported(answer["rijen"], answer.get("afgekapt"), elapsed, build_id, peak)
+
+    def _request(self, sql: str, limits: Limits, export: bool = False) -> dict:
+        return {
+            "sql": sql,
+            "max_rows": limits.max_rows,
+            "export_max_rows": limits.export_max_rows,
+            "export": export,
+            "memory_bytes": limits.memory_bytes,
+            "time_limit_s": limits.time_limit_s,
+        }
+
+    def _next(self, deadline: float, limits: Limits, started: float, limit: int) -> bytes:
+        """The worker's next message (at most `limit` bytes). The worker is killed at the
+        deadline whatever it is doing."""
+        with self._crash(limits, started):
+            if not self.conn.poll(max(deadline - time.perf_counter(), 0)):
+                peak = self.peak_memory()
+                self.kill()
+                raise _with(timed_out(limits), time.perf_counter() - started, None, peak)
+            return self.conn.recv_bytes(limit)
+
+    @contextlib.contextmanager
+    def _crash(self, limits: Limits, started: float) -> Iterator[None]:
+        """A worker that dies, or answers what cannot be read, is a crash (`_crashed`)."""
+        try:
+            yield
+        except (EOFError, OSError, ValueError):
+            raise self._crashed(limits, time.perf_counter() - started) from None
 
     def _ended(self) -> str:
         try:
@@ -293,7 +360,7 @@ def _limit_address_space(limit_bytes: int) -> None:
 def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
     """One query: open the lake, say 'klaar', wait for the query, answer, return."""
     from vthmonitor.lake import NoLake, PublishedLake
-    from vthmonitor.werkbank.sandbox import collect
+    from vthmonitor.werkbank.sandbox import collect, stream
 
     lake = PublishedLake(Settings(lake_dir=lake_dir, reader_memory_limit=reader_memory))
     # Opened ahead, so the query does not wait for it. Only a head start: whatever fails here
@@ -305,7 +372,11 @@ def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
         return
     request = json.loads(conn.recv_bytes(MAX_MESSAGE_BYTES))
     signal.alarm(min(math.ceil(request["time_limit_s"]) + ALARM_GRACE_S, 2**31 - 1))
-    limits = Limits(max_rows=request["max_rows"], memory_bytes=request["memory_bytes"])
+    limits = Limits(
+        max_rows=request["max_rows"],
+        memory_bytes=request["memory_bytes"],
+        export_max_rows=request["export_max_rows"],
+    )
     answer: dict = {"soort": "fout"}
     payload = None
     try:
@@ -313,12 +384,13 @@ def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
         answer["build_id"] = cursor.execute("select build_id from meta.build").fetchall()[0][0]
         # After opening: the cap is for the query, not for loading Python, DuckDB and Arrow.
         _limit_address_space(limits.memory_bytes)
-        table, cut = collect(cursor, request["sql"], limits)
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        payload = sink.getvalue()
-        answer.update(soort="ok", afgekapt=cut)
+        if request["export"]:  # the whole result, batch by batch (docs/sql-werkbank.md)
+            rows, cut = stream(cursor, request["sql"], limits, lambda t: conn.send_bytes(_ipc(t)))
+            answer.update(soort="ok", afgekapt=cut, rijen=rows)
+        else:
+            table, cut = collect(cursor, request["sql"], limits)
+            payload = _ipc(table)
+            answer.update(soort="ok", afgekapt=cut)
     except NoLake as exc:
         answer.update(melding=str(exc), detail="")
     except BaseException as exc:  # noqa: BLE001 - every failure becomes an answer
@@ -328,9 +400,18 @@ def serve(conn: Connection, lake_dir: Path, reader_memory: str) -> None:
         else:
             answer.update(melding=explained.message, detail=explained.detail)
     answer["piek_geheugen"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    if request["export"]:
+        conn.send_bytes(b"")  # the end of the batches; the answer follows
     conn.send_bytes(json.dumps(answer).encode())
     if payload is not None:
-        conn.send_bytes(memoryview(payload))
+        conn.send_bytes(payload)
+
+
+def _ipc(table: pa.Table) -> memoryview:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return memoryview(sink.getvalue())
 
 
 def main(argv: list[str]) -> None:

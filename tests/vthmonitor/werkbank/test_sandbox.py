@@ -15,18 +15,22 @@ import time
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
 import pytest
 
 from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import LakePaths, PublishedLake
 from vthmonitor.settings import Settings
+from vthmonitor.werkbank import sandbox
 from vthmonitor.werkbank.sandbox import (
+    BATCH_ROWS,
     MEMORY_MESSAGE,
     Limits,
     QueryFailed,
     Refused,
     TimedOut,
     check,
+    stream,
 )
 from vthmonitor.werkbank.worker import CRASHED, Workers
 
@@ -490,3 +494,84 @@ def test_a_worker_that_dies_is_a_dutch_failure_and_the_next_query_runs(
     assert signal.Signals(sig).name in outcome[0].detail
     assert pool.run("select 3 as drie", Limits()).frame["drie"][0] == 3
     pool.close()
+
+
+# --- downloads of the whole result: `stream` and Workers.export (docs/sql-werkbank.md) ---------
+def _streamed(cursor, sql: str, limits: Limits) -> tuple[list[pa.Table], int, str | None]:
+    tables: list[pa.Table] = []
+    rows, cut = stream(cursor, sql, limits, tables.append)
+    return tables, rows, cut
+
+
+def test_stream_hands_over_the_schema_first_then_batch_by_batch_up_to_the_export_limit(lake):
+    sql = "select range as n, range / 2 as helft from range(7000)"
+    tables, rows, cut = _streamed(lake.cursor(), sql, Limits(max_rows=10, export_max_rows=50_000))
+    assert (rows, cut) == (7000, None)
+    assert tables[0].num_rows == 0 and tables[0].column_names == ["n", "helft"]
+    assert all(t.num_rows <= BATCH_ROWS for t in tables)  # never the whole result at once
+    assert sum(t.num_rows for t in tables) == 7000
+    assert pa.concat_tables(tables)["n"].to_pylist() == list(range(7000))
+    # cut at the limit, also when it falls inside a batch or on its end
+    for limit in (5000, 2 * BATCH_ROWS):
+        tables, rows, cut = _streamed(lake.cursor(), sql, Limits(export_max_rows=limit))
+        assert (rows, cut) == (limit, "rijen")
+        assert sum(t.num_rows for t in tables) == limit
+    tables, rows, cut = _streamed(lake.cursor(), sql, Limits(export_max_rows=7000))
+    assert (rows, cut) == (7000, None)  # exactly the limit: complete
+
+
+def test_stream_is_cut_by_size_and_checks_the_query_first(lake, monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_EXPORT_BYTES", 3_000_000)
+    tables, rows, cut = _streamed(
+        lake.cursor(), "select repeat('x', 1000) as s from range(10000)", Limits()
+    )
+    assert cut == "omvang" and 2_000 < rows < 3_000
+    assert sum(t.nbytes for t in tables) <= 3_000_000
+    with pytest.raises(Refused, match="raw-laag"):
+        _streamed(lake.cursor(), "select * from raw.zaken", Limits())
+
+
+def test_a_worker_exports_more_rows_than_the_page_may_show(workers):
+    tables: list[pa.Table] = []
+    exported = workers.export(
+        "select range as n from range(25000)", Limits(max_rows=100), tables.append
+    )
+    assert (exported.rows, exported.truncated) == (25_000, False)
+    assert exported.build_id and exported.elapsed_s >= 0
+    assert tables[0].num_rows == 0 and len(tables) > 2
+    assert pa.concat_tables(tables)["n"].to_pylist() == list(range(25_000))
+    cut = workers.export(
+        "select * from range(10000000)", Limits(export_max_rows=20_000), lambda t: None
+    )
+    assert (cut.rows, cut.cut) == (20_000, "rijen")
+
+
+def test_an_export_that_fails_is_dutch_and_a_failing_file_stops_the_worker(workers):
+    with pytest.raises(Refused, match="raw-laag"):
+        workers.export("select * from raw.zaken", Limits(), lambda t: None)
+    with pytest.raises(QueryFailed) as conversion:  # raised by DuckDB while the rows stream
+        workers.export(
+            "select case when range > 6000 then cast('a' || range as int) end from range(9000)",
+            Limits(),
+            lambda t: None,
+        )
+    assert "Conversion Error" in conversion.value.detail
+
+    def full(table: pa.Table) -> None:
+        if table.num_rows:
+            raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        workers.export("select * from range(100000)", Limits(), full)
+    assert workers.run("select 1 as een", Limits()).frame["een"][0] == 1
+
+
+def test_an_export_stops_at_the_time_limit(workers):
+    started = time.perf_counter()
+    with pytest.raises(TimedOut):
+        workers.export(
+            "select count(*) from range(100000) a, range(100000) b",
+            Limits(time_limit_s=1),
+            lambda t: None,
+        )
+    assert time.perf_counter() - started < 10

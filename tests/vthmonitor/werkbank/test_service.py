@@ -4,19 +4,23 @@ example queries, and that what analysts saved survives loads and rebuilds of the
 from __future__ import annotations
 
 import hashlib
+import io
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import polars as pl
 import pytest
 
 from pipelines.build import build_and_publish
 from pipelines.load import load
+from vthmonitor import export
 from vthmonitor.lake import LakePaths, PublishedLake, exclusive_lock
+from vthmonitor.settings import Settings
 from vthmonitor.werkbank.app_state import SQL_TEXT_MAX, AppState, InvalidSavedQuery, Uitvoering
 from vthmonitor.werkbank.sandbox import Limits, QueryFailed, Refused, TimedOut
-from vthmonitor.werkbank.service import examples, run_logged
+from vthmonitor.werkbank.service import NOT_DELIVERED, examples, export_logged, limits, run_logged
 from vthmonitor.werkbank.worker import Workers
 
 
@@ -297,3 +301,73 @@ def test_a_query_too_long_to_run_cannot_be_saved(tmp_path):
     with pytest.raises(InvalidSavedQuery, match="te lang om op te slaan"):
         state.save("Enorm", "select 1 -- " + "x" * 200_000, "anna")
     assert state.saved().height == 0
+
+
+def _export(workers, state, sql, formaat, sink, **limits):
+    return export_logged(
+        workers,
+        state,
+        sql,
+        Limits(**limits),
+        formaat,
+        sink,
+        gebruiker="anna",
+        rol="analist",
+        kanaal="app-export",
+    )
+
+
+# the shown rows are cut at 20; the download holds all of them (docs/sql-werkbank.md)
+WIDE = (
+    "select range as n, range / 8 as achtste, 'r' || range as tekst, "
+    "case when range % 7 = 0 then '=1+' || range end as formule, "
+    "date '2025-01-01' + range::integer as dag from range(6000)"
+)
+
+
+def test_a_download_holds_the_whole_result_as_the_csv_and_parquet_of_the_whole_frame(loaded):
+    _settings, lake, workers, state = loaded
+    whole = lake.cursor().sql(WIDE).pl()
+    csv = io.BytesIO()
+    exported = _export(workers, state, WIDE, "csv", csv, max_rows=20)
+    assert (exported.rows, exported.truncated) == (6000, False)
+    # written in batches, byte for byte the Dutch CSV of the whole frame: one BOM, one header
+    assert csv.getvalue() == export.csv_bytes(whole)
+    parquet = io.BytesIO()
+    _export(workers, state, WIDE, "parquet", parquet, max_rows=20)
+    assert pl.read_parquet(io.BytesIO(parquet.getvalue())).equals(whole)
+    log = state.auditlog()
+    assert (
+        log.select("kanaal", "status", "rijen", "afgekapt").rows()
+        == [("app-export", "ok", 6000, False)] * 2
+    )
+
+
+def test_a_download_stops_at_the_export_limit_and_says_so_in_the_log(loaded):
+    _settings, _lake, workers, state = loaded
+    csv = io.BytesIO()
+    exported = _export(workers, state, WIDE, "csv", csv, max_rows=20, export_max_rows=5000)
+    assert (exported.rows, exported.cut) == (5000, "rijen")
+    lines = csv.getvalue().decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 5000 and lines[1] == "0;0,0;r0;'=1+0;2025-01-01"
+    assert state.auditlog().select("rijen", "afgekapt").row(0) == (5000, True)
+
+
+def test_an_export_limit_below_the_page_limit_is_raised_to_it():
+    settings = Settings(lake_dir=Path("lake"), sql_max_rows=500, sql_export_max_rows=100)
+    assert limits(settings).export_max_rows == 500
+    assert limits(Settings(lake_dir=Path("lake"))).export_max_rows == 1_000_000
+
+
+def test_a_download_that_cannot_be_written_is_a_failed_run(loaded):
+    _settings, _lake, workers, state = loaded
+
+    class Full(io.BytesIO):
+        def write(self, data) -> int:
+            raise OSError("No space left on device")
+
+    with pytest.raises(QueryFailed) as failed:
+        _export(workers, state, WIDE, "csv", Full(), max_rows=20)
+    assert failed.value.message == NOT_DELIVERED
+    assert state.auditlog().select("status", "kanaal").row(0) == ("fout", "app-export")
+    assert "No space left" in state.auditlog()["melding"][0]
