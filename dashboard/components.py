@@ -92,6 +92,7 @@ def gelogd(
     file_name: str,
     maker: Callable[[], bytes],
     deelnemers: list[str] | None = None,
+    rijen: Callable[[], int] | None = None,
 ) -> Callable[[], bytes]:
     """A download button's deferred data that first checks the viewer may still have it and
     writes the download in the activity trail (who, page, deelnemers, rows). It runs on the
@@ -99,7 +100,9 @@ def gelogd(
     user switched off since the page was drawn gets nothing (docs/toegang.md).
 
     The deelnemers are `deelnemers`, else those in the frame's deelnemer column, else those the
-    page declared in this run (`bekeken`)."""
+    page declared in this run (`bekeken`). The rows are the frame's, or, for a file only the
+    maker knows the length of (the workbench's download of a whole result), `rijen()` after it
+    ran; the trail is written once the file is made."""
     who = viewer()
     page = st.session_state.get("_pagina")
     keuze = _run_keuze()
@@ -108,15 +111,16 @@ def gelogd(
     def make() -> bytes:
         if not inlog.still_allowed(who):
             raise PermissionError("U hebt geen toegang (meer) tot deze gegevens.")
+        inhoud = maker()
         toegang.registreer(
             who,
             "download",
             pagina=page,
             deelnemers=codes,
             omschrijving=file_name,
-            rijen=frame.height,
+            rijen=rijen() if rijen is not None else frame.height,
         )
-        return maker()
+        return inhoud
 
     return make
 

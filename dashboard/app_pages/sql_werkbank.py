@@ -3,19 +3,20 @@
 Left the editor and the result; right the schema browser, the KPI definitions, example queries,
 the team's saved queries and the analyst's own history. Clicking a name in the schema browser
 adds it to the end of the query (Streamlit's text area has no cursor position to insert at).
-The last result stays in the session, so a download or a click in the browser does not run the
-query again; only 'Uitvoeren' does, and every run is written to the audit log.
+The last result stays in the session, so a click in the browser does not run the query again;
+'Uitvoeren' does, and so does a CSV or Parquet download of a result that was cut for the page: it
+holds the whole result, up to the export limit (docs/sql-werkbank.md). Every run is written to
+the audit log. Shaping and running: dashboard/data/werkbank.py.
 """
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from dashboard import components
 from dashboard.data import werkbank
 from dashboard.format import getal, tijdstip
-from vthmonitor import export
+from vthmonitor import export, tijd
 from vthmonitor.werkbank.app_state import InvalidSavedQuery
 from vthmonitor.werkbank.sandbox import QueryFailed, Refused
 from vthmonitor.werkbank.service import kpi_query
@@ -24,6 +25,7 @@ EDITOR = "werkbank_sql"
 RESULT = "werkbank_resultaat"
 SAVE_NAME = "werkbank_naam"
 NOTICE = "werkbank_melding"
+DOWNLOADS = {"csv": "Download CSV", "xlsx": "Download Excel", "parquet": "Download Parquet"}
 
 viewer = components.viewer()
 limits = werkbank.limits()
@@ -32,8 +34,9 @@ werkbank.workers()  # starts the warm spare while the analyst writes the first q
 st.title("SQL-werkbank")
 st.caption(
     f"Alleen-lezen SQL (DuckDB) op de gepubliceerde datalake: de schema's kpi, staging, marts en "
-    f"meta. Elke query mag {getal(limits.time_limit_s)} seconden duren en geeft hooguit "
-    f"{getal(limits.max_rows)} rijen terug. Elke uitvoering wordt met uw naam "
+    f"meta. Elke query mag {getal(limits.time_limit_s)} seconden duren en toont hooguit "
+    f"{getal(limits.max_rows)} rijen; een download (CSV, Parquet) bevat er hooguit "
+    f"{getal(limits.export_max_rows)}. Elke uitvoering wordt met uw naam "
     f"({viewer.gebruiker}) vastgelegd in het auditlog. Persoonsgegevens zijn gepseudonimiseerd."
 )
 
@@ -58,19 +61,6 @@ def _replace(sql: str, naam: str | None = None) -> None:
         st.session_state[SAVE_NAME] = naam
 
 
-def dutch_columns(frame: pl.DataFrame) -> dict:
-    """Dutch display of any result: 1.234,5 for numbers, 31-12-2025 (13:45) for dates."""
-    config = {}
-    for name, dtype in frame.schema.items():
-        if dtype.is_numeric():
-            config[name] = st.column_config.NumberColumn(format="localized")
-        elif isinstance(dtype, pl.Datetime):
-            config[name] = st.column_config.DatetimeColumn(format="DD-MM-YYYY HH:mm:ss")
-        elif dtype == pl.Date:
-            config[name] = st.column_config.DateColumn(format="DD-MM-YYYY")
-    return config
-
-
 editor_col, browser_col = st.columns([5, 4], gap="large")
 
 # --- the browser: schema, KPI definitions, examples, saved queries, history ---------------------
@@ -87,51 +77,25 @@ with browser_col:
             key="werkbank_zoek",
             placeholder="bijv. klacht, naleef, uren",
         ).strip()
+        opties, kolom_hits = werkbank.zoek_relaties(relaties, kolommen, zoek)
         if zoek:
-            needle = zoek.lower()
-            hits = kolommen.filter(
-                pl.col("kolom").str.to_lowercase().str.contains(needle, literal=True)
-                | pl.col("beschrijving").str.to_lowercase().str.contains(needle, literal=True)
-                | pl.col("relatie").str.to_lowercase().str.contains(needle, literal=True)
-            )
-            namen = (
-                relaties.filter(
-                    pl.col("naam").str.to_lowercase().str.contains(needle, literal=True)
-                    | pl.col("beschrijving").str.to_lowercase().str.contains(needle, literal=True)
-                )
-                .select((pl.col("schema") + "." + pl.col("naam")).alias("r"))["r"]
-                .to_list()
-            )
-            namen += (hits["schema"] + "." + hits["relatie"]).unique(maintain_order=True).to_list()
-            opties = list(dict.fromkeys(namen))
             st.caption(
-                f"{getal(len(opties))} tabellen en {getal(hits.height)} kolommen gevonden "
+                f"{getal(len(opties))} tabellen en {getal(kolom_hits)} kolommen gevonden "
                 f"voor '{zoek}'."
             )
-        else:
-            opties = (relaties["schema"] + "." + relaties["naam"]).to_list()
         if not opties:
             st.info("Niets gevonden. Zoek op een deel van een naam of beschrijving.")
         else:
-            beschrijving = dict(
-                zip(
-                    relaties["schema"] + "." + relaties["naam"],
-                    relaties["beschrijving"].fill_null(""),
-                    strict=True,
-                )
-            )
-            soort = dict(
-                zip(relaties["schema"] + "." + relaties["naam"], relaties["soort"], strict=True)
-            )
+            info = werkbank.relatie_info(relaties)
             gekozen = st.selectbox(
                 "Tabel of view",
                 opties,
                 key="werkbank_relatie",
-                format_func=lambda r: f"{r} ({soort.get(r, '')})",
+                format_func=lambda r: f"{r} ({info.get(r, ('', ''))[0]})",
             )
             if gekozen not in opties:
                 gekozen = opties[0]
-            st.markdown(beschrijving.get(gekozen, ""))
+            st.markdown(info.get(gekozen, ("", ""))[1])
             st.button(
                 f"Voeg {gekozen} in",
                 key="werkbank_relatie_invoegen",
@@ -139,38 +103,24 @@ with browser_col:
                 args=(gekozen,),
                 icon=":material/add:",
             )
-            schema, naam = gekozen.split(".", 1)
-            eigen = kolommen.filter((pl.col("schema") == schema) & (pl.col("relatie") == naam))
+            eigen = werkbank.kolommen_van(kolommen, gekozen)
             pill_key = f"werkbank_kolom_{gekozen}"
             st.pills(
                 "Klik een kolom om hem in te voegen",
-                eigen["kolom"].to_list(),
+                eigen["Kolom"].to_list(),
                 key=pill_key,
                 on_change=_insert_pill,
                 args=(pill_key,),
             )
-            components.tabel(
-                eigen.select(
-                    pl.col("kolom").alias("Kolom"),
-                    pl.col("type").alias("Type"),
-                    pl.col("beschrijving").alias("Beschrijving"),
-                ),
-                key="werkbank_kolommen",
-            )
+            components.tabel(eigen, key="werkbank_kolommen")
 
     with kpi_tab:
-        definities = werkbank.kpi_definities()
         st.caption(
             "De definities van kpi.catalogus. De waarden staan in kpi.waarden: één rij per KPI, "
             "deelnemer (CBS-code of TOTAAL) en periode, met teller, noemer, norm en status."
         )
-        zoek_kpi = st.text_input("Zoek een KPI", key="werkbank_zoek_kpi").strip().lower()
-        if zoek_kpi:
-            definities = definities.filter(
-                pl.concat_str("kpi_id", "naam", "definitie", separator=" ")
-                .str.to_lowercase()
-                .str.contains(zoek_kpi, literal=True)
-            )
+        zoek_kpi = st.text_input("Zoek een KPI", key="werkbank_zoek_kpi").strip()
+        definities = werkbank.zoek_kpis(werkbank.kpi_definities(), zoek_kpi)
         if definities.height == 0:
             st.info("Geen KPI gevonden. Zoek op een deel van de naam, het id of de definitie.")
         else:
@@ -193,16 +143,7 @@ with browser_col:
                 on_click=_replace,
                 args=(kpi_query(kpi_id),),
             )
-            components.tabel(
-                definities.select(
-                    pl.col("naam").alias("KPI"),
-                    pl.col("kpi_id").alias("Id"),
-                    pl.col("definitie").alias("Definitie"),
-                    pl.col("eenheid").alias("Eenheid"),
-                    pl.col("groep").alias("Groep"),
-                ),
-                key="werkbank_definities",
-            )
+            components.tabel(werkbank.definitie_tabel(definities), key="werkbank_definities")
 
     with examples_tab:
         for voorbeeld in werkbank.voorbeelden():
@@ -217,10 +158,8 @@ with browser_col:
                 )
 
     with saved_tab:
-        opgeslagen = werkbank.opgeslagen(viewer)
         alleen_eigen = st.toggle("Alleen mijn query's", key="werkbank_alleen_eigen")
-        if alleen_eigen:
-            opgeslagen = opgeslagen.filter(pl.col("auteur") == viewer.gebruiker)
+        opgeslagen = werkbank.opgeslagen(viewer, alleen_eigen)
         if opgeslagen.height == 0:
             st.info("Nog geen opgeslagen query's. Sla een query op onder de editor.")
         for row in opgeslagen.iter_rows(named=True):
@@ -246,11 +185,7 @@ with browser_col:
             st.info("U hebt nog geen query's uitgevoerd.")
         else:
             st.caption("Uw laatste query's (elke tekst één keer), nieuwste eerst.")
-            labels = {
-                i: f"{tijdstip(r['tijdstip'])} · {werkbank.status_tekst(r['status'])} · "
-                f"{' '.join(r['sql'].split())[:70]}"
-                for i, r in enumerate(geschiedenis.iter_rows(named=True))
-            }
+            labels = werkbank.geschiedenis_labels(geschiedenis)
             keuze = st.selectbox(
                 "Query", list(labels), format_func=labels.get, key="werkbank_geschiedenis"
             )
@@ -288,7 +223,12 @@ with editor_col:
         try:
             with st.spinner(f"Bezig (hooguit {getal(limits.time_limit_s)} seconden) ..."):
                 result = werkbank.uitvoeren(viewer, sql)
-            st.session_state[RESULT] = {"sql": sql, "result": result}
+            st.session_state[RESULT] = {
+                "sql": sql,
+                "result": result,
+                "naam": st.session_state.get(SAVE_NAME),
+                "tijdstip": tijd.nu(),
+            }
         except (Refused, QueryFailed) as exc:
             st.session_state[RESULT] = {"sql": sql, "error": exc}
 
@@ -305,45 +245,33 @@ with editor_col:
     elif shown:
         result = shown["result"]
         frame = result.frame
-        st.markdown(
-            f"**{getal(result.rows)} {'rij' if result.rows == 1 else 'rijen'}** · "
-            f"{getal(result.elapsed_s, 2)} s"
-        )
+        st.markdown(werkbank.samenvatting(result))
         if result.truncated:
             st.warning(result.cut_note(limits), icon=":material/content_cut:")
-        components.tabel(frame, key="werkbank_tabel", column_config=dutch_columns(frame))
+        components.tabel(frame, key="werkbank_tabel")
+        if uitleg := werkbank.download_uitleg(result, limits):
+            st.caption(uitleg)
         # ad-hoc SQL can hold any deelnemer's rows under any column name: a result without a
         # recognisable deelnemer column counts as every deelnemer's ("*") in the activity trail
         wie = components.deelnemers_in(frame) or ["*"]
-        csv_col, xlsx_col, parquet_col = st.columns(3)
-        csv_col.download_button(
-            "Download CSV",
-            components.gelogd(frame, "query.csv", lambda: export.csv_bytes(frame), wie),
-            file_name="query.csv",
-            mime=export.MIME["csv"],
-            key="werkbank_csv",
-            on_click="ignore",
+        stam = werkbank.download_naam(
+            shown["sql"], werkbank.opgeslagen(viewer), shown["naam"], shown["tijdstip"]
         )
-        xlsx_col.download_button(
-            "Download Excel",
-            components.gelogd(frame, "query.xlsx", lambda: export.excel_bytes(frame, "query"), wie),
-            file_name="query.xlsx",
-            mime=export.MIME["xlsx"],
-            key="werkbank_xlsx",
-            on_click="ignore",
-            disabled=frame.height > export.EXCEL_MAX_ROWS,
-            help="Past niet in één Excel-blad; kies CSV of Parquet."
-            if frame.height > export.EXCEL_MAX_ROWS
-            else None,
-        )
-        parquet_col.download_button(
-            "Download Parquet",
-            components.gelogd(frame, "query.parquet", lambda: export.parquet_bytes(frame), wie),
-            file_name="query.parquet",
-            mime=export.MIME["parquet"],
-            key="werkbank_parquet",
-            on_click="ignore",
-        )
+        for kolom, (formaat, label) in zip(st.columns(3), DOWNLOADS.items(), strict=True):
+            bestand = werkbank.Bestand(viewer, shown["sql"], result, formaat)
+            te_groot = formaat == "xlsx" and frame.height > export.EXCEL_MAX_ROWS
+            kolom.download_button(
+                label,
+                components.gelogd(
+                    frame, f"{stam}.{formaat}", bestand.maak, wie, rijen=lambda b=bestand: b.rijen
+                ),
+                file_name=f"{stam}.{formaat}",
+                mime=export.MIME[formaat],
+                key=f"werkbank_{formaat}",
+                on_click="ignore",
+                disabled=te_groot,
+                help="Past niet in één Excel-blad; kies CSV of Parquet." if te_groot else None,
+            )
 
     st.divider()
     naam_col, knop_col = st.columns([3, 1], vertical_alignment="bottom")

@@ -4,7 +4,9 @@ beheerder sees. Other roles cannot reach the page nor its data functions."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 
 import polars as pl
 import pytest
@@ -12,8 +14,10 @@ import pytest
 from dashboard.data import werkbank
 from dashboard.viewer import ScopeError, Viewer
 from pipelines.load import load
-from tests.dashboard.conftest import open_page, texts
+from tests.dashboard.conftest import downloaded, downloaded_file, open_page, texts
 from vthmonitor import export
+from vthmonitor.settings import Settings
+from vthmonitor.toegang import Toegang
 from vthmonitor.werkbank.app_state import AppState
 from vthmonitor.werkbank.service import examples, kpi_query
 
@@ -350,3 +354,108 @@ def test_the_audit_log_view_stays_bounded_and_shows_unfinished_runs(state_file):
     assert log["Query"].str.len().max() == 10_000
     assert set(log["Tekens"].iloc[1:]) == {len(flood)}
     assert "onderbroken of nog bezig" in texts(at).lower()
+
+
+def test_a_cut_result_is_downloaded_whole_under_a_name_that_says_what(
+    state_file, monkeypatch, media
+):
+    # the display cap is 250 rows; the downloads run the query again, up to 2 000 rows
+    monkeypatch.setenv("VTHMONITOR_SQL_MAX_RIJEN", "250")
+    monkeypatch.setenv("VTHMONITOR_SQL_EXPORT_MAX_RIJEN", "2000")
+    at = run_sql(open_werkbank(), "select range as n, range / 4 as kwart from range(1500)")
+    assert len(result_table(at)) == 250
+    assert (
+        "De tabel toont de eerste 250 rijen. De downloads CSV en Parquet bevatten het hele "
+        "resultaat, tot 2.000 rijen: de query draait daarvoor opnieuw (ook in het auditlog). "
+        "Excel bevat de getoonde rijen."
+    ) in texts(at)
+    stam = re.compile(r"werkbank_query_\d{4}-\d{2}-\d{2}_\d{4}")
+    csv = downloaded_file(at, media, "werkbank_csv")
+    assert stam.fullmatch(csv.filename.removesuffix(".csv")), csv.filename
+    rows = csv.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "n;kwart" and len(rows) == 1 + 1500 and rows[-1] == "1499;374,75"
+    parquet = downloaded_file(at, media, "werkbank_parquet")
+    assert parquet.filename.endswith(".parquet")
+    assert pl.read_parquet(io.BytesIO(parquet.content))["n"].to_list() == list(range(1500))
+    excel = pl.read_excel(io.BytesIO(downloaded(at, media, "werkbank_xlsx")))
+    assert excel.height == 250  # the rows shown, as the caption says
+    log = AppState(state_file).auditlog()
+    assert log.select("kanaal", "rijen", "afgekapt").rows() == [
+        ("app-export", 1500, False),
+        ("app-export", 1500, False),
+        ("app", 250, True),
+    ]
+    # the activity trail has each download with the rows it really held
+    trail = Toegang(Settings.from_env()).activiteit(actie="download")
+    assert sorted(trail["rijen"].to_list()) == [250, 1500, 1500]
+
+    # beyond the export limit the download holds the first 2 000 rows
+    run_sql(at, "select * from range(5000)")
+    rows = downloaded(at, media, "werkbank_csv").decode("utf-8-sig").splitlines()
+    assert len(rows) == 1 + 2000 and rows[-1] == "1999"
+
+
+def test_a_whole_result_is_downloaded_as_shown_under_the_saved_querys_name(state_file, media):
+    at = open_werkbank()
+    at.text_area(key="werkbank_sql").input("select 1 as een")
+    at.text_input(key="werkbank_naam").input("Top 10 klachten")
+    at.button(key="werkbank_opslaan").click().run()
+    at.button(key="werkbank_uitvoeren").click().run()
+    assert not at.exception and not at.warning
+    assert "De tabel toont" not in texts(at)  # nothing cut: the downloads hold what is shown
+    csv = downloaded_file(at, media, "werkbank_csv")
+    assert re.fullmatch(r"werkbank_Top_10_klachten_\d{4}-\d{2}-\d{2}_\d{4}\.csv", csv.filename)
+    assert csv.content.decode("utf-8-sig") == "een\n1\n"
+    assert AppState(state_file).auditlog()["kanaal"].to_list() == ["app"]  # not run again
+
+
+# --- the page's shaping, without AppTest (dashboard/data/werkbank.py) ---------------------------
+def test_a_download_is_named_after_the_saved_query_with_this_sql_in_amsterdam_time():
+    opgeslagen = pl.DataFrame(
+        {"naam": ["Klachten per aard", "Kopie"], "sql": ["select 1", "select 1"]}
+    )
+    moment = dt.datetime(2026, 2, 3, 9, 5)
+    assert werkbank.download_naam("select 1", opgeslagen, None, moment) == (
+        "werkbank_klachten_per_aard_2026-02-03_0905"
+    )
+    assert werkbank.download_naam("select 1", opgeslagen, " kopie ", moment) == (
+        "werkbank_kopie_2026-02-03_0905"
+    )
+    # a name in the field that is not saved with this SQL does not name the file
+    assert werkbank.download_naam("select 2", opgeslagen, "Kopie", moment) == (
+        "werkbank_query_2026-02-03_0905"
+    )
+
+
+def test_search_finds_relations_by_name_and_by_column_each_once():
+    relaties = pl.DataFrame(
+        {
+            "schema": ["staging", "kpi"],
+            "naam": ["klachten", "waarden"],
+            "soort": ["tabel", "view"],
+            "beschrijving": ["Klachten van melders", None],
+        }
+    )
+    kolommen = pl.DataFrame(
+        {
+            "schema": ["staging", "kpi", "kpi"],
+            "relatie": ["klachten", "waarden", "waarden"],
+            "kolom": ["melder_hash", "waarde", "klacht_teller"],
+            "type": ["VARCHAR", "DOUBLE", "BIGINT"],
+            "beschrijving": ["", "", "Aantal klachten"],
+        }
+    )
+    assert werkbank.zoek_relaties(relaties, kolommen, "") == (
+        ["staging.klachten", "kpi.waarden"],
+        0,
+    )
+    assert werkbank.zoek_relaties(relaties, kolommen, "KLACHT") == (
+        ["staging.klachten", "kpi.waarden"],
+        2,  # staging.klachten's own columns, by relation name, and klacht_teller
+    )
+    assert werkbank.zoek_relaties(relaties, kolommen, "melder") == (["staging.klachten"], 1)
+    assert werkbank.relatie_info(relaties)["kpi.waarden"] == ("view", "")
+    assert werkbank.kolommen_van(kolommen, "kpi.waarden")["Kolom"].to_list() == [
+        "waarde",
+        "klacht_teller",
+    ]
