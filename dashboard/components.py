@@ -10,8 +10,16 @@ import streamlit as st
 
 from dashboard import charts, data, inlog, perioden
 from dashboard.data import deelnemer as dd
+from dashboard.data import robuustheid as rob
 from dashboard.data import toegang
-from dashboard.format import datum, getal, met_eenheid, norm_tekst, verschil
+from dashboard.format import (
+    datum,
+    eenheid_tekst,
+    getal,
+    met_eenheid,
+    norm_tekst,
+    verschil,
+)
 from dashboard.labels import ONVOLLEDIG
 from dashboard.viewer import Viewer
 from vthmonitor import export
@@ -236,10 +244,6 @@ def link_geweigerd(code: str) -> None:
     )
 
 
-def voorbij(deadline, peildatum) -> str:
-    return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"
-
-
 def robuustheid_samenvatting(stand: pl.DataFrame) -> str:
     """One line: how many robustness criteria meet the norm in force now, and which do not,
     with value, year and norm (data.robuustheid.stand)."""
@@ -260,37 +264,16 @@ def robuustheid_samenvatting(stand: pl.DataFrame) -> str:
 
 def stand_robuustheid(stand: pl.DataFrame, key: str, samenvatting: bool = True) -> None:
     """The robustness criteria judged against the norm in force now (data.robuustheid.stand):
-    a line naming those off track, then the table (criterion, newest value, norm now, since,
-    deadline, status as symbol and text) and its downloads."""
+    a line naming those off track, then the table (data.robuustheid.stand_tabel: criterion,
+    newest value, norm now, deadline, status as symbol and text) and its downloads."""
     if stand.height == 0:
         return
     peildatum = stand["bepaald_op"][0]
     labels = status_labels()
     if samenvatting:  # the Overzicht already says it above its table
         st.markdown(robuustheid_samenvatting(stand))
-    tabel_nu = stand.select(
-        pl.col("naam").alias("Criterium"),
-        pl.col("periode").fill_null("–").alias("Jaar"),
-        pl.struct("waarde", "eenheid")
-        .map_elements(lambda r: met_eenheid(r["waarde"], r["eenheid"]), return_dtype=pl.String)
-        .alias("Waarde"),
-        pl.struct("operator", "norm", "eenheid")
-        .map_elements(
-            lambda r: norm_tekst(r["operator"], r["norm"], r["eenheid"]), return_dtype=pl.String
-        )
-        .alias("Norm nu"),
-        pl.col("deadline").alias("Deadline"),
-        pl.col("deadline")
-        .map_elements(lambda d: voorbij(d, peildatum), return_dtype=pl.String)
-        .fill_null("–")
-        .alias("Deadline voorbij"),
-        pl.col("status")
-        .replace_strict(labels, default=pl.col("status"))
-        .fill_null("– nog geen waarde")
-        .alias("Status nu"),
-    )
-    tabel(tabel_nu, column_config={"Deadline": st.column_config.DateColumn(format="DD-MM-YYYY")})
-    downloads(tabel_nu, "robuustheid_stand", key=key, periode=str(peildatum))
+    tabel_nu = rob.stand_tabel(stand, labels)
+    tabel_met_download(tabel_nu, "robuustheid_stand", key=key, periode=str(peildatum))
 
 
 def dekking_tekst(row: dict, periode_type: str, periode: str) -> str | None:
@@ -360,7 +343,7 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
         pl.col("periode").alias(periode_label),
         pl.col("waarde").alias("Waarde"),
         pl.col("norm").alias("Norm"),
-        pl.col("eenheid").replace_strict(EENHEDEN, default=pl.col("eenheid")).alias("Eenheid"),
+        pl.col("eenheid").map_elements(eenheid_tekst, return_dtype=pl.String).alias("Eenheid"),
         pl.col("status")
         .replace_strict(status_labels(), default=pl.col("status"))
         .fill_null("– nog geen waarde")
@@ -368,9 +351,6 @@ def kpi_tabel(frame: pl.DataFrame, label: str, periode_label: str = "Periode") -
         *dekking,
     )
 
-
-# How a unit reads in a table column of its own ("Eenheid").
-EENHEDEN = {"procent": "%", "EUR": "euro"}
 
 # Integer columns that are labels, not quantities: 2025 is not "2.025".
 _LABEL_COLUMNS = {"Jaar", "Rang", "jaar", "rang", "Regel", "regel"}

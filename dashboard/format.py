@@ -85,3 +85,18 @@ def norm_tekst(operator: str | None, norm: float | None, eenheid: str | None) ->
     if norm is None:
         return "geen norm"
     return f"{OPERATOR.get(operator or '', operator or '')} {met_eenheid(norm, eenheid)}"
+
+
+def eenheid_tekst(eenheid: str | None) -> str | None:
+    """How a unit reads in a column of its own ("Eenheid", beside a column of plain numbers so a
+    download sums in Excel, docs/exports.md): the unit of its form in EENHEDEN ('%', '€', 'uur',
+    'per fte'), or the unit's own name where the form has none ('aantal', 'score')."""
+    if eenheid is None:
+        return None
+    vorm = EENHEDEN.get(eenheid, (1, ""))[1]
+    return vorm.replace("{}", "").strip() or eenheid
+
+
+def voorbij(deadline: dt.date, peildatum: dt.date) -> str:
+    """A deadline seen from the peildatum: 'voorbij' or 'nog 12 dagen'."""
+    return "voorbij" if deadline < peildatum else f"nog {(deadline - peildatum).days} dagen"

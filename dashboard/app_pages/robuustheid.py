@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import charts, components
 from dashboard.data import robuustheid as rob
-from dashboard.format import datum, met_eenheid
+from dashboard.format import OPERATOR, datum, eenheid_tekst, met_eenheid, voorbij
 from vthmonitor import tijd
 
 viewer = components.viewer()
@@ -58,7 +58,7 @@ if eind is not None:
         datum(eind),
         help="De laatste deadline in de normen (referentiedata).",
     )
-    links.caption(f"Peildatum {datum(peildatum)}: {components.voorbij(eind, peildatum)}.")
+    links.caption(f"Peildatum {datum(peildatum)}: {voorbij(eind, peildatum)}.")
 midden.metric(
     "Criteria op of boven de norm",
     f"{met_norm.filter(pl.col('status') == 'groen').height} van {met_norm.height}",
@@ -138,9 +138,7 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
         if deadlines:
             st.markdown(
                 "Deadline: "
-                + "; ".join(
-                    f"**{datum(d)}** ({components.voorbij(d, peildatum)})" for d in deadlines
-                )
+                + "; ".join(f"**{datum(d)}** ({voorbij(d, peildatum)})" for d in deadlines)
             )
         if reeks.height:
             schaal = 1_000_000 if eenheid == "EUR" else 1
@@ -163,26 +161,19 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
         if kpi_normen.height:
             with st.expander("Normen en deadlines (referentiedata)"):
                 normen_tabel = kpi_normen.select(
-                    pl.struct("operator", "norm")
-                    .map_elements(
-                        lambda n, e=eenheid: components.norm_tekst(n["operator"], n["norm"], e),
-                        return_dtype=pl.String,
-                    )
-                    .alias("Norm"),
+                    pl.col("operator")
+                    .replace_strict(OPERATOR, default=pl.col("operator"))
+                    .alias("Toets"),
+                    pl.col("norm").alias("Norm"),
+                    pl.lit(eenheid_tekst(eenheid)).alias("Eenheid"),
                     pl.col("geldig_vanaf").alias("Geldig vanaf"),
                     pl.col("deadline").alias("Deadline"),
                     pl.col("bron").alias("Bron"),
                     pl.col("toelichting").alias("Toelichting"),
                 )
-                components.tabel(
-                    normen_tabel,
-                    hide_index=True,
-                    column_config={
-                        "Geldig vanaf": st.column_config.DateColumn(format="DD-MM-YYYY"),
-                        "Deadline": st.column_config.DateColumn(format="DD-MM-YYYY"),
-                    },
+                components.tabel_met_download(
+                    normen_tabel, f"normen_{kpi_id}", key=f"normen-{kpi_id}"
                 )
-                components.downloads(normen_tabel, f"normen_{kpi_id}", key=f"normen-{kpi_id}")
 
 with st.expander("Alle jaarwaarden van de criteria als tabel"):
     criteria_tabel = components.kpi_tabel(waarden, "Criterium", "Jaar")

@@ -14,7 +14,7 @@ import datetime as dt
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, query, waarden_bron
-from dashboard.format import datum, getal
+from dashboard.format import OPERATOR, datum, eenheid_tekst, getal, voorbij
 from dashboard.labels import MIJLPAAL_STATUS
 from dashboard.viewer import Viewer
 
@@ -263,3 +263,28 @@ def voortgang_stand(voortgang: pl.DataFrame, peildatum: dt.date) -> dict | None:
         "waarde_tekst": f"{getal(laatste['gereed'])} van {getal(laatste['mijlpalen'])}",
         "vorige": {"waarde": vorige["gereed"], "periode": vorige["periode"]} if vorige else None,
     }
+
+
+def stand_tabel(stand: pl.DataFrame, labels: dict[str, str]) -> pl.DataFrame:
+    """stand() as a Dutch table (and download): per criterion the newest year's value and the
+    norm in force now as numbers, with the test (≥, ≤, =) and the unit in columns of their own so
+    the download sums in Excel (docs/exports.md); the deadline as a date and how far it is from
+    the peildatum; the status in words (`labels`: components.status_labels)."""
+    peildatum = stand["bepaald_op"][0] if stand.height else None
+    return stand.select(
+        pl.col("naam").alias("Criterium"),
+        pl.col("periode").fill_null("–").alias("Jaar"),
+        pl.col("waarde").alias("Waarde"),
+        pl.col("operator").replace_strict(OPERATOR, default=pl.col("operator")).alias("Toets"),
+        pl.col("norm").alias("Norm nu"),
+        pl.col("eenheid").map_elements(eenheid_tekst, return_dtype=pl.String).alias("Eenheid"),
+        pl.col("deadline").alias("Deadline"),
+        pl.col("deadline")
+        .map_elements(lambda d: voorbij(d, peildatum), return_dtype=pl.String)
+        .fill_null("–")
+        .alias("Deadline voorbij"),
+        pl.col("status")
+        .replace_strict(labels, default=pl.col("status"))
+        .fill_null("– nog geen waarde")
+        .alias("Status nu"),
+    )

@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import polars as pl
 import pytest
 from streamlit.testing.v1.element_tree import Block
 
 from dashboard.charts import status_labels
 from dashboard.data import robuustheid as rob
-from dashboard.format import datum, getal
+from dashboard.format import datum, eenheid_tekst, getal
 from dashboard.viewer import Viewer
 from tests.dashboard.conftest import open_page, texts
 
@@ -177,3 +178,57 @@ def test_accounthouder_gets_only_organisation_rows(lake_env):
     # what the table and its downloads show is the frame of the data function for this viewer
     viewer = Viewer(role="accounthouder", deelnemers=("GM0164",))
     assert set(rob.criterium_waarden(viewer)["deelnemer_code"]) == {"TOTAAL"}
+
+
+# --- the standing as a table, without AppTest (data/robuustheid.py, format.py) ------------------
+def test_the_standing_table_keeps_values_and_norms_as_numbers_with_unit_and_test_beside():
+    stand = pl.DataFrame(
+        {
+            "naam": ["Omvang begroting", "Vaste dienst"],
+            "periode": ["2025", None],
+            "waarde": [16_800_000.0, None],
+            "operator": [">=", ">="],
+            "norm": [15_000_000.0, 90.0],
+            "eenheid": ["EUR", "procent"],
+            "deadline": [None, dt.date(2026, 4, 1)],
+            "status": ["groen", None],
+            "bepaald_op": [dt.date(2026, 3, 20)] * 2,
+        }
+    )
+    tabel = rob.stand_tabel(stand, {"groen": "✔ norm gehaald"})
+    assert tabel.rows() == [
+        (
+            "Omvang begroting",
+            "2025",
+            16_800_000.0,
+            "≥",
+            15_000_000.0,
+            "€",
+            None,
+            "–",
+            "✔ norm gehaald",
+        ),
+        (
+            "Vaste dienst",
+            "–",
+            None,
+            "≥",
+            90.0,
+            "%",
+            dt.date(2026, 4, 1),
+            "nog 12 dagen",
+            "– nog geen waarde",
+        ),
+    ]
+    assert tabel.columns[2:6] == ["Waarde", "Toets", "Norm nu", "Eenheid"]
+
+
+def test_a_units_column_says_the_unit_as_the_values_are_written():
+    assert [eenheid_tekst(e) for e in ("procent", "EUR", "uren", "aantal per fte", "aantal")] == [
+        "%",
+        "€",
+        "uur",
+        "per fte",
+        "aantal",
+    ]
+    assert eenheid_tekst("onbekend") == "onbekend" and eenheid_tekst(None) is None
