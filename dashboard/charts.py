@@ -82,8 +82,36 @@ def status_labels(oranje_marge_pct: float | None) -> dict[str, str]:
     }
 
 
+# Chart text dark enough for 4,5:1 on white (WCAG 2.1 AA; Streamlit's chart theme draws axis
+# labels in a light grey).
+TEKST = "#31333f"
+GRIJS = "#b0b0b0"  # the series that are context, not the subject (more than PALETTE can hold)
+TOTAAL_NAAM = "Alle deelnemers"
+
+
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=DUTCH_LOCALE).configure_range(category=PALETTE)
+    return (
+        chart.configure(locale=DUTCH_LOCALE)
+        .configure_range(category=PALETTE)
+        .configure_axis(labelColor=TEKST, titleColor=TEKST)
+        .configure_legend(labelColor=TEKST, titleColor=TEKST, labelLimit=260)
+        .configure_title(color=TEKST, subtitleColor="#4a4a4a")
+    )
+
+
+def kleuren(reeksen: list[str], nadruk: str | None = None) -> alt.Scale:
+    """A colour per series that stays readable for 15 deelnemers: 'Alle deelnemers' always
+    black; up to seven others each their own colour-blind-safe colour; with more, the
+    highlighted one (`nadruk`) in blue and the rest grey, so the subject stands out instead of
+    colours repeating (legend and tooltip still name every line)."""
+    andere = [r for r in reeksen if r != TOTAAL_NAAM]
+    if len(andere) <= len(PALETTE) - 1:
+        kleur = dict(zip(andere, [c for c in PALETTE if c != "#000000"], strict=False))
+    else:
+        kleur = {r: (PALETTE[0] if r == nadruk else GRIJS) for r in andere}
+    kleur[TOTAAL_NAAM] = "#000000"
+    domein = [r for r in reeksen]
+    return alt.Scale(domain=domein, range=[kleur[r] for r in domein])
 
 
 def trend(
@@ -95,8 +123,10 @@ def trend(
     title: str = "",
     y_title: str = "",
     number_format: str = ",.1f",
+    nadruk: str | None = None,
 ) -> alt.TopLevelMixin:
-    """A line per series over the periods, with the norm as a dashed line where there is one."""
+    """A line per series over the periods, with the norm as a dashed line where there is one.
+    Colours per series by `kleuren` (`nadruk` is the series to highlight among many)."""
     base = alt.Chart(frame)
     encoding = {
         "x": alt.X(f"{x}:O", title=None, sort="ascending"),
@@ -107,7 +137,10 @@ def trend(
         ],
     }
     if colour:
-        encoding["color"] = alt.Color(f"{colour}:N", title=None)
+        reeksen = sorted(set(frame[colour].drop_nulls().cast(pl.String).to_list()))
+        encoding["color"] = alt.Color(
+            f"{colour}:N", title=None, scale=kleuren(reeksen, nadruk), sort=reeksen
+        )
         encoding["tooltip"].insert(0, alt.Tooltip(f"{colour}:N", title="Deelnemer"))
     # an incomplete period is not joined to the line (a running year would plunge it): its
     # point stands alone inside an open diamond, named in the subtitle and the tooltip: shape
@@ -139,7 +172,7 @@ def trend(
             )
         )
     # say so when a KPI has no norm, so nobody looks for a line that is not there
-    subtitle = "norm: stippellijn" if has_norm else "geen norm vastgesteld (referentiedata normen)"
+    subtitle = "norm: stippellijn" if has_norm else "geen norm vastgesteld"
     if incomplete.height:
         subtitle += " · ◇ = onvolledige periode"
     heading = alt.TitleParams(text=title, subtitle=subtitle, subtitleColor="#555555")
@@ -165,10 +198,13 @@ def bars(
     horizontal: bool = False,
     number_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
-    category = alt.X(f"{x}:N", title=None, sort="-y") if not horizontal else None
+    # every category keeps its label: Vega hides overlapping ones, which skipped every second
+    # bar; long names are cut at 260 px with the full name in the tooltip
+    labels = alt.Axis(labelOverlap=False, labelLimit=260)
+    category = alt.X(f"{x}:N", title=None, sort="-y", axis=labels) if not horizontal else None
     value = alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=number_format))
     if horizontal:
-        category = alt.Y(f"{x}:N", title=None, sort="-x")
+        category = alt.Y(f"{x}:N", title=None, sort="-x", axis=labels)
         value = alt.X(f"{y}:Q", title=y_title, axis=alt.Axis(format=number_format))
     encoding = {
         ("y" if horizontal else "x"): category,

@@ -60,3 +60,32 @@ def test_an_incomplete_period_stands_apart_from_the_line_inside_a_diamond():
     assert [r["periode"] for r in datasets[point["data"]["name"]]] == ["2026"]
     assert diamond["mark"]["shape"] == "diamond" and diamond["mark"]["filled"] is False
     assert result["title"]["subtitle"].endswith("◇ = onvolledige periode")
+
+
+def test_colours_stay_distinct_or_highlight_one_of_many():
+    from dashboard import charts
+
+    weinig = ["Alle deelnemers", "Almelo", "Borne", "Dinkelland"]
+    scale = charts.kleuren(weinig).to_dict()
+    assert scale["domain"] == weinig
+    assert scale["range"][0] == "#000000"  # the whole organisation: always black
+    assert len(set(scale["range"])) == len(weinig)  # every series its own colour
+    veel = ["Alle deelnemers"] + [f"Gemeente {i:02d}" for i in range(14)]
+    scale = charts.kleuren(veel, nadruk="Gemeente 03").to_dict()
+    kleur = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert kleur["Alle deelnemers"] == "#000000"
+    assert kleur["Gemeente 03"] == charts.PALETTE[0]
+    assert {k for k, v in kleur.items() if v == charts.GRIJS} == set(veel) - {
+        "Alle deelnemers",
+        "Gemeente 03",
+    }
+
+
+def test_every_bar_keeps_its_label():
+    import polars as pl
+
+    from dashboard import charts
+
+    frame = pl.DataFrame({"aard": [f"aard {i}" for i in range(20)], "n": list(range(20))})
+    spec = charts.bars(frame, x="aard", y="n", horizontal=True).to_dict()
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False
