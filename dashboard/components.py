@@ -628,3 +628,45 @@ def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, peri
         "Zonder persoonsgegevens: geen melders, toezichthouders, namen of adressen; een "
         "inrichting staat er met haar nummer."
     )
+
+
+def grafiek(
+    chart,
+    frame: pl.DataFrame,
+    onderwerp: str,
+    key: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+) -> None:
+    """A chart and, behind it, the same numbers as a table with downloads ("Als tabel"; WCAG: a
+    table behind every chart, docs/dashboard.md "Status en toegankelijkheid")."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander("Als tabel"):
+        tabel_met_download(frame, onderwerp, key=key, code=code, periode=periode)
+
+
+def klachten_kaart(
+    raster: pl.DataFrame,
+    titel: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+) -> None:
+    """Where the nuisance was: complaints counted per square on the server (data.deelnemer.
+    klachten_raster), the squares as a table under the map, and a caption that says so; never
+    a complaint's own coordinates (docs/dashboard.md, "Klachtenkaart")."""
+    cel = dd.KLACHTEN_CEL_METER
+    grafiek(
+        charts.raster_kaart(raster, cel, titel),
+        dd.klachten_raster_tabel(raster),
+        "klachten_per_vierkante_km",
+        "klachten-raster",
+        code=code,
+        periode=periode,
+    )
+    st.caption(
+        f"Klachten met een bekende plek, geteld per vak van {getal(cel / 1000)} bij "
+        f"{getal(cel / 1000)} km (RD New); zonder achtergrondkaart. De melder blijft "
+        "buiten beeld."
+    )
