@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.format import getal
-from dashboard.labels import GEDRAG, GEVOLGEN
+from dashboard.format import decimalen, getal
+from dashboard.labels import GEDRAG, GEVOLGEN, MAANDEN, OVERIGE_AARDEN
 
 DUTCH_LOCALE = {
     "number": {
@@ -286,5 +286,168 @@ def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMix
             ],
         )
         .properties(title=title, width=420, height=420)
+    )
+    return dutch(chart)
+
+
+# --- the trend pages (Naleving, Klachten) ----------------------------------------------------
+def formaat(eenheid: str | None) -> str:
+    """The d3 number format of a unit: as many decimals as format.EENHEDEN shows."""
+    return f",.{decimalen(eenheid)}f"
+
+
+def lhso_trend(reeks: pl.DataFrame) -> alt.TopLevelMixin:
+    """The most severe LHSO cell per period and deelnemer: the score (1 = D1 ... 16 = A4) on the
+    axis, labelled with its code, and the code written at each point."""
+    codes = [""] + [f"{g}{b}" for g in "DCBA" for b in "1234"]
+    label = f"{codes}[datum.value]".replace(" ", "")
+    reeks = reeks.filter(pl.col("waarde").is_not_null())
+    x = alt.X("periode:O", title=None, sort="ascending")
+    y = alt.Y(
+        "waarde:Q",
+        title="Zwaarste LHSO-cel",
+        scale=alt.Scale(domain=[1, 16]),
+        axis=alt.Axis(
+            values=list(range(1, 17)), labelExpr=label, labelOverlap=False, labelFlush=False
+        ),
+    )
+    colour = alt.Color("deelnemer:N", title=None)
+    tooltip = [
+        alt.Tooltip("deelnemer:N", title="Deelnemer"),
+        alt.Tooltip("periode:O", title="Periode"),
+        alt.Tooltip("waarde_tekst:N", title="LHSO-cel"),
+    ]
+    base = alt.Chart(reeks)
+    lijn = base.mark_line(point=True).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    code = base.mark_text(dy=-9, fontSize=10).encode(x=x, y=y, color=colour, text="waarde_tekst:N")
+    return dutch(alt.layer(lijn, code).properties(height=280))
+
+
+def naleving_per_branche(branches: pl.DataFrame) -> alt.TopLevelMixin:
+    """Naleefpercentage per branche (rows) and year (columns) as shaded cells with the value
+    written in each, so it is read from the text, not from the shade alone."""
+    midden = (branches["naleefpercentage"].min() + branches["naleefpercentage"].max()) / 2
+    basis = alt.Chart(branches).encode(
+        x=alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("branche:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=260)),
+    )
+    vlakken = basis.mark_rect().encode(
+        color=alt.Color("naleefpercentage:Q", title="Naleef-%", scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("branche:N", title="Branche"),
+            alt.Tooltip("jaar:O", title="Jaar"),
+            alt.Tooltip("naleefpercentage:Q", title="Naleefpercentage", format=",.1f"),
+            alt.Tooltip("periodieke_controles:Q", title="Periodieke controles", format=",.0f"),
+            alt.Tooltip("zonder_overtredingen:Q", title="Zonder overtredingen", format=",.0f"),
+        ],
+    )
+    waarden = basis.mark_text(fontSize=11).encode(
+        text=alt.Text("naleefpercentage:Q", format=",.1f"),
+        color=alt.condition(
+            alt.datum.naleefpercentage > midden, alt.value("white"), alt.value("black")
+        ),
+    )
+    hoogte = 28 * branches["branche"].n_unique()
+    return dutch(alt.layer(vlakken, waarden).properties(height=hoogte))
+
+
+def bedragen(lang: pl.DataFrame) -> alt.TopLevelMixin:
+    """Amounts in euro per period, a bar per soort side by side (forfeited and collected penalty
+    payments: data.naleving.bedragen_lang)."""
+    soorten = lang["soort"].unique(maintain_order=True).to_list()
+    staven = (
+        alt.Chart(lang)
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("soort:N", sort=soorten),
+            y=alt.Y("bedrag:Q", title="EUR", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color("soort:N", title=None, sort=soorten),
+            tooltip=[
+                alt.Tooltip("periode:O", title="Periode"),
+                alt.Tooltip("soort:N", title="Soort"),
+                alt.Tooltip("bedrag:Q", title="Bedrag", format="$,.2f"),
+            ],
+        )
+        .properties(height=280)
+    )
+    return dutch(staven)
+
+
+def liggende_staven(
+    frame: pl.DataFrame, *, x: str, y: str, y_title: str, rij: int = 24
+) -> alt.TopLevelMixin:
+    """Horizontal bars (bars), `rij` pixels per bar so that every label is shown."""
+    return (
+        bars(frame, x=x, y=y, horizontal=True, y_title=y_title)
+        .properties(height=rij * frame.height + 20)
+        .configure_axisY(labelOverlap=False)
+    )
+
+
+def aard_per_jaar(verloop: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per year stacked by aard_groep (data.klachten.groepeer_aarden), 'overige
+    aarden' last."""
+    volgorde = sorted(
+        verloop["aard_groep"].unique().to_list(), key=lambda a: (a == OVERIGE_AARDEN, a)
+    )
+    chart = (
+        alt.Chart(verloop)
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(aantal):Q", title="Klachten", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("aard_groep:N", title="Aard", sort=volgorde),
+            tooltip=[
+                alt.Tooltip("periode:O", title="Jaar"),
+                alt.Tooltip("aard_groep:N", title="Aard"),
+                alt.Tooltip("sum(aantal):Q", title="Klachten", format=",.0f"),
+            ],
+        )
+        .properties(height=280)
+    )
+    return dutch(chart)
+
+
+MAAND_LABEL = f"{['', *MAANDEN]}[datum.value]".replace(" ", "")  # month 1 -> 'jan'
+
+
+def seizoen(frame: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per calendar month (1-12), a line per year (data.klachten.seizoen)."""
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("maand:O", title=None, axis=alt.Axis(labelExpr=MAAND_LABEL, labelAngle=0)),
+            y=alt.Y("klachten:Q", title="Klachten", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("jaar:N", title="Jaar"),
+            tooltip=[
+                alt.Tooltip("jaar:N", title="Jaar"),
+                alt.Tooltip("maand:O", title="Maand"),
+                alt.Tooltip("klachten:Q", title="Klachten", format=",.0f"),
+            ],
+        )
+        .properties(height=280, title="Seizoenspatroon: elk jaar over de maanden")
+    )
+    return dutch(chart)
+
+
+def aard_per_kalendermaand(patroon: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per aard (rows) and calendar month (columns), every year together, as shaded
+    cells (data.klachten.per_kalendermaand)."""
+    chart = (
+        alt.Chart(patroon)
+        .mark_rect()
+        .encode(
+            x=alt.X("maand:O", title=None, axis=alt.Axis(labelExpr=MAAND_LABEL, labelAngle=0)),
+            y=alt.Y("aard:N", title=None, axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("aantal:Q", title="Klachten", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("aard:N", title="Aard"),
+                alt.Tooltip("maand:O", title="Maand"),
+                alt.Tooltip("aantal:Q", title="Klachten (alle jaren)", format=",.0f"),
+            ],
+        )
+        .properties(height=300, title="Per aard en kalendermaand, alle jaren samen")
     )
     return dutch(chart)

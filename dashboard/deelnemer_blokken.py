@@ -227,11 +227,8 @@ def _trend(k: Keuze, kpi_id: str, totaal: bool = True, aantal: int = 12) -> pl.D
 
 
 def _grafiek(chart, frame: pl.DataFrame, onderwerp: str, k: Keuze, key: str) -> None:
-    """A chart and, behind it, the same numbers as a table with downloads (WCAG: a table
-    behind every chart)."""
-    st.altair_chart(chart, width="stretch")
-    with st.expander("Als tabel"):
-        components.tabel_met_download(frame, onderwerp, key=key, code=k.code, periode=k.periode)
+    """components.grafiek, with downloads named for this deelnemer and period."""
+    components.grafiek(chart, frame, onderwerp, key, code=k.code, periode=k.periode)
 
 
 def _trend_tabel(frame: pl.DataFrame) -> pl.DataFrame:
@@ -417,20 +414,8 @@ def blok_klachten(k: Keuze) -> None:
         begin, einde = k.grenzen
         raster = dd.klachten_raster(k.viewer, k.code, begin, einde)
         if raster.height:
-            cel = dd.KLACHTEN_CEL_METER
-            _grafiek(
-                charts.raster_kaart(raster, cel, f"Waar de overlast was, {k.periode}"),
-                raster.rename(
-                    {"x": "RD x (m)", "y": "RD y (m)", "klachten": "Klachten", "gegrond": "Gegrond"}
-                ),
-                "klachten_per_vierkante_km",
-                k,
-                key="klachten-raster",
-            )
-            st.caption(
-                f"Klachten met een bekende plek, geteld per vak van {getal(cel / 1000)} bij "
-                f"{getal(cel / 1000)} km (RD New); zonder achtergrondkaart. De melder blijft "
-                "buiten beeld."
+            components.klachten_kaart(
+                raster, f"Waar de overlast was, {k.periode}", code=k.code, periode=k.periode
             )
         else:
             st.info(f"Geen klachten met een bekende plek in {k.periode}.")

@@ -15,3 +15,9 @@ INSTRUMENTEN = {
     "last_onder_bestuursdwang": "Last onder bestuursdwang",
     "bestuurlijke_boete": "Bestuurlijke boete",
 }
+
+# Month 1 ... 12 as on an axis or a column heading.
+MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+# The aarden beyond the colours a chart can tell apart, together (data.klachten.groepeer_aarden).
+OVERIGE_AARDEN = "overige aarden"

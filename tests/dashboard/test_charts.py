@@ -89,3 +89,47 @@ def test_every_bar_keeps_its_label():
     frame = pl.DataFrame({"aard": [f"aard {i}" for i in range(20)], "n": list(range(20))})
     spec = charts.bars(frame, x="aard", y="n", horizontal=True).to_dict()
     assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False
+
+
+def test_number_formats_follow_the_one_unit_table():
+    assert charts.formaat("procent") == ",.1f"
+    assert charts.formaat("per 1.000 inwoners") == ",.2f"
+    assert charts.formaat("aantal") == ",.0f"
+
+
+def test_lhso_trend_labels_the_score_axis_with_the_cell_codes():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2024", "2025", "2026"],
+            "waarde": [11.0, 16.0, None],
+            "waarde_tekst": ["C3", "A4", None],
+            "deelnemer": ["Hengelo"] * 3,
+        }
+    )
+    result = charts.lhso_trend(frame).to_dict()
+    axis = result["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["values"] == list(range(1, 17))
+    assert axis["labelExpr"].startswith("['','D1','D2'") and "'A4']" in axis["labelExpr"]
+    rows = result["datasets"][result["data"]["name"]]
+    assert [r["periode"] for r in rows] == ["2024", "2025"]  # no point without a value
+    assert result["layer"][1]["encoding"]["text"]["field"] == "waarde_tekst"
+
+
+def test_complaints_per_year_put_the_other_aarden_last():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2025"] * 3,
+            "aard_groep": ["stof", "overige aarden", "geur"],
+            "aantal": [3, 2, 5],
+        }
+    )
+    colour = charts.aard_per_jaar(frame).to_dict()["encoding"]["color"]
+    assert colour["sort"] == ["geur", "stof", "overige aarden"]
+
+
+def test_horizontal_bars_get_room_for_every_label():
+    frame = pl.DataFrame({"aard": ["geur", "stof", "licht"], "aantal": [5, 3, 1]})
+    result = charts.liggende_staven(frame, x="aard", y="aantal", y_title="Klachten").to_dict()
+    assert result["height"] == 3 * 24 + 20
+    assert result["config"]["axisY"]["labelOverlap"] is False
+    assert result["encoding"]["y"]["field"] == "aard"
