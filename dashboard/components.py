@@ -719,9 +719,21 @@ def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
         st.altair_chart(charts.lhso_trend(reeks), width="stretch")
     else:
         eenheid = info.get("eenheid")
-        chart = charts.trend(reeks, y_title=eenheid or "", number_format=charts.formaat(eenheid))
+        chart = charts.trend(
+            reeks,
+            y_title=eenheid or "",
+            number_format=charts.formaat(eenheid),
+            nadruk=_nadruk(),
+        )
         st.altair_chart(chart, width="stretch")
     definities([kpi_id])
+
+
+def _nadruk() -> str | None:
+    """The series a trend highlights when there are more than its colours (charts.kleuren): the
+    first deelnemer the user chose, by name."""
+    codes = [c for c in _run_keuze()["deelnemers"] if c != data.TOTAAL]
+    return data.names().get(codes[0], codes[0]) if codes else None
 
 
 def trend_tabel(
