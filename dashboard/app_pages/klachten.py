@@ -130,10 +130,12 @@ if postcodes.height:
 # --- the internal TOP-X list ----------------------------------------------------------------
 if viewer.sees_internal:
     st.header("TOP-X inrichtingen met de meeste klachten")
-    st.error(
+    # a caution, not an error: nothing went wrong (docs/dashboard.md, "Status en
+    # toegankelijkheid")
+    st.warning(
         "**Intern: niet voor publicatie.** Deze lijst is alleen voor MT en analisten en wordt "
         "niet gedeeld met deelnemers of derden (Zelfevaluatie OD Twente, 2024).",
-        icon="🔒",
+        icon=":material/lock:",
     )
     top_x = st.slider("Aantal inrichtingen (X)", 5, 50, 10, step=5, key="klachten_top_x")
     top = klachten.top_inrichtingen(viewer, detail, top_x)

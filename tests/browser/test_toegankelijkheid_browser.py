@@ -73,7 +73,7 @@ def test_no_serious_or_critical_accessibility_violations(served):
         page.wait_for_selector("h1", timeout=60_000)
         wait_until_idle(page, quiet_ms=1000)
         for blok in BLOKKEN:
-            page.get_by_role("tab", name=blok).click()
+            page.get_by_role("radio", name=blok, exact=True).click()
             wait_until_idle(page, quiet_ms=1000)
             page.wait_for_timeout(500)
             gevonden[f"deelnemer/{blok}"] = ernstig(axe, page)

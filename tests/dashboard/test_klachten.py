@@ -57,7 +57,7 @@ def test_renders_for_mt_and_analist_with_the_internal_list_marked(lake_env, role
     assert at.title[0].value == "Klachten"
     assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
     assert "TOP-X inrichtingen met de meeste klachten" in [h.value for h in at.header]
-    assert any("Intern: niet voor publicatie" in e.value for e in at.error)
+    assert any("Intern: niet voor publicatie" in e.value for e in at.warning)
     assert len(at.get("download_button")) >= 2
 
 
