@@ -219,34 +219,43 @@ def bars(
 
 def lhso_matrix(cellen: pl.DataFrame, title: str) -> alt.TopLevelMixin:
     """The LHSO matrix: gevolgen (A worst, top) against gedrag (4 worst, right), each cell
-    shaded by its number of controles and labelled with its code and number, so the count is
-    read from the text, not from the shade alone."""
+    shaded by its number of controles and labelled with that number, so the count is read from
+    the text, not from the shade alone (the cell's code is in the tooltip and the axes). No
+    colour legend and short axis titles: it stays readable on a phone (390 px). The number is
+    white on the dark cells, black on the light ones (contrast)."""
+    grens = 0.55 * max(int(cellen["aantal_controles"].max() or 0), 1)
     frame = cellen.with_columns(
         pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("gevolgen"),
-        (
-            pl.col("lhso_code")
-            + ": "
-            + pl.col("aantal_controles").map_elements(getal, return_dtype=pl.String)
-        ).alias("label"),
+        pl.col("aantal_controles").map_elements(getal, return_dtype=pl.String).alias("label"),
+        (pl.col("aantal_controles") >= grens).alias("donker"),
     )
     basis = alt.Chart(frame).encode(
         x=alt.X(
             "lhso_gedrag:O",
-            title="gedrag: 1 goedwillend · 2 onverschillig · 3 calculerend · 4 bewust",
+            title="gedrag (1 goedwillend … 4 bewust)",
             sort=list(GEDRAG),
             axis=alt.Axis(labelAngle=0, orient="top"),
         ),
-        y=alt.Y("gevolgen:O", title="gevolgen", sort=list(GEVOLGEN.values())),
-    )
-    vlakken = basis.mark_rect(stroke="#ffffff").encode(
-        color=alt.Color("aantal_controles:Q", title="controles", scale=alt.Scale(scheme="oranges")),
+        y=alt.Y(
+            "gevolgen:O",
+            title=None,
+            sort=list(GEVOLGEN.values()),
+            axis=alt.Axis(labelLimit=120),
+        ),
         tooltip=[
             alt.Tooltip("lhso_code:N", title="LHSO-cel"),
+            alt.Tooltip("gevolgen:N", title="gevolgen"),
             alt.Tooltip("aantal_controles:Q", title="controles", format=",.0f"),
         ],
     )
-    teksten = basis.mark_text(fontSize=14, color="#000000").encode(text=alt.Text("label:N"))
-    return dutch(alt.layer(vlakken, teksten).properties(title=title, height=280))
+    vlakken = basis.mark_rect(stroke="#ffffff").encode(
+        color=alt.Color("aantal_controles:Q", legend=None, scale=alt.Scale(scheme="oranges"))
+    )
+    teksten = basis.mark_text(fontSize=13).encode(
+        text=alt.Text("label:N"),
+        color=alt.condition("datum.donker", alt.value("#ffffff"), alt.value("#000000")),
+    )
+    return dutch(alt.layer(vlakken, teksten).properties(title=title, height=260))
 
 
 def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMixin:

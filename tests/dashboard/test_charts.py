@@ -133,3 +133,25 @@ def test_horizontal_bars_get_room_for_every_label():
     assert result["height"] == 3 * 24 + 20
     assert result["config"]["axisY"]["labelOverlap"] is False
     assert result["encoding"]["y"]["field"] == "aard"
+
+
+def test_lhso_matrix_reads_on_a_phone_and_the_numbers_keep_their_contrast():
+    from dashboard.labels import GEDRAG, GEVOLGEN
+
+    cellen = pl.DataFrame(
+        {
+            "lhso_gevolgen": [g for g in GEVOLGEN for _ in GEDRAG],
+            "lhso_gedrag": [d for _ in GEVOLGEN for d in GEDRAG],
+            "lhso_code": [g + d for g in GEVOLGEN for d in GEDRAG],
+            "aantal_controles": [0, 1, 2, 3, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 1200, 5],
+        }
+    )
+    result = charts.lhso_matrix(cellen, "LHSO").to_dict()
+    rect, text = result["layer"]
+    assert rect["encoding"]["color"]["legend"] is None  # the numbers are in the cells
+    data = next(iter(result["datasets"].values()))
+    labels = {r["lhso_code"]: (r["label"], r["donker"]) for r in data}
+    assert labels["D3"] == ("1.200", True)  # white on the darkest cell
+    assert labels["A2"] == ("1", False)
+    assert text["encoding"]["color"]["condition"]["value"] == "#ffffff"
+    assert len(result["layer"][0]["encoding"]["x"]["title"]) <= 40
