@@ -20,6 +20,7 @@ st.set_page_config(page_title="VTH-monitor", layout="wide")
 # index.html says "en" and has no setting for it (docs/dashboard.md, "Status en
 # toegankelijkheid").
 st.html("<script>document.documentElement.lang = 'nl';</script>", unsafe_allow_javascript=True)
+menu = st.sidebar.container()  # the navigation, above the login or demo box
 
 try:
     viewer = components.start()
@@ -38,10 +39,17 @@ root = st.Page(lambda: None, title="Start", url_path="start", default=True, visi
 sections: dict[str, list] = {}
 for name, page in pages.items():
     sections.setdefault(SECTIONS[name], []).append(page)
-sections[next(iter(sections))].insert(0, root)
-page = st.navigation(sections)
+# Our own menu of links under a heading per group: Streamlit's grouped menu puts its group
+# headers inside the list (<ul><div>), which screen readers cannot follow (axe: list,
+# listitem; docs/dashboard.md, "Status en toegankelijkheid").
+page = st.navigation([root, *pages.values()], position="hidden")
 if page is root:
     st.switch_page(start, query_params=st.query_params.to_dict())
+with menu:
+    for section, items in sections.items():
+        st.markdown(f"#### {section}")
+        for item in items:
+            st.page_link(item)
 st.session_state["_pagina"] = page.title
 try:
     page.run()

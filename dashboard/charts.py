@@ -10,8 +10,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from dashboard.format import getal
-from dashboard.labels import GEDRAG, GEVOLGEN, MIJLPAAL_STATUS
+from dashboard.format import decimalen, getal
+from dashboard.labels import GEDRAG, GEVOLGEN, MAANDEN, MIJLPAAL_STATUS, OVERIGE_AARDEN
 
 DUTCH_LOCALE = {
     "number": {
@@ -82,8 +82,36 @@ def status_labels(oranje_marge_pct: float | None) -> dict[str, str]:
     }
 
 
+# Chart text dark enough for 4,5:1 on white (WCAG 2.1 AA; Streamlit's chart theme draws axis
+# labels in a light grey).
+TEKST = "#31333f"
+GRIJS = "#b0b0b0"  # the series that are context, not the subject (more than PALETTE can hold)
+TOTAAL_NAAM = "Alle deelnemers"
+
+
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(locale=DUTCH_LOCALE).configure_range(category=PALETTE)
+    return (
+        chart.configure(locale=DUTCH_LOCALE)
+        .configure_range(category=PALETTE)
+        .configure_axis(labelColor=TEKST, titleColor=TEKST)
+        .configure_legend(labelColor=TEKST, titleColor=TEKST, labelLimit=260)
+        .configure_title(color=TEKST, subtitleColor="#4a4a4a")
+    )
+
+
+def kleuren(reeksen: list[str], nadruk: str | None = None) -> alt.Scale:
+    """A colour per series that stays readable for 15 deelnemers: 'Alle deelnemers' always
+    black; up to seven others each their own colour-blind-safe colour; with more, the
+    highlighted one (`nadruk`) in blue and the rest grey, so the subject stands out instead of
+    colours repeating (legend and tooltip still name every line)."""
+    andere = [r for r in reeksen if r != TOTAAL_NAAM]
+    if len(andere) <= len(PALETTE) - 1:
+        kleur = dict(zip(andere, [c for c in PALETTE if c != "#000000"], strict=False))
+    else:
+        kleur = {r: (PALETTE[0] if r == nadruk else GRIJS) for r in andere}
+    kleur[TOTAAL_NAAM] = "#000000"
+    domein = [r for r in reeksen]
+    return alt.Scale(domain=domein, range=[kleur[r] for r in domein])
 
 
 def trend(
@@ -95,8 +123,10 @@ def trend(
     title: str = "",
     y_title: str = "",
     number_format: str = ",.1f",
+    nadruk: str | None = None,
 ) -> alt.TopLevelMixin:
-    """A line per series over the periods, with the norm as a dashed line where there is one."""
+    """A line per series over the periods, with the norm as a dashed line where there is one.
+    Colours per series by `kleuren` (`nadruk` is the series to highlight among many)."""
     base = alt.Chart(frame)
     encoding = {
         "x": alt.X(f"{x}:O", title=None, sort="ascending"),
@@ -107,7 +137,10 @@ def trend(
         ],
     }
     if colour:
-        encoding["color"] = alt.Color(f"{colour}:N", title=None)
+        reeksen = sorted(set(frame[colour].drop_nulls().cast(pl.String).to_list()))
+        encoding["color"] = alt.Color(
+            f"{colour}:N", title=None, scale=kleuren(reeksen, nadruk), sort=reeksen
+        )
         encoding["tooltip"].insert(0, alt.Tooltip(f"{colour}:N", title="Deelnemer"))
     # an incomplete period is not joined to the line (a running year would plunge it): its
     # point stands alone inside an open diamond, named in the subtitle and the tooltip: shape
@@ -139,7 +172,7 @@ def trend(
             )
         )
     # say so when a KPI has no norm, so nobody looks for a line that is not there
-    subtitle = "norm: stippellijn" if has_norm else "geen norm vastgesteld (referentiedata normen)"
+    subtitle = "norm: stippellijn" if has_norm else "geen norm vastgesteld"
     if incomplete.height:
         subtitle += " · ◇ = onvolledige periode"
     heading = alt.TitleParams(text=title, subtitle=subtitle, subtitleColor="#555555")
@@ -165,10 +198,13 @@ def bars(
     horizontal: bool = False,
     number_format: str = ",.0f",
 ) -> alt.TopLevelMixin:
-    category = alt.X(f"{x}:N", title=None, sort="-y") if not horizontal else None
+    # every category keeps its label: Vega hides overlapping ones, which skipped every second
+    # bar; long names are cut at 260 px with the full name in the tooltip
+    labels = alt.Axis(labelOverlap=False, labelLimit=260)
+    category = alt.X(f"{x}:N", title=None, sort="-y", axis=labels) if not horizontal else None
     value = alt.Y(f"{y}:Q", title=y_title, axis=alt.Axis(format=number_format))
     if horizontal:
-        category = alt.Y(f"{x}:N", title=None, sort="-x")
+        category = alt.Y(f"{x}:N", title=None, sort="-x", axis=labels)
         value = alt.X(f"{y}:Q", title=y_title, axis=alt.Axis(format=number_format))
     encoding = {
         ("y" if horizontal else "x"): category,
@@ -183,34 +219,43 @@ def bars(
 
 def lhso_matrix(cellen: pl.DataFrame, title: str) -> alt.TopLevelMixin:
     """The LHSO matrix: gevolgen (A worst, top) against gedrag (4 worst, right), each cell
-    shaded by its number of controles and labelled with its code and number, so the count is
-    read from the text, not from the shade alone."""
+    shaded by its number of controles and labelled with that number, so the count is read from
+    the text, not from the shade alone (the cell's code is in the tooltip and the axes). No
+    colour legend and short axis titles: it stays readable on a phone (390 px). The number is
+    white on the dark cells, black on the light ones (contrast)."""
+    grens = 0.55 * max(int(cellen["aantal_controles"].max() or 0), 1)
     frame = cellen.with_columns(
         pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("gevolgen"),
-        (
-            pl.col("lhso_code")
-            + ": "
-            + pl.col("aantal_controles").map_elements(getal, return_dtype=pl.String)
-        ).alias("label"),
+        pl.col("aantal_controles").map_elements(getal, return_dtype=pl.String).alias("label"),
+        (pl.col("aantal_controles") >= grens).alias("donker"),
     )
     basis = alt.Chart(frame).encode(
         x=alt.X(
             "lhso_gedrag:O",
-            title="gedrag: 1 goedwillend · 2 onverschillig · 3 calculerend · 4 bewust",
+            title="gedrag (1 goedwillend … 4 bewust)",
             sort=list(GEDRAG),
             axis=alt.Axis(labelAngle=0, orient="top"),
         ),
-        y=alt.Y("gevolgen:O", title="gevolgen", sort=list(GEVOLGEN.values())),
-    )
-    vlakken = basis.mark_rect(stroke="#ffffff").encode(
-        color=alt.Color("aantal_controles:Q", title="controles", scale=alt.Scale(scheme="oranges")),
+        y=alt.Y(
+            "gevolgen:O",
+            title=None,
+            sort=list(GEVOLGEN.values()),
+            axis=alt.Axis(labelLimit=120),
+        ),
         tooltip=[
             alt.Tooltip("lhso_code:N", title="LHSO-cel"),
+            alt.Tooltip("gevolgen:N", title="gevolgen"),
             alt.Tooltip("aantal_controles:Q", title="controles", format=",.0f"),
         ],
     )
-    teksten = basis.mark_text(fontSize=14, color="#000000").encode(text=alt.Text("label:N"))
-    return dutch(alt.layer(vlakken, teksten).properties(title=title, height=280))
+    vlakken = basis.mark_rect(stroke="#ffffff").encode(
+        color=alt.Color("aantal_controles:Q", legend=None, scale=alt.Scale(scheme="oranges"))
+    )
+    teksten = basis.mark_text(fontSize=13).encode(
+        text=alt.Text("label:N"),
+        color=alt.condition("datum.donker", alt.value("#ffffff"), alt.value("#000000")),
+    )
+    return dutch(alt.layer(vlakken, teksten).properties(title=title, height=260))
 
 
 def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMixin:
@@ -250,6 +295,169 @@ def raster_kaart(frame: pl.DataFrame, cel: float, title: str) -> alt.TopLevelMix
             ],
         )
         .properties(title=title, width=420, height=420)
+    )
+    return dutch(chart)
+
+
+# --- the trend pages (Naleving, Klachten) ----------------------------------------------------
+def formaat(eenheid: str | None) -> str:
+    """The d3 number format of a unit: as many decimals as format.EENHEDEN shows."""
+    return f",.{decimalen(eenheid)}f"
+
+
+def lhso_trend(reeks: pl.DataFrame) -> alt.TopLevelMixin:
+    """The most severe LHSO cell per period and deelnemer: the score (1 = D1 ... 16 = A4) on the
+    axis, labelled with its code, and the code written at each point."""
+    codes = [""] + [f"{g}{b}" for g in "DCBA" for b in "1234"]
+    label = f"{codes}[datum.value]".replace(" ", "")
+    reeks = reeks.filter(pl.col("waarde").is_not_null())
+    x = alt.X("periode:O", title=None, sort="ascending")
+    y = alt.Y(
+        "waarde:Q",
+        title="Zwaarste LHSO-cel",
+        scale=alt.Scale(domain=[1, 16]),
+        axis=alt.Axis(
+            values=list(range(1, 17)), labelExpr=label, labelOverlap=False, labelFlush=False
+        ),
+    )
+    colour = alt.Color("deelnemer:N", title=None)
+    tooltip = [
+        alt.Tooltip("deelnemer:N", title="Deelnemer"),
+        alt.Tooltip("periode:O", title="Periode"),
+        alt.Tooltip("waarde_tekst:N", title="LHSO-cel"),
+    ]
+    base = alt.Chart(reeks)
+    lijn = base.mark_line(point=True).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    code = base.mark_text(dy=-9, fontSize=10).encode(x=x, y=y, color=colour, text="waarde_tekst:N")
+    return dutch(alt.layer(lijn, code).properties(height=280))
+
+
+def naleving_per_branche(branches: pl.DataFrame) -> alt.TopLevelMixin:
+    """Naleefpercentage per branche (rows) and year (columns) as shaded cells with the value
+    written in each, so it is read from the text, not from the shade alone."""
+    midden = (branches["naleefpercentage"].min() + branches["naleefpercentage"].max()) / 2
+    basis = alt.Chart(branches).encode(
+        x=alt.X("jaar:O", title=None, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("branche:N", title=None, sort="ascending", axis=alt.Axis(labelLimit=260)),
+    )
+    vlakken = basis.mark_rect().encode(
+        color=alt.Color("naleefpercentage:Q", title="Naleef-%", scale=alt.Scale(scheme="blues")),
+        tooltip=[
+            alt.Tooltip("branche:N", title="Branche"),
+            alt.Tooltip("jaar:O", title="Jaar"),
+            alt.Tooltip("naleefpercentage:Q", title="Naleefpercentage", format=",.1f"),
+            alt.Tooltip("periodieke_controles:Q", title="Periodieke controles", format=",.0f"),
+            alt.Tooltip("zonder_overtredingen:Q", title="Zonder overtredingen", format=",.0f"),
+        ],
+    )
+    waarden = basis.mark_text(fontSize=11).encode(
+        text=alt.Text("naleefpercentage:Q", format=",.1f"),
+        color=alt.condition(
+            alt.datum.naleefpercentage > midden, alt.value("white"), alt.value("black")
+        ),
+    )
+    hoogte = 28 * branches["branche"].n_unique()
+    return dutch(alt.layer(vlakken, waarden).properties(height=hoogte))
+
+
+def bedragen(lang: pl.DataFrame) -> alt.TopLevelMixin:
+    """Amounts in euro per period, a bar per soort side by side (forfeited and collected penalty
+    payments: data.naleving.bedragen_lang)."""
+    soorten = lang["soort"].unique(maintain_order=True).to_list()
+    staven = (
+        alt.Chart(lang)
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("soort:N", sort=soorten),
+            y=alt.Y("bedrag:Q", title="EUR", axis=alt.Axis(format="$,.0f")),
+            color=alt.Color("soort:N", title=None, sort=soorten),
+            tooltip=[
+                alt.Tooltip("periode:O", title="Periode"),
+                alt.Tooltip("soort:N", title="Soort"),
+                alt.Tooltip("bedrag:Q", title="Bedrag", format="$,.2f"),
+            ],
+        )
+        .properties(height=280)
+    )
+    return dutch(staven)
+
+
+def liggende_staven(
+    frame: pl.DataFrame, *, x: str, y: str, y_title: str, rij: int = 24
+) -> alt.TopLevelMixin:
+    """Horizontal bars (bars), `rij` pixels per bar so that every label is shown."""
+    return (
+        bars(frame, x=x, y=y, horizontal=True, y_title=y_title)
+        .properties(height=rij * frame.height + 20)
+        .configure_axisY(labelOverlap=False)
+    )
+
+
+def aard_per_jaar(verloop: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per year stacked by aard_groep (data.klachten.groepeer_aarden), 'overige
+    aarden' last."""
+    volgorde = sorted(
+        verloop["aard_groep"].unique().to_list(), key=lambda a: (a == OVERIGE_AARDEN, a)
+    )
+    chart = (
+        alt.Chart(verloop)
+        .mark_bar()
+        .encode(
+            x=alt.X("periode:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("sum(aantal):Q", title="Klachten", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("aard_groep:N", title="Aard", sort=volgorde),
+            tooltip=[
+                alt.Tooltip("periode:O", title="Jaar"),
+                alt.Tooltip("aard_groep:N", title="Aard"),
+                alt.Tooltip("sum(aantal):Q", title="Klachten", format=",.0f"),
+            ],
+        )
+        .properties(height=280)
+    )
+    return dutch(chart)
+
+
+MAAND_LABEL = f"{['', *MAANDEN]}[datum.value]".replace(" ", "")  # month 1 -> 'jan'
+
+
+def seizoen(frame: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per calendar month (1-12), a line per year (data.klachten.seizoen)."""
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("maand:O", title=None, axis=alt.Axis(labelExpr=MAAND_LABEL, labelAngle=0)),
+            y=alt.Y("klachten:Q", title="Klachten", axis=alt.Axis(format=",.0f")),
+            color=alt.Color("jaar:N", title="Jaar"),
+            tooltip=[
+                alt.Tooltip("jaar:N", title="Jaar"),
+                alt.Tooltip("maand:O", title="Maand"),
+                alt.Tooltip("klachten:Q", title="Klachten", format=",.0f"),
+            ],
+        )
+        .properties(height=280, title="Seizoenspatroon: elk jaar over de maanden")
+    )
+    return dutch(chart)
+
+
+def aard_per_kalendermaand(patroon: pl.DataFrame) -> alt.TopLevelMixin:
+    """Complaints per aard (rows) and calendar month (columns), every year together, as shaded
+    cells (data.klachten.per_kalendermaand)."""
+    chart = (
+        alt.Chart(patroon)
+        .mark_rect()
+        .encode(
+            x=alt.X("maand:O", title=None, axis=alt.Axis(labelExpr=MAAND_LABEL, labelAngle=0)),
+            y=alt.Y("aard:N", title=None, axis=alt.Axis(labelOverlap=False)),
+            color=alt.Color("aantal:Q", title="Klachten", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("aard:N", title="Aard"),
+                alt.Tooltip("maand:O", title="Maand"),
+                alt.Tooltip("aantal:Q", title="Klachten (alle jaren)", format=",.0f"),
+            ],
+        )
+        .properties(height=300, title="Per aard en kalendermaand, alle jaren samen")
     )
     return dutch(chart)
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import charts, data, inlog, perioden
 from dashboard.data import deelnemer as dd
 from dashboard.data import robuustheid as rob
-from dashboard.data import toegang
+from dashboard.data import toegang, trends
 from dashboard.format import (
     datum,
     eenheid_tekst,
@@ -600,6 +600,162 @@ def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, peri
         "Zonder persoonsgegevens: geen melders, toezichthouders, namen of adressen; een "
         "inrichting staat er met haar nummer."
     )
+
+
+def grafiek(
+    chart,
+    frame: pl.DataFrame,
+    onderwerp: str,
+    key: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+) -> None:
+    """A chart and, behind it, the same numbers as a table with downloads ("Als tabel"; WCAG: a
+    table behind every chart, docs/dashboard.md "Status en toegankelijkheid")."""
+    st.altair_chart(chart, width="stretch")
+    with st.expander("Als tabel"):
+        tabel_met_download(frame, onderwerp, key=key, code=code, periode=periode)
+
+
+def klachten_kaart(
+    raster: pl.DataFrame,
+    titel: str,
+    *,
+    code: str | None = None,
+    periode: str | None = None,
+) -> None:
+    """Where the nuisance was: complaints counted per square on the server (data.deelnemer.
+    klachten_raster), the squares as a table under the map, and a caption that says so; never
+    a complaint's own coordinates (docs/dashboard.md, "Klachtenkaart")."""
+    cel = dd.KLACHTEN_CEL_METER
+    grafiek(
+        charts.raster_kaart(raster, cel, titel),
+        dd.klachten_raster_tabel(raster),
+        "klachten_per_vierkante_km",
+        "klachten-raster",
+        code=code,
+        periode=periode,
+    )
+    st.caption(
+        f"Klachten met een bekende plek, geteld per vak van {getal(cel / 1000)} bij "
+        f"{getal(cel / 1000)} km (RD New); zonder achtergrondkaart. De melder blijft "
+        "buiten beeld."
+    )
+
+
+# --- the trend pages: Naleving and Klachten (docs/dashboard.md, "Opbouw van de code") --------
+def _kpi_info(kpi_id: str) -> dict:
+    """The catalogue row of a KPI (naam, definitie, eenheid, richting)."""
+    rows = data.catalogus().filter(pl.col("kpi_id") == kpi_id).to_dicts()
+    return rows[0] if rows else {"kpi_id": kpi_id, "naam": kpi_id}
+
+
+def kpi_kop(reeks: pl.DataFrame, kpi_ids: tuple[str, ...] | list[str], code: str) -> None:
+    """The trend page's headline: for one deelnemer, per KPI its newest complete period (an
+    incomplete one is no headline, docs/kpis.md "Dekking") with the change against the period
+    before it, or that period's code for a KPI whose value is a code (the LHSO cell)."""
+    st.subheader(f"Laatste volledige periode: {data.names().get(code, code)}")
+    for kolom, kpi_id in zip(st.columns(len(kpi_ids)), kpi_ids, strict=True):
+        info = _kpi_info(kpi_id)
+        eenheid = info.get("eenheid")
+        laatste, vorige = trends.laatste(volledig(reeks), kpi_id, code)
+        if laatste is None:
+            kolom.metric(info["naam"], "–")
+            continue
+        delta, vlak = None, False  # vlak: no direction to show (a code, or no change)
+        if vorige is not None and laatste.get("waarde_tekst"):
+            delta, vlak = f"{vorige['periode']}: {waarde_tekst(vorige, eenheid)}", True
+        elif vorige is not None:
+            tekst = verschil(laatste["waarde"] - vorige["waarde"], eenheid)
+            delta, vlak = f"{tekst} t.o.v. {vorige['periode']}", tekst == verschil(0, eenheid)
+        kolom.metric(
+            f"{info['naam']} ({laatste['periode']})",
+            waarde_tekst(laatste, eenheid),
+            delta=delta,
+            delta_color="off" if vlak else DELTA_KLEUR.get(info.get("richting") or "", "off"),
+            delta_arrow="off" if vlak else "auto",
+            help=info.get("definitie"),
+        )
+
+
+def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
+    """One KPI: its trend per deelnemer (norm dashed where one exists; the LHSO cell as its
+    code) and its definition. The numbers are in the page's table of the series (trend_tabel)."""
+    info = _kpi_info(kpi_id)
+    reeks = reeks.filter(pl.col("kpi_id") == kpi_id)
+    st.markdown(f"**{info['naam']}**")
+    if reeks["waarde"].drop_nulls().len() == 0:
+        st.info("Geen waarden voor deze selectie.")
+    elif kpi_id == "lhso_zwaarste":
+        st.altair_chart(charts.lhso_trend(reeks), width="stretch")
+    else:
+        eenheid = info.get("eenheid")
+        chart = charts.trend(
+            reeks,
+            y_title=eenheid or "",
+            number_format=charts.formaat(eenheid),
+            nadruk=_nadruk(),
+        )
+        st.altair_chart(chart, width="stretch")
+    definities([kpi_id])
+
+
+def _nadruk() -> str | None:
+    """The series a trend highlights when there are more than its colours (charts.kleuren): the
+    first deelnemer the user chose, by name."""
+    codes = [c for c in _run_keuze()["deelnemers"] if c != data.TOTAAL]
+    return data.names().get(codes[0], codes[0]) if codes else None
+
+
+def trend_tabel(
+    reeks: pl.DataFrame, kpi_ids: tuple[str, ...] | list[str], titel: str, onderwerp: str, key: str
+) -> None:
+    """The numbers behind trend charts: deelnemer x periode, a column per KPI (data.trends.tabel),
+    in an expander with downloads."""
+    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    with st.expander(titel):
+        tabel_met_download(
+            trends.tabel(reeks, kpi_ids, catalogus, status_labels()), onderwerp, key=key
+        )
+
+
+def trend_blokken(
+    reeks: pl.DataFrame, kpi_ids: tuple[str, ...] | list[str], titel: str, onderwerp: str, key: str
+) -> None:
+    """Trend blocks two by two, then their numbers as one table (trend_tabel)."""
+    for start in range(0, len(kpi_ids), 2):
+        for kolom, kpi_id in zip(st.columns(2), kpi_ids[start : start + 2], strict=False):
+            with kolom:
+                trend_blok(reeks, kpi_id)
+    trend_tabel(reeks, kpi_ids, titel, onderwerp, key)
+
+
+def detail_keuze(gekozen: list[str], key: str, kolom=None) -> str:
+    """One of the chosen deelnemers to split out (`{key}_detail`, in the URL as `detail`); from
+    here on the page shows it in detail (`detail`)."""
+    namen = data.names()
+    link = link_keuze(("detail",))
+    link_kiezen(link, "detail", gekozen, f"{key}_detail")
+    code = (kolom or st).selectbox(
+        "Uitsplitsen voor",
+        gekozen,
+        help="Eén van de hierboven gekozen deelnemers.",
+        format_func=lambda c: namen.get(c, c),
+        key=f"{key}_detail",
+    )
+    detail(code)
+    link_schrijven(detail=code)
+    return code
+
+
+def jaar_keuze(jaren: list[int], key: str, label: str = "Jaar", kolom=None) -> int:
+    """A year among `jaren` (`{key}_jaar`, in the URL as `jaar`)."""
+    link = link_keuze(("jaar",))
+    link_kiezen(link, "jaar", jaren, f"{key}_jaar")
+    jaar = (kolom or st).selectbox(label, jaren, key=f"{key}_jaar")
+    link_schrijven(jaar=jaar)
+    return jaar
 
 
 # --- one compact KPI figure (HR & Financiën, Robuustheid, Verbeterplan) ----------------------

@@ -2,9 +2,9 @@
 the selection (deelnemer, one type of period and one period that hold for every block), the
 summary of the headline KPIs on the first screen, and one block per subject (products and the
 uitvoeringsprogramma, hours against the budget, work in stock and legal terms, compliance with
-the LHSO matrix, complaints, enforcement), each drawn only when its tab is open and re-run on
-its own (a fragment), so switching a block or opening the rows behind a KPI does not re-run
-the page.
+the LHSO matrix, complaints, enforcement), one at a time (a row of buttons) and re-run on its
+own (a fragment), so switching a block or opening the rows behind a KPI does not re-run the
+page.
 
 Only this deelnemer's data, plus TOTAAL (the whole organisation) for comparison; the data layer
 checks every code against the viewer's scope and withholds a TOTAAL that would disclose other
@@ -227,11 +227,8 @@ def _trend(k: Keuze, kpi_id: str, totaal: bool = True, aantal: int = 12) -> pl.D
 
 
 def _grafiek(chart, frame: pl.DataFrame, onderwerp: str, k: Keuze, key: str) -> None:
-    """A chart and, behind it, the same numbers as a table with downloads (WCAG: a table
-    behind every chart)."""
-    st.altair_chart(chart, width="stretch")
-    with st.expander("Als tabel"):
-        components.tabel_met_download(frame, onderwerp, key=key, code=k.code, periode=k.periode)
+    """components.grafiek, with downloads named for this deelnemer and period."""
+    components.grafiek(chart, frame, onderwerp, key, code=k.code, periode=k.periode)
 
 
 def _trend_tabel(frame: pl.DataFrame) -> pl.DataFrame:
@@ -417,20 +414,8 @@ def blok_klachten(k: Keuze) -> None:
         begin, einde = k.grenzen
         raster = dd.klachten_raster(k.viewer, k.code, begin, einde)
         if raster.height:
-            cel = dd.KLACHTEN_CEL_METER
-            _grafiek(
-                charts.raster_kaart(raster, cel, f"Waar de overlast was, {k.periode}"),
-                raster.rename(
-                    {"x": "RD x (m)", "y": "RD y (m)", "klachten": "Klachten", "gegrond": "Gegrond"}
-                ),
-                "klachten_per_vierkante_km",
-                k,
-                key="klachten-raster",
-            )
-            st.caption(
-                f"Klachten met een bekende plek, geteld per vak van {getal(cel / 1000)} bij "
-                f"{getal(cel / 1000)} km (RD New); zonder achtergrondkaart. De melder blijft "
-                "buiten beeld."
+            components.klachten_kaart(
+                raster, f"Waar de overlast was, {k.periode}", code=k.code, periode=k.periode
             )
         else:
             st.info(f"Geen klachten met een bekende plek in {k.periode}.")
@@ -505,18 +490,24 @@ TEKENAARS = {
 
 @st.fragment
 def blokken(k: Keuze) -> None:
-    """One tab per subject; only the open tab is drawn, and switching re-runs this fragment
-    only. Each block: its KPI cards for the chosen period, its charts (each with a table), its
-    definitions."""
-    tabs = st.tabs(list(BLOKKEN), key=BLOK_KEY, on_change="rerun")
-    for tab, (titel, kpi_ids) in zip(tabs, BLOKKEN.items(), strict=True):
-        if not tab.open:
-            continue
-        with tab:
-            kaarten(k, kpi_ids, per_rij=3, key=f"{titel}-")
-            TEKENAARS[titel](k)
-            components.definities(kpi_ids)
-            kpi_tabel(k, titel, kpi_ids)
+    """One subject at a time, chosen in a row of buttons; only the chosen block is drawn, and
+    choosing another re-runs this fragment only (st.tabs with state re-run the whole page).
+    Each block: its KPI cards for the chosen period, its charts (each with a table), its
+    definitions and its cards as a table."""
+    titel = st.segmented_control(
+        "Onderdeel",
+        list(BLOKKEN),
+        default=next(iter(BLOKKEN)),
+        required=True,
+        key=BLOK_KEY,
+        label_visibility="collapsed",
+    )
+    st.subheader(titel)
+    kpi_ids = BLOKKEN[titel]
+    kaarten(k, kpi_ids, per_rij=3, key=f"{titel}-")
+    TEKENAARS[titel](k)
+    components.definities(kpi_ids)
+    kpi_tabel(k, titel, kpi_ids)
 
 
 def kpi_tabel(k: Keuze, titel: str, kpi_ids: tuple[str, ...]) -> None:

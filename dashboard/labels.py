@@ -16,6 +16,13 @@ INSTRUMENTEN = {
     "bestuurlijke_boete": "Bestuurlijke boete",
 }
 
+# Month 1 ... 12 as on an axis or a column heading.
+MAANDEN = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+# The aarden beyond the colours a chart can tell apart, together (data.klachten.groepeer_aarden).
+OVERIGE_AARDEN = "overige aarden"
+
+
 # The Dutch words for the milestone statuses of the reference data (kpi.mijlpalen), with a
 # symbol so the status never depends on colour alone.
 MIJLPAAL_STATUS = {

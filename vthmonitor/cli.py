@@ -323,6 +323,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # included; every table has the app's neutralised downloads instead (docs/exports.md).
         "--client.disableDataExport",
         "true",
+        # contrast of at least 4,5:1 for captions and selected options (.streamlit/config.toml)
+        "--theme.base",
+        "light",
+        "--theme.textColor",
+        "#0e1117",
+        "--theme.primaryColor",
+        "#0b5394",
     ]
     limit_memory(settings.app_memory_bytes)  # inherited by the program exec'd below
     # exec, not a child process: whoever stops `vthmonitor serve` (a test, systemd, Ctrl-C)

@@ -378,12 +378,21 @@ KLACHTEN_CEL_METER = 1000  # 1 km squares: fine enough to show a hotspot, coarse
 # say nothing about one address (docs/dashboard.md, "Klachtenkaart")
 
 
-def klachten_raster(viewer: Viewer, code: str, begin: dt.date, einde: dt.date) -> pl.DataFrame:
+def klachten_raster(
+    viewer: Viewer,
+    code: str | list[str],
+    begin: dt.date,
+    einde: dt.date,
+    aarden: list[str] | None = None,
+) -> pl.DataFrame:
     """Complaints reported in the period (inclusive) with a known location, counted per square
     of KLACHTEN_CEL_METER on the RD New grid: the lower-left corner (x, y) of each square with
     complaints, the number of complaints and of those gegrond. Aggregated on the server, so the
-    browser gets a few hundred squares instead of every complaint's coordinates."""
+    browser gets a few hundred squares instead of every complaint's coordinates. `code`: one
+    deelnemer, or several (the Klachten page: every deelnemer in scope), each checked against
+    the scope; `aarden`: only complaints of these aarden (None: all)."""
     cel = KLACHTEN_CEL_METER
+    codes = [_code(viewer, c) for c in ([code] if isinstance(code, str) else code)]
     return query(
         """
         select
@@ -392,12 +401,20 @@ def klachten_raster(viewer: Viewer, code: str, begin: dt.date, einde: dt.date) -
             count(*) as klachten,
             count(*) filter (where gegrond = 'Ja') as gegrond
         from kpi.klachten_locaties
-        where deelnemer_code = ? and datum between ? and ?
+        where list_contains(?::varchar[], deelnemer_code) and datum between ? and ?
             and x is not null and y is not null
+            and (?::varchar[] is null or list_contains(?::varchar[], aard))
         group by all
         order by x, y
         """,
-        [cel, cel, cel, cel, _code(viewer, code), begin, einde],
+        [cel, cel, cel, cel, codes, begin, einde, aarden, aarden],
+    )
+
+
+def klachten_raster_tabel(raster: pl.DataFrame) -> pl.DataFrame:
+    """The squares of klachten_raster as the table under the map."""
+    return raster.rename(
+        {"x": "RD x (m)", "y": "RD y (m)", "klachten": "Klachten", "gegrond": "Gegrond"}
     )
 
 

@@ -9,9 +9,14 @@ viewers without `sees_internal` itself, so no page can show it by mistake."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
-from dashboard.data import TOTAAL, allowed, breakdown_code, kpi_waarden, names, query
+from dashboard.data import TOTAAL, allowed, breakdown_code, query
+from dashboard.data.deelnemer import klachten_raster
+from dashboard.data.trends import reeksen as reeksen  # the one version, for both trend pages
+from dashboard.labels import MAANDEN, OVERIGE_AARDEN
 from dashboard.viewer import ScopeError, Viewer
 
 KPIS = (
@@ -21,21 +26,6 @@ KPIS = (
     "klachten_afhandelduur_mediaan_dagen",
     "klachten_herhaalmelders_pct",
 )
-
-
-def reeksen(
-    viewer: Viewer,
-    kpi_ids: tuple[str, ...] | list[str],
-    deelnemer_codes: list[str],
-    periode_type: str,
-) -> pl.DataFrame:
-    """kpi.waarden rows of these KPIs for these deelnemers (scoped), with the deelnemer's name
-    in `deelnemer`."""
-    frame = kpi_waarden(viewer, list(kpi_ids), deelnemer_codes, periode_type)
-    naam = names()
-    return frame.with_columns(
-        pl.col("deelnemer_code").replace_strict(naam, default=None).alias("deelnemer")
-    )
 
 
 def _plaats_codes(viewer: Viewer, deelnemer_code: str) -> list[str]:
@@ -61,34 +51,14 @@ def per_aard(
     )
 
 
-def locaties(viewer: Viewer, deelnemer_code: str, jaar: int) -> pl.DataFrame:
-    """Complaints of one year as points in RD New (kpi.klachten_locaties, metres): the place of
-    the nuisance, no personal data. Points without coordinates are left out. Only the columns
-    the scatter needs (tens of thousands of rows at scale 10)."""
+def raster(
+    viewer: Viewer, deelnemer_code: str, jaar: int, aarden: list[str] | None = None
+) -> pl.DataFrame:
+    """Complaints of one year with a known place, counted per 1 km square on the server as on
+    the Deelnemer page (deelnemer.klachten_raster): the browser never gets a complaint's
+    coordinates (docs/dashboard.md, "Klachtenkaart"). `aarden`: only these (None: all)."""
     codes = _plaats_codes(viewer, deelnemer_code)
-    return query(
-        "select deelnemer_code, datum, aard, gegrond, x, y "
-        "from kpi.klachten_locaties where jaar = ? "
-        "and deelnemer_code in (select unnest(?::varchar[])) "
-        "and x is not null and y is not null",
-        [jaar, codes],
-    )
-
-
-def gemeente_middelpunten(viewer: Viewer) -> pl.DataFrame:
-    """A labelled point per municipality in scope to find one's way on the complaints scatter:
-    the mean RD position of its establishments (staging.inrichtingen). There is no municipality
-    geometry in the lake; the province has no point of its own."""
-    codes = allowed(viewer, totaal=False)
-    return query(
-        "with midden as (select bevoegd_gezag, avg(x) as x, avg(y) as y "
-        "from staging.inrichtingen where bevoegd_gezag in (select unnest(?::varchar[])) "
-        "and x is not null and y is not null group by bevoegd_gezag) "
-        "select d.code as deelnemer_code, d.naam, midden.x, midden.y from midden "
-        "join staging.deelnemers as d on d.code = midden.bevoegd_gezag "
-        "where d.soort = 'gemeente' order by d.naam",
-        [codes],
-    )
+    return klachten_raster(viewer, codes, dt.date(jaar, 1, 1), dt.date(jaar, 12, 31), aarden)
 
 
 def per_postcode(viewer: Viewer, deelnemer_code: str, jaar: int) -> pl.DataFrame:
@@ -101,6 +71,12 @@ def per_postcode(viewer: Viewer, deelnemer_code: str, jaar: int) -> pl.DataFrame
         "group by all order by postcode4, aard",
         [jaar, codes],
     )
+
+
+def per_maand(viewer: Viewer, deelnemer_code: str) -> pl.DataFrame:
+    """klachten_aantal of one deelnemer (or TOTAAL) for every month with a value."""
+    reeks = reeksen(viewer, ["klachten_aantal"], [deelnemer_code], "maand")
+    return reeks.filter(pl.col("waarde").is_not_null())
 
 
 def top_inrichtingen(viewer: Viewer, deelnemer_code: str, top: int) -> pl.DataFrame:
@@ -116,4 +92,108 @@ def top_inrichtingen(viewer: Viewer, deelnemer_code: str, top: int) -> pl.DataFr
         "from kpi.klachten_top_inrichtingen where deelnemer_code = ? and rang <= ? "
         "order by rang, naam, inrichting_id",
         [code, top],
+    )
+
+
+# --- tables and series for the page (pure functions of the frames above) ----------------------
+def groepeer_aarden(per_aard_frame: pl.DataFrame, kleuren: int) -> pl.DataFrame:
+    """Rows of per_aard() with `aard_groep`: the aarden with the most complaints by name, the
+    rest as 'overige aarden', so that a chart needs at most `kleuren` colours and each one is
+    distinguishable (the colour-blind-safe palette has 8)."""
+    telling = per_aard_frame.group_by("aard").agg(pl.col("aantal").sum())
+    top = telling.sort(["aantal", "aard"], descending=[True, False])["aard"].to_list()
+    if len(top) > kleuren:
+        top = top[: kleuren - 1]
+    return per_aard_frame.with_columns(
+        pl.when(pl.col("aard").is_in(top))
+        .then(pl.col("aard"))
+        .otherwise(pl.lit(OVERIGE_AARDEN))
+        .alias("aard_groep")
+    )
+
+
+def per_soort(
+    per_aard_frame: pl.DataFrame, periode_type: str, periode: str | None = None
+) -> pl.DataFrame:
+    """The rows of per_aard() of one period type (and one period)."""
+    rows = per_aard_frame.filter(pl.col("periode_type") == periode_type)
+    return rows if periode is None else rows.filter(pl.col("periode") == periode)
+
+
+def aard_tabel(per_jaar: pl.DataFrame) -> pl.DataFrame:
+    """Complaints per aard and year as the table under the charts per aard."""
+    return per_jaar.select(
+        pl.col("periode").alias("Jaar"),
+        pl.col("aard").alias("Aard"),
+        pl.col("aantal").alias("Klachten"),
+        pl.col("gegrond").alias("Gegrond"),
+        pl.col("aandeel_pct").round(1).alias("Aandeel (%)"),
+    )
+
+
+def maand_tabel(maanden: pl.DataFrame) -> pl.DataFrame:
+    """per_maand() as the table under the charts over time."""
+    return maanden.select(pl.col("periode").alias("Maand"), pl.col("waarde").alias("Klachten"))
+
+
+def seizoen(maanden: pl.DataFrame) -> pl.DataFrame:
+    """klachten_aantal per month (reeksen per maand) as jaar, maand (1-12), klachten: every year
+    as a line over the calendar months."""
+    return maanden.select(
+        pl.col("periode").str.slice(0, 4).alias("jaar"),
+        pl.col("periode").str.slice(5, 2).cast(pl.Int32).alias("maand"),
+        pl.col("waarde").alias("klachten"),
+    )
+
+
+def per_kalendermaand(per_maand: pl.DataFrame) -> pl.DataFrame:
+    """Complaints per aard and calendar month (1-12), every year together: maand, aard, aantal
+    (from the month rows of per_aard)."""
+    return (
+        per_maand.group_by(pl.col("periode").str.slice(5, 2).cast(pl.Int32).alias("maand"), "aard")
+        .agg(pl.col("aantal").sum())
+        .sort("aard", "maand")
+    )
+
+
+def kalendermaand_tabel(patroon: pl.DataFrame) -> pl.DataFrame:
+    """per_kalendermaand as a table: an aard per row, a column per month (jan ... dec) that has
+    complaints, 0 where an aard had none in that month."""
+    breed = patroon.pivot(on="maand", index="aard", values="aantal", sort_columns=True)
+    namen = {str(nummer): naam for nummer, naam in enumerate(MAANDEN, start=1)}
+    return breed.fill_null(0).rename(namen, strict=False).sort("aard").rename({"aard": "Aard"})
+
+
+def per_gebied(postcodes: pl.DataFrame) -> pl.DataFrame:
+    """per_postcode() summed over the aarden: postcode4, aantal, most complaints first."""
+    return (
+        postcodes.group_by("postcode4")
+        .agg(pl.col("aantal").sum())
+        .sort(["aantal", "postcode4"], descending=[True, False])
+    )
+
+
+def postcode_tabel(postcodes: pl.DataFrame) -> pl.DataFrame:
+    """per_postcode() as a table: a postcode area per row, a column per aard and the total (the
+    bars of the chart), most complaints first."""
+    return (
+        postcodes.pivot(on="aard", index="postcode4", values="aantal", sort_columns=True)
+        .fill_null(0)
+        .join(per_gebied(postcodes).rename({"aantal": "Totaal"}), on="postcode4")
+        .sort(["Totaal", "postcode4"], descending=[True, False])
+        .rename({"postcode4": "Postcode"})
+    )
+
+
+def top_tabel(top: pl.DataFrame) -> pl.DataFrame:
+    """top_inrichtingen() as the internal table."""
+    return top.select(
+        pl.col("rang").alias("Rang"),
+        pl.col("naam").alias("Inrichting"),
+        pl.col("inrichting_id").alias("Inrichting-id"),
+        pl.col("branche").alias("Branche"),
+        pl.col("aantal_klachten").alias("Klachten"),
+        pl.col("aantal_gegrond").alias("Gegrond"),
+        pl.col("meest_gemelde_aard").alias("Meest gemelde aard"),
+        pl.col("laatste_melding").alias("Laatste melding"),
     )

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboard.data import TOTAAL, breakdown_code, kpi_waarden, names, query
+from dashboard.data import TOTAAL, breakdown_code, query
+from dashboard.data.trends import reeksen as reeksen  # the one version, for both trend pages
+from dashboard.labels import GEDRAG, GEVOLGEN
 from dashboard.viewer import Viewer
 
 TREND_KPIS = ("naleefpercentage", "hercontrole_ratio", "overtredingen_aantal", "lhso_zwaarste")
@@ -19,35 +21,6 @@ HANDHAVING_KPIS = (
 )
 ENERGIE_KPIS = ("energiebesparing_kwh", "energiebesparing_m3_gas")
 ALLE_KPIS = TREND_KPIS + HANDHAVING_KPIS + ENERGIE_KPIS
-
-# LHSO axes (docs/domein.md, begrippen): gevolgen A worst ... D, gedrag 4 worst ... 1.
-GEVOLGEN = {
-    "A": "A aanzienlijk/onomkeerbaar",
-    "B": "B van belang",
-    "C": "C beperkt",
-    "D": "D vrijwel nihil",
-}
-GEDRAG = {
-    "1": "1 goedwillend",
-    "2": "2 onverschillig",
-    "3": "3 calculerend",
-    "4": "4 bewust en structureel",
-}
-
-
-def reeksen(
-    viewer: Viewer,
-    kpi_ids: tuple[str, ...] | list[str],
-    deelnemer_codes: list[str],
-    periode_type: str,
-) -> pl.DataFrame:
-    """kpi.waarden rows of these KPIs for these deelnemers (scoped), with the deelnemer's name
-    in `deelnemer`: the series the trend charts and tables show."""
-    frame = kpi_waarden(viewer, list(kpi_ids), deelnemer_codes, periode_type)
-    naam = names()
-    return frame.with_columns(
-        pl.col("deelnemer_code").replace_strict(naam, default=None).alias("deelnemer")
-    )
 
 
 def naleving_per_branche(
@@ -125,4 +98,80 @@ def bedragen(reeks: pl.DataFrame) -> pl.DataFrame:
             (pl.col("noemer") - pl.col("teller")).alias("niet_ingevorderd_eur"),
             pl.col("waarde").alias("invordering_pct"),
         )
+    )
+
+
+# --- tables and series for the page (pure functions of the frames above) ----------------------
+def branche_tabel(branches: pl.DataFrame) -> pl.DataFrame:
+    """naleving_per_branche as the table under its heatmap."""
+    return branches.select(
+        pl.col("branche").alias("Branche"),
+        pl.col("jaar").alias("Jaar"),
+        pl.col("periodieke_controles").alias("Periodieke controles"),
+        pl.col("zonder_overtredingen").alias("Zonder overtredingen"),
+        pl.col("naleefpercentage").round(1).alias("Naleefpercentage"),
+    )
+
+
+def branches_samen(branches: pl.DataFrame, jaar: int) -> dict | None:
+    """Every branche of naleving_per_branche together in one year: periodieke_controles,
+    zonder_overtredingen and their naleefpercentage, the KPI's own noemer, teller and value
+    (None without periodieke controles that year)."""
+    rij = branches.filter(pl.col("jaar") == jaar).select(
+        pl.col("periodieke_controles").sum(), pl.col("zonder_overtredingen").sum()
+    )
+    periodiek, zonder = rij.row(0)
+    if not periodiek:
+        return None
+    return {
+        "periodieke_controles": periodiek,
+        "zonder_overtredingen": zonder,
+        "naleefpercentage": zonder / periodiek * 100,
+    }
+
+
+def lhso_tabel(matrix: pl.DataFrame) -> pl.DataFrame:
+    """lhso_matrix as the table under the matrix: a row per cell with its Dutch labels."""
+    return matrix.select(
+        pl.col("lhso_code").alias("LHSO-cel"),
+        pl.col("lhso_gevolgen").replace_strict(GEVOLGEN).alias("Gevolgen"),
+        pl.col("lhso_gedrag").replace_strict(GEDRAG).alias("Gedrag"),
+        pl.col("aantal_controles").alias("Controles"),
+    )
+
+
+def laatste_bedragen(dwangsommen: pl.DataFrame) -> dict | None:
+    """The newest period of bedragen() with forfeited penalty payments (None: none at all)."""
+    met = dwangsommen.filter(pl.col("verbeurd_eur").is_not_null()).sort("periode")
+    return met.row(-1, named=True) if met.height else None
+
+
+def bedragen_lang(dwangsommen: pl.DataFrame) -> pl.DataFrame:
+    """bedragen() as chart rows (periode, soort Verbeurd or Ingevorderd, bedrag), for the
+    periods with forfeited penalty payments."""
+    return (
+        dwangsommen.filter(pl.col("verbeurd_eur").is_not_null())
+        .unpivot(
+            index="periode",
+            on=["verbeurd_eur", "ingevorderd_eur"],
+            variable_name="soort",
+            value_name="bedrag",
+        )
+        .with_columns(
+            pl.col("soort").replace_strict(
+                {"verbeurd_eur": "Verbeurd", "ingevorderd_eur": "Ingevorderd"}
+            )
+        )
+    )
+
+
+def bedragen_tabel(dwangsommen: pl.DataFrame) -> pl.DataFrame:
+    """bedragen() as the table under its chart."""
+    return dwangsommen.select(
+        pl.col("deelnemer").alias("Deelnemer"),
+        pl.col("periode").alias("Periode"),
+        pl.col("verbeurd_eur").round(2).alias("Verbeurd (EUR)"),
+        pl.col("ingevorderd_eur").round(2).alias("Ingevorderd (EUR)"),
+        pl.col("niet_ingevorderd_eur").round(2).alias("Niet ingevorderd (EUR)"),
+        pl.col("invordering_pct").round(1).alias("Ingevorderd (%)"),
     )

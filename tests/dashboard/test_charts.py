@@ -60,3 +60,98 @@ def test_an_incomplete_period_stands_apart_from_the_line_inside_a_diamond():
     assert [r["periode"] for r in datasets[point["data"]["name"]]] == ["2026"]
     assert diamond["mark"]["shape"] == "diamond" and diamond["mark"]["filled"] is False
     assert result["title"]["subtitle"].endswith("◇ = onvolledige periode")
+
+
+def test_colours_stay_distinct_or_highlight_one_of_many():
+    from dashboard import charts
+
+    weinig = ["Alle deelnemers", "Almelo", "Borne", "Dinkelland"]
+    scale = charts.kleuren(weinig).to_dict()
+    assert scale["domain"] == weinig
+    assert scale["range"][0] == "#000000"  # the whole organisation: always black
+    assert len(set(scale["range"])) == len(weinig)  # every series its own colour
+    veel = ["Alle deelnemers"] + [f"Gemeente {i:02d}" for i in range(14)]
+    scale = charts.kleuren(veel, nadruk="Gemeente 03").to_dict()
+    kleur = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert kleur["Alle deelnemers"] == "#000000"
+    assert kleur["Gemeente 03"] == charts.PALETTE[0]
+    assert {k for k, v in kleur.items() if v == charts.GRIJS} == set(veel) - {
+        "Alle deelnemers",
+        "Gemeente 03",
+    }
+
+
+def test_every_bar_keeps_its_label():
+    import polars as pl
+
+    from dashboard import charts
+
+    frame = pl.DataFrame({"aard": [f"aard {i}" for i in range(20)], "n": list(range(20))})
+    spec = charts.bars(frame, x="aard", y="n", horizontal=True).to_dict()
+    assert spec["encoding"]["y"]["axis"]["labelOverlap"] is False
+
+
+def test_number_formats_follow_the_one_unit_table():
+    assert charts.formaat("procent") == ",.1f"
+    assert charts.formaat("per 1.000 inwoners") == ",.2f"
+    assert charts.formaat("aantal") == ",.0f"
+
+
+def test_lhso_trend_labels_the_score_axis_with_the_cell_codes():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2024", "2025", "2026"],
+            "waarde": [11.0, 16.0, None],
+            "waarde_tekst": ["C3", "A4", None],
+            "deelnemer": ["Hengelo"] * 3,
+        }
+    )
+    result = charts.lhso_trend(frame).to_dict()
+    axis = result["layer"][0]["encoding"]["y"]["axis"]
+    assert axis["values"] == list(range(1, 17))
+    assert axis["labelExpr"].startswith("['','D1','D2'") and "'A4']" in axis["labelExpr"]
+    rows = result["datasets"][result["data"]["name"]]
+    assert [r["periode"] for r in rows] == ["2024", "2025"]  # no point without a value
+    assert result["layer"][1]["encoding"]["text"]["field"] == "waarde_tekst"
+
+
+def test_complaints_per_year_put_the_other_aarden_last():
+    frame = pl.DataFrame(
+        {
+            "periode": ["2025"] * 3,
+            "aard_groep": ["stof", "overige aarden", "geur"],
+            "aantal": [3, 2, 5],
+        }
+    )
+    colour = charts.aard_per_jaar(frame).to_dict()["encoding"]["color"]
+    assert colour["sort"] == ["geur", "stof", "overige aarden"]
+
+
+def test_horizontal_bars_get_room_for_every_label():
+    frame = pl.DataFrame({"aard": ["geur", "stof", "licht"], "aantal": [5, 3, 1]})
+    result = charts.liggende_staven(frame, x="aard", y="aantal", y_title="Klachten").to_dict()
+    assert result["height"] == 3 * 24 + 20
+    assert result["config"]["axisY"]["labelOverlap"] is False
+    assert result["encoding"]["y"]["field"] == "aard"
+
+
+def test_lhso_matrix_reads_on_a_phone_and_the_numbers_keep_their_contrast():
+    from dashboard.labels import GEDRAG, GEVOLGEN
+
+    cellen = pl.DataFrame(
+        {
+            "lhso_gevolgen": [g for g in GEVOLGEN for _ in GEDRAG],
+            "lhso_gedrag": [d for _ in GEVOLGEN for d in GEDRAG],
+            "lhso_code": [g + d for g in GEVOLGEN for d in GEDRAG],
+            "aantal_controles": [0, 1, 2, 3, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 1200, 5],
+        }
+    )
+    result = charts.lhso_matrix(cellen, "LHSO").to_dict()
+    rect, text = result["layer"]
+    assert rect["encoding"]["color"]["legend"] is None  # the numbers are in the cells
+    data = next(iter(result["datasets"].values()))
+    labels = {r["lhso_code"]: (r["label"], r["donker"]) for r in data}
+    assert labels["D3"] == ("1.200", True)  # white on the darkest cell
+    assert labels["A2"] == ("1", False)
+    assert text["encoding"]["color"]["condition"]["value"] == "#ffffff"
+    assert len(result["layer"][0]["encoding"]["x"]["title"]) <= 40

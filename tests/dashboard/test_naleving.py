@@ -1,10 +1,12 @@
 """The Naleving page (MT, analysts) and its data functions: values as in the warehouse, Dutch
-chart locale, scope for accounthouders (no page, no other deelnemer's rows)."""
+chart locale, scope for accounthouders (no page, no other deelnemer's rows), and the page's
+tables and series as pure functions."""
 
 from __future__ import annotations
 
 import json
 
+import polars as pl
 import pytest
 
 from dashboard.data import TOTAAL, naleving
@@ -173,3 +175,73 @@ def test_data_functions_keep_an_accounthouder_to_their_own_deelnemer(lake_env):
         naleving.lhso_matrix(HENGELO, "GM0153", 2024)
     with pytest.raises(ScopeError):
         naleving.dwangsommen(HENGELO, ["GM0164", "GM0153"], "jaar")
+
+
+# --- the page's tables and series as pure functions ------------------------------------------
+def test_branches_together_are_the_kpi_of_the_year():
+    branches = pl.DataFrame(
+        {
+            "deelnemer_code": ["GM0164"] * 3,
+            "jaar": [2024, 2025, 2025],
+            "branche": ["bouw", "bouw", "onbekend"],
+            "periodieke_controles": [4, 6, 2],
+            "zonder_overtredingen": [1, 5, 1],
+            "naleefpercentage": [25.0, 83.333, 50.0],
+        }
+    )
+    assert naleving.branches_samen(branches, 2025) == {
+        "periodieke_controles": 8,
+        "zonder_overtredingen": 6,
+        "naleefpercentage": 75.0,
+    }
+    assert naleving.branches_samen(branches, 2023) is None
+    assert naleving.branche_tabel(branches).row(1) == ("bouw", 2025, 6, 5, 83.3)
+
+
+def test_the_lhso_table_names_its_axes_as_the_matrix_does():
+    matrix = pl.DataFrame(
+        {
+            "lhso_gevolgen": ["A", "D"],
+            "lhso_gedrag": ["4", "1"],
+            "lhso_code": ["A4", "D1"],
+            "aantal_controles": [2, 7],
+        }
+    )
+    assert naleving.lhso_tabel(matrix).rows() == [
+        ("A4", "A aanzienlijk", "4 bewust", 2),
+        ("D1", "D nihil", "1 goedwillend", 7),
+    ]
+
+
+def test_penalty_payments_newest_period_chart_rows_and_table():
+    dwangsommen = naleving.bedragen(
+        pl.DataFrame(
+            {
+                "kpi_id": ["dwangsom_invordering_pct"] * 3 + ["naleefpercentage"],
+                "deelnemer_code": ["GM0164"] * 4,
+                "deelnemer": ["Hengelo"] * 4,
+                "periode": ["2025", "2023", "2024", "2025"],
+                "noemer": [None, 1000.0, 2500.0, 10.0],
+                "teller": [None, 250.0, 1000.126, 8.0],
+                "waarde": [None, 25.0, 40.005, 80.0],
+            }
+        )
+    )
+    assert dwangsommen["periode"].to_list() == ["2023", "2024", "2025"]
+    laatste = naleving.laatste_bedragen(dwangsommen)  # 2025 forfeited nothing
+    assert (laatste["periode"], laatste["niet_ingevorderd_eur"]) == ("2024", 1499.874)
+    assert naleving.laatste_bedragen(dwangsommen.head(0)) is None
+    assert naleving.bedragen_lang(dwangsommen).sort("periode", "soort").rows() == [
+        ("2023", "Ingevorderd", 250.0),
+        ("2023", "Verbeurd", 1000.0),
+        ("2024", "Ingevorderd", 1000.126),
+        ("2024", "Verbeurd", 2500.0),
+    ]
+    assert naleving.bedragen_tabel(dwangsommen).row(1) == (
+        "Hengelo",
+        "2024",
+        2500.0,
+        1000.13,
+        1499.87,
+        40.0,
+    )

@@ -68,7 +68,16 @@ def test_an_unknown_identity_gets_no_data_and_is_told_whom_to_ask(state_file, mo
 def test_each_role_gets_its_own_pages(state_file):
     at = open_page(None, "accounthouder", "GM0164")
     assert at.title[0].value == "Deelnemer Hengelo"
-    assert "Ingelogd als" in at.sidebar.markdown[0].value
+    sidebar = [m.value for m in at.sidebar.markdown]
+    assert any("Ingelogd als" in m for m in sidebar)
+    # the menu: the groups of the pages this role may open, each page a link
+    assert [m for m in sidebar if m.startswith("####")] == [
+        "#### Overleg",
+        "#### Trends en normen",
+        "#### Gegevens en beheer",
+    ]
+    links = [e.proto.label for e in at.sidebar.get("page_link")]
+    assert links == ["Deelnemer", "Robuustheid", "Verbeterplan", "Datakwaliteit"]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("app_pages/overzicht.py").run()
     beheerder = open_page("beheer", "beheerder")
