@@ -30,12 +30,15 @@ def kerncijfer(kolom, frame: pl.DataFrame, kpi_id: str) -> None:
         components.kerncijfer(label, rij, rij["eenheid"], plek=kolom)
 
 
-def grafiek(chart) -> None:
-    st.altair_chart(chart, width="stretch")
+def grafiek(chart, reeks: pl.DataFrame, onderwerp: str) -> None:
+    """A chart of KPI values with the same values as a table behind it ("Als tabel")."""
+    tabel = components.kpi_tabel(reeks, "KPI", "Periode")
+    components.grafiek(chart, tabel, onderwerp, key=f"hr-{onderwerp}")
 
 
 def trend(frame: pl.DataFrame, kpi_id: str, title: str = "", **kwargs) -> None:
-    grafiek(charts.trend(hr.reeks(frame, kpi_id), colour=None, title=title, **kwargs))
+    reeks = hr.reeks(frame, kpi_id)
+    grafiek(charts.trend(reeks, colour=None, title=title, **kwargs), reeks, kpi_id)
 
 
 def definities(*kpi_ids: str) -> None:
@@ -79,9 +82,8 @@ for kolom, (frame, kpi_id) in zip(st.columns(4) + st.columns(4), kerncijfers, st
 st.header("Formatie en bezetting")
 links, rechts = st.columns(2)
 with links:
-    grafiek(
-        charts.reeksen(hr.reeks(hr_waarden, "hr_formatie_fte", "hr_bezetting_fte"), y_title="fte")
-    )
+    formatie = hr.reeks(hr_waarden, "hr_formatie_fte", "hr_bezetting_fte")
+    grafiek(charts.reeksen(formatie, y_title="fte"), formatie, "formatie_bezetting")
 with rechts:
     trend(hr_waarden, "hr_bezettingsgraad_pct", "Bezettingsgraad", y_title="%")
 definities("hr_formatie_fte", "hr_bezetting_fte", "hr_bezettingsgraad_pct")
@@ -108,8 +110,8 @@ if peildata:
             key="fte_dienstverband",
             periode=str(peildatum),
         )
-    with rechts:
-        grafiek(
+    with rechts:  # its numbers are the table beside it
+        st.altair_chart(
             charts.bars(
                 per_dienstverband,
                 x="dienstverband",
@@ -117,7 +119,8 @@ if peildata:
                 y_title="fte",
                 horizontal=True,
                 number_format=",.1f",
-            )
+            ),
+            width="stretch",
         )
     with st.expander("Fte per team en dienstverband"):
         components.tabel_met_download(
@@ -126,7 +129,7 @@ if peildata:
 verloop = hr.fte_per_dienstverband(periode_type)
 if verloop.height:
     st.markdown("**Fte per dienstverband door de tijd** (laatste peildatum van de periode)")
-    grafiek(
+    components.grafiek(
         charts.gestapeld(
             verloop,
             colour="dienstverband",
@@ -134,7 +137,11 @@ if verloop.height:
             y="fte",
             y_title="fte",
             extra={"medewerkers": "Medewerkers"},
-        )
+        ),
+        hr.verloop_tabel(verloop),
+        "fte_per_dienstverband_verloop",
+        key="hr-verloop",
+        periode=periode_type,
     )
 links, rechts = st.columns(2)
 with links:
@@ -156,11 +163,8 @@ with rechts:
 
 # --- in- and outflow ---------------------------------------------------------------------------
 st.header("In- en uitstroom")
-grafiek(
-    charts.staven_per_periode(
-        hr.reeks(hr_waarden, "hr_instroom", "hr_uitstroom"), y_title="medewerkers"
-    )
-)
+stroom = hr.reeks(hr_waarden, "hr_instroom", "hr_uitstroom")
+grafiek(charts.staven_per_periode(stroom, y_title="medewerkers"), stroom, "in_uitstroom")
 definities("hr_instroom", "hr_uitstroom")
 
 # --- training and innovation budget ------------------------------------------------------------
@@ -172,7 +176,7 @@ links, rechts = st.columns(2)
 with links:
     opleiding = hr.reeks(jaar_waarden, "rob_opleidingsbudget", "rob_opleiding_realisatie")
     st.markdown("**Opleidingsbudget en -uitgaven (% van de loonsom)**")
-    grafiek(charts.reeksen(opleiding, y_title="% van de loonsom", number_format=",.1f"))
+    grafiek(charts.reeksen(opleiding, y_title="% van de loonsom"), opleiding, "opleiding")
 with rechts:
     st.markdown("**Innovatiebudget (% van de begroting)**")
     trend(jaar_waarden, "rob_innovatiebudget", y_title="% van de begroting", number_format=",.2f")
@@ -188,12 +192,11 @@ if rij:
             f"Norm: {met_eenheid(rij['norm'], 'EUR')} · "
             f"{components.status_labels().get(rij['status'], rij['status'])}"
         )
+begroting = hr.reeks(jaar_waarden, "rob_omvang_begroting")
 grafiek(
-    charts.trend(
-        hr.in_miljoenen(hr.reeks(jaar_waarden, "rob_omvang_begroting")),
-        colour=None,
-        y_title="EUR mln",
-    )
+    charts.trend(hr.in_miljoenen(begroting), colour=None, y_title="EUR mln"),
+    begroting,
+    "omvang_begroting",
 )
 definities("rob_omvang_begroting")
 

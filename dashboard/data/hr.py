@@ -146,6 +146,19 @@ def per_team(teams: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def verloop_tabel(verloop: pl.DataFrame) -> pl.DataFrame:
+    """fte_per_dienstverband() as a table (the numbers behind its chart): per period the
+    dienstverbanden in the order of `volgorde`, with the date of the stand."""
+    rang = {d: i for i, d in enumerate(volgorde(verloop["dienstverband"]))}
+    return verloop.sort("periode", pl.col("dienstverband").replace_strict(rang)).select(
+        pl.col("periode").alias("Periode"),
+        pl.col("peildatum").alias("Peildatum"),
+        pl.col("dienstverband").alias("Dienstverband"),
+        pl.col("fte").round(1).alias("Fte"),
+        pl.col("medewerkers").alias("Medewerkers"),
+    )
+
+
 def reeks(frame: pl.DataFrame, *kpi_ids: str) -> pl.DataFrame:
     return frame.filter(pl.col("kpi_id").is_in(kpi_ids))
 

@@ -3,6 +3,7 @@ organisation (TOTAAL), FTE per dienstverband at the last peildatum, norm lines, 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import polars as pl
@@ -164,3 +165,23 @@ def test_the_headline_is_the_newest_complete_period_with_a_value():
 def test_amounts_in_millions_for_the_budget_axis():
     frame = pl.DataFrame({"periode": ["2025"], "waarde": [16_800_000.0], "norm": [None]})
     assert hr.in_miljoenen(frame).rows() == [("2025", 16.8, None)]
+
+
+def test_the_table_behind_the_dienstverband_chart_is_in_period_then_dienstverband_order():
+    verloop = pl.DataFrame(
+        {
+            "periode": ["2025", "2024", "2025", "2024"],
+            "peildatum": [dt.date(2025, 12, 31), dt.date(2024, 12, 31)] * 2,
+            "dienstverband": ["inhuur", "inhuur", "vast", "vast"],
+            "fte": [2.04, 1.0, 10.0, 9.96],
+            "medewerkers": [2, 1, 11, 10],
+        }
+    )
+    tabel = hr.verloop_tabel(verloop)
+    assert tabel.columns == ["Periode", "Peildatum", "Dienstverband", "Fte", "Medewerkers"]
+    assert tabel.select("Periode", "Dienstverband", "Fte").rows() == [
+        ("2024", "vast", 10.0),
+        ("2024", "inhuur", 1.0),
+        ("2025", "vast", 10.0),
+        ("2025", "inhuur", 2.0),
+    ]
