@@ -50,7 +50,7 @@ check: lint
 test: lint browser
 	$(UV) run pytest
 
-bench: install
+bench: install browser
 	$(UV) run python -m tests.bench
 
 clean:

@@ -47,7 +47,7 @@ if page is root:
     st.switch_page(start, query_params=st.query_params.to_dict())
 with menu:
     for section, items in sections.items():
-        st.markdown(f"#### {section}")
+        st.markdown(f"**{section}**")
         for item in items:
             st.page_link(item)
 st.session_state["_pagina"] = page.title

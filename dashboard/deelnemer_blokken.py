@@ -209,7 +209,7 @@ def kaarten(k: Keuze, kpi_ids: tuple[str, ...], per_rij: int = 3, key: str = "")
 def samenvatting(k: Keuze) -> None:
     """The headline KPIs on the first screen (a fragment: opening the rows behind a KPI re-runs
     only this)."""
-    st.subheader(f"Samenvatting {k.periode}")
+    st.header(f"Samenvatting {k.periode}")
     kaarten(k, SAMENVATTING, per_rij=3, key="samenvatting-")
 
 
@@ -502,7 +502,7 @@ def blokken(k: Keuze) -> None:
         key=BLOK_KEY,
         label_visibility="collapsed",
     )
-    st.subheader(titel)
+    st.header(titel)
     kpi_ids = BLOKKEN[titel]
     kaarten(k, kpi_ids, per_rij=3, key=f"{titel}-")
     TEKENAARS[titel](k)

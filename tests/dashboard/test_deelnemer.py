@@ -76,7 +76,7 @@ def test_renders_for_every_role(lake_env, role, deelnemer):
     assert any("Gegevens bijgewerkt op" in c.value for c in at.caption)
     # the summary first, for the period chosen by default: the newest complete quarter
     periode = at.selectbox(key="deelnemer_periode_kwartaal").value
-    assert [s.value for s in at.subheader][0] == f"Samenvatting {periode}"
+    assert [h.value for h in at.header][0] == f"Samenvatting {periode}"
     assert [m.label for m in at.metric][:6] == [
         "Naleefpercentage",
         "Besluiten binnen de termijn",

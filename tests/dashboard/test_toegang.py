@@ -71,10 +71,10 @@ def test_each_role_gets_its_own_pages(state_file):
     sidebar = [m.value for m in at.sidebar.markdown]
     assert any("Ingelogd als" in m for m in sidebar)
     # the menu: the groups of the pages this role may open, each page a link
-    assert [m for m in sidebar if m.startswith("####")] == [
-        "#### Overleg",
-        "#### Trends en normen",
-        "#### Gegevens en beheer",
+    assert [m for m in sidebar if m.startswith("**") and m.endswith("**")] == [
+        "**Overleg**",
+        "**Trends en normen**",
+        "**Gegevens en beheer**",
     ]
     links = [e.proto.label for e in at.sidebar.get("page_link")]
     assert links == ["Deelnemer", "Robuustheid", "Verbeterplan", "Datakwaliteit"]
