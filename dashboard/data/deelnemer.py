@@ -159,18 +159,6 @@ def uren_per_product(viewer: Viewer, code: str, jaar: int) -> pl.DataFrame:
     )
 
 
-def lhso_matrix(viewer: Viewer, code: str, jaar: int) -> pl.DataFrame:
-    """The 16 LHSO cells of the year for the deelnemer: gevolgen, gedrag, code, score and the
-    number of controles whose most severe finding is in that cell."""
-    return query(
-        "select lhso_gevolgen, lhso_gedrag, lhso_code, lhso_score, aantal_controles "
-        "from kpi.lhso_matrix where jaar = ? "
-        "and deelnemer_code = ? "
-        "order by lhso_gevolgen, lhso_gedrag",
-        [jaar, _code(viewer, code)],
-    )
-
-
 def klachten_per_aard(viewer: Viewer, code: str, perioden: list[str]) -> pl.DataFrame:
     """Complaints per aard for these periods (kpi.klachten_per_aard; a label names its type:
     2025, 2025-Q3, 2025-07): periode_type, periode, aard, aantal, gegrond, aandeel_pct."""
@@ -181,18 +169,6 @@ def klachten_per_aard(viewer: Viewer, code: str, perioden: list[str]) -> pl.Data
         "and deelnemer_code = ? "
         "order by periode, aantal desc, aard",
         [perioden, _code(viewer, code)],
-    )
-
-
-def klachten_locaties(viewer: Viewer, code: str, begin: dt.date, eind: dt.date) -> pl.DataFrame:
-    """Each complaint reported from `begin` to `eind` (inclusive) with a known location, as an
-    RD New point (kpi.klachten_locaties: the place of the nuisance, no reporter data)."""
-    return query(
-        "select klacht_id, datum, aard, gegrond, x, y from kpi.klachten_locaties "
-        "where deelnemer_code = ? "
-        "and datum between ? and ? and x is not null and y is not null "
-        "order by datum, klacht_id",
-        [_code(viewer, code), begin, eind],
     )
 
 

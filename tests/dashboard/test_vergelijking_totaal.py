@@ -14,6 +14,7 @@ collected nothing), in 2024-Q4 all four.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import polars as pl
@@ -189,7 +190,7 @@ def test_breakdowns_of_every_deelnemer_are_not_for_an_accounthouder(lake):
         lambda v: naleving.lhso_matrix(v, TOTAAL, 2024),
         lambda v: naleving.naleving_per_branche(v, TOTAAL, 2024, 2024),
         lambda v: klachten.per_aard(v, TOTAAL, ("jaar",)),
-        lambda v: dd.lhso_matrix(v, TOTAAL, 2024),
+        lambda v: dd.lhso_cellen(v, TOTAAL, dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
         lambda v: dd.klachten_per_aard(v, TOTAAL, ["2024"]),
     ]
     for call in calls:
@@ -197,10 +198,6 @@ def test_breakdowns_of_every_deelnemer_are_not_for_an_accounthouder(lake):
             call(ACCOUNTHOUDER)
         call(MT)  # the MT may
     # their own deelnemer is still theirs (this lake holds no controles: an empty matrix)
-    assert dd.lhso_matrix(ACCOUNTHOUDER, HENGELO, 2024).columns == [
-        "lhso_gevolgen",
-        "lhso_gedrag",
-        "lhso_code",
-        "lhso_score",
-        "aantal_controles",
-    ]
+    cellen = dd.lhso_cellen(ACCOUNTHOUDER, HENGELO, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    assert cellen.columns == ["lhso_gevolgen", "lhso_gedrag", "lhso_code", "aantal_controles"]
+    assert cellen.height == 16 and cellen["aantal_controles"].sum() == 0
