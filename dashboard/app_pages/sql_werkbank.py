@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import components
+from dashboard import components, werkbank_opslaan
 from dashboard.data import werkbank
 from dashboard.format import getal, tijdstip
 from vthmonitor import export, tijd
-from vthmonitor.werkbank.app_state import InvalidSavedQuery
 from vthmonitor.werkbank.sandbox import QueryFailed, Refused
 from vthmonitor.werkbank.service import kpi_query
 
@@ -274,17 +273,4 @@ with editor_col:
             )
 
     st.divider()
-    naam_col, knop_col = st.columns([3, 1], vertical_alignment="bottom")
-    naam_col.text_input("Naam om de query op te slaan", key=SAVE_NAME)
-    if knop_col.button("Opslaan", key="werkbank_opslaan", icon=":material/bookmark:"):
-        try:
-            werkbank.opslaan(
-                viewer, st.session_state.get(SAVE_NAME, ""), st.session_state.get(EDITOR, "")
-            )
-            st.session_state[NOTICE] = (
-                f"Opgeslagen als '{st.session_state[SAVE_NAME].strip()}'. U vindt hem onder "
-                "Opgeslagen, ook na een nieuwe lading."
-            )
-            st.rerun()
-        except InvalidSavedQuery as exc:
-            st.warning(str(exc))
+    werkbank_opslaan.opslaan(viewer, EDITOR, SAVE_NAME, NOTICE)

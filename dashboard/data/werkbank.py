@@ -110,6 +110,12 @@ def opgeslagen(viewer: Viewer, alleen_eigen: bool = False) -> pl.DataFrame:
     return saved.filter(pl.col("auteur") == viewer.gebruiker) if alleen_eigen else saved
 
 
+def bestaat(viewer: Viewer, naam: str) -> bool:
+    """Whether the viewer already saved a query under this name (saving again replaces it)."""
+    eigen = opgeslagen(viewer, alleen_eigen=True)
+    return naam.strip() in set(eigen["naam"].to_list())
+
+
 def opslaan(viewer: Viewer, naam: str, sql: str) -> int:
     _require_analist(viewer)
     return state().save(naam, sql, viewer.gebruiker)

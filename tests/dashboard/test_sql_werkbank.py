@@ -459,3 +459,28 @@ def test_search_finds_relations_by_name_and_by_column_each_once():
         "waarde",
         "klacht_teller",
     ]
+
+
+def test_saving_under_a_name_in_use_asks_before_replacing(state_file):
+    at = open_werkbank("anna")
+    at.text_area(key="werkbank_sql").input("select 1 as eerste")
+    at.text_input(key="werkbank_naam").input("Mijn query")
+    at.button(key="werkbank_opslaan").click().run()
+    assert "Opgeslagen als 'Mijn query'" in at.success[0].value
+    at.text_area(key="werkbank_sql").input("select 2 as tweede")
+    at.button(key="werkbank_opslaan").click().run()
+    # asked, not replaced
+    assert "U hebt al een query met de naam 'Mijn query'" in at.warning[0].value
+    assert AppState(state_file).saved()["sql"].to_list() == ["select 1 as eerste"]
+    at.button(key="werkbank_niet_vervangen").click().run()
+    assert not at.warning
+    assert AppState(state_file).saved()["sql"].to_list() == ["select 1 as eerste"]
+    at.button(key="werkbank_opslaan").click().run()
+    at.button(key="werkbank_vervangen").click().run()
+    assert "Vervangen 'Mijn query'" in at.success[0].value
+    assert AppState(state_file).saved()["sql"].to_list() == ["select 2 as tweede"]
+    # another name is saved at once
+    at.text_input(key="werkbank_naam").input("Nog een")
+    at.button(key="werkbank_opslaan").click().run()
+    assert "Opgeslagen als 'Nog een'" in at.success[0].value
+    assert AppState(state_file).saved().height == 2
