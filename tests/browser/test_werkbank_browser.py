@@ -101,8 +101,9 @@ def test_an_analyst_finds_writes_exports_saves_and_finds_again(served, tmp_path)
             "Klachten met inrichting"
         )
         page.get_by_role("button", name="Opslaan").click()
-        wait_until_idle(page)
-        assert page.get_by_text("Opgeslagen als 'Klachten met inrichting'").is_visible()
+        # the click first commits the name field (one run), then saves (another): wait for
+        # the outcome, not for the first quiet moment
+        page.get_by_text("Opgeslagen als 'Klachten met inrichting'").wait_for(timeout=30_000)
         day_one.close()
 
         # The nightly load publishes a new build while the app keeps serving.
