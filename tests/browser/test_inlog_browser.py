@@ -210,7 +210,9 @@ def test_mt_and_analist_log_in_keep_their_role_and_reopen_a_shared_link(
         page.wait_for_selector("h1", timeout=60_000)
         wait_until_idle(page)
         assert title(page) == "Klachten"
-        keuze = page.locator("[data-testid=stMultiSelect]").filter(has_text="Deelnemers").inner_text()
+        keuze = (
+            page.locator("[data-testid=stMultiSelect]").filter(has_text="Deelnemers").inner_text()
+        )
         assert "Enschede" in keuze and "Hengelo" in keuze and "Alle deelnemers" not in keuze
         assert page.get_by_role("radio", name="Kwartaal").is_checked()
         assert page.get_by_text("Naar aard: Hengelo", exact=False).count() >= 1
