@@ -36,7 +36,8 @@ def test_from_the_summary_to_the_inspections_and_a_dutch_csv(served, monkeypatch
         wait_until_idle(page, quiet_ms=500)
         tijden["openen_s"] = round(time.monotonic() - start, 2)
         assert page.locator("h1").first.inner_text().strip() == "Deelnemer Hengelo"
-        assert page.evaluate("document.documentElement.lang") == "nl"
+        # the app sets the language from a script in the page: wait for it to have run
+        page.wait_for_function("document.documentElement.lang === 'nl'", timeout=15_000)
         kwartaal = page.url.split("periode=")[1].split("&")[0]
         assert kwartaal.startswith("20") and "-Q" in kwartaal
         # the summary's six cards are on the first screen, their titles not cut off

@@ -66,7 +66,7 @@ def test_no_serious_or_critical_accessibility_violations(served):
             page.wait_for_selector("h1", timeout=60_000)
             wait_until_idle(page, quiet_ms=1000)
             page.wait_for_timeout(500)  # tables and charts draw after the run
-            assert page.evaluate("document.documentElement.lang") == "nl"
+            page.wait_for_function("document.documentElement.lang === 'nl'", timeout=15_000)
             gevonden[f"{role}/{name}"] = ernstig(axe, page)
         # the Deelnemer page's blocks and the drill-through window
         page.goto(f"{served.url}/deelnemer?demo=demo-accounthouder-hengelo")
