@@ -110,8 +110,7 @@ def kleuren(reeksen: list[str], nadruk: str | None = None) -> alt.Scale:
     else:
         kleur = {r: (PALETTE[0] if r == nadruk else GRIJS) for r in andere}
     kleur[TOTAAL_NAAM] = "#000000"
-    domein = [r for r in reeksen]
-    return alt.Scale(domain=domein, range=[kleur[r] for r in domein])
+    return alt.Scale(domain=list(reeksen), range=[kleur[r] for r in reeksen])
 
 
 def trend(

@@ -544,7 +544,7 @@ def kpi_kaart(
 def definities(kpi_ids: tuple[str, ...] | list[str], titel: str = "Definities") -> None:
     """One expander with the catalogue definition of each KPI (name, definition, unit, source,
     id): the one place definitions are written out."""
-    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    catalogus = data.kpi_info()
     rijen = [catalogus[k] for k in kpi_ids if k in catalogus]
     if not rijen:
         return
@@ -647,8 +647,7 @@ def klachten_kaart(
 # --- the trend pages: Naleving and Klachten (docs/dashboard.md, "Opbouw van de code") --------
 def _kpi_info(kpi_id: str) -> dict:
     """The catalogue row of a KPI (naam, definitie, eenheid, richting)."""
-    rows = data.catalogus().filter(pl.col("kpi_id") == kpi_id).to_dicts()
-    return rows[0] if rows else {"kpi_id": kpi_id, "naam": kpi_id}
+    return data.kpi_info().get(kpi_id, {"kpi_id": kpi_id, "naam": kpi_id})
 
 
 def kpi_kop(reeks: pl.DataFrame, kpi_ids: tuple[str, ...] | list[str], code: str) -> None:
@@ -713,7 +712,7 @@ def trend_tabel(
 ) -> None:
     """The numbers behind trend charts: deelnemer x periode, a column per KPI (data.trends.tabel),
     in an expander with downloads."""
-    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    catalogus = data.kpi_info()
     with st.expander(titel):
         tabel_met_download(
             trends.tabel(reeks, kpi_ids, catalogus, status_labels()), onderwerp, key=key

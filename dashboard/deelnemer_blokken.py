@@ -178,7 +178,7 @@ def _rij(frame: pl.DataFrame, kpi_id: str, code: str) -> dict | None:
 def kaarten(k: Keuze, kpi_ids: tuple[str, ...], per_rij: int = 3, key: str = "") -> None:
     """A row of KPI cards (components.kpi_kaart), with the rows behind each KPI that has them."""
     frame = _waarden(k)
-    catalogus = {r["kpi_id"]: r for r in data.catalogus().iter_rows(named=True)}
+    catalogus = data.kpi_info()
     soorten = data.periode_soorten()
     ongedekt = set(ov.ongedekt(kpi_ids, k.periode_type, k.periode))
     for start in range(0, len(kpi_ids), per_rij):
@@ -516,7 +516,7 @@ def kpi_tabel(k: Keuze, titel: str, kpi_ids: tuple[str, ...]) -> None:
     frame = _waarden(k).filter(pl.col("kpi_id").is_in(kpi_ids))
     tabel = dd.kpi_tabel(
         frame,
-        dict(zip(data.catalogus()["kpi_id"], data.catalogus()["naam"], strict=True)),
+        {kpi_id: info["naam"] for kpi_id, info in data.kpi_info().items()},
         data.names(),
         components.status_labels(),
         data.ONDERDRUKT,

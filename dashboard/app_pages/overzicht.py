@@ -29,7 +29,7 @@ st.caption(
     "een rij om naar de pagina van die deelnemer te gaan."
 )
 
-catalogus = {row["kpi_id"]: row for row in data.catalogus().iter_rows(named=True)}
+catalogus = data.kpi_info()
 
 # A link (soort, periode in the URL) reopens this view (docs/toegang.md, "Links").
 link = components.link_keuze(("soort", "periode"))

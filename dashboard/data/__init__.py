@@ -125,10 +125,15 @@ def catalogus() -> pl.DataFrame:
     )
 
 
+def kpi_info() -> dict[str, dict]:
+    """The catalogue as one row (naam, definitie, eenheid, richting, bron, groep) per kpi_id:
+    the one lookup pages and components use."""
+    return {row["kpi_id"]: row for row in catalogus().iter_rows(named=True)}
+
+
 def catalogus_naam(kpi_id: str) -> str:
     """The Dutch name of a KPI (the id itself if the catalogue does not know it)."""
-    rows = catalogus().filter(pl.col("kpi_id") == kpi_id)
-    return rows["naam"][0] if rows.height else kpi_id
+    return kpi_info().get(kpi_id, {}).get("naam", kpi_id)
 
 
 # --- TOTAAL as a comparison (docs/vergelijking-totaal.md) --------------------------------------
