@@ -42,6 +42,8 @@ def test_from_the_summary_to_the_inspections_and_a_dutch_csv(served, monkeypatch
         assert kwartaal.startswith("20") and "-Q" in kwartaal
         # the summary's six cards are on the first screen, their titles not cut off
         kaarten = page.locator("[data-testid=stMetric]")
+        # the summary is a fragment: on a busy machine it can land after the page went quiet
+        kaarten.nth(5).wait_for(timeout=30_000)
         assert kaarten.count() >= 6
         for i in range(6):
             box = kaarten.nth(i).bounding_box()
