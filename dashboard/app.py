@@ -11,7 +11,7 @@ import streamlit as st
 # `streamlit run dashboard/app.py` puts dashboard/ on sys.path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dashboard import components  # noqa: E402 - needs the path above
+from dashboard import components, fouten  # noqa: E402 - needs the path above
 from dashboard.navigation import PAGES, SECTIONS  # noqa: E402
 from vthmonitor.lake import NoLake  # noqa: E402
 
@@ -52,7 +52,8 @@ with menu:
             st.page_link(item)
 st.session_state["_pagina"] = page.title
 try:
-    page.run()
+    with fouten.grens():  # a Dutch notice instead of a traceback (docs/dashboard.md)
+        page.run()
 finally:
     # Every page view is in the activity trail (docs/toegang.md), with the deelnemers and
     # selection the page declared (components.bekeken).

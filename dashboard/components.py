@@ -8,7 +8,7 @@ from collections.abc import Callable
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, data, inlog, perioden
+from dashboard import charts, data, fouten, inlog, perioden
 from dashboard.data import deelnemer as dd
 from dashboard.data import robuustheid as rob
 from dashboard.data import toegang, trends
@@ -582,6 +582,7 @@ def onderbouwing_uitleg(soort: str, telling: dict[str, int], periode: str, einde
 
 
 @st.dialog("Onderliggende gegevens", width="large")
+@fouten.bewaakt
 def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, periode: str) -> None:
     """Drill-through: the rows behind a KPI of one deelnemer in the period, what they add up
     to, and their downloads; scoped by the data layer and without personal data

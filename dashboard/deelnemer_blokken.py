@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, data, perioden
+from dashboard import charts, components, data, fouten, perioden
 from dashboard.data import TOTAAL
 from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
@@ -206,6 +206,7 @@ def kaarten(k: Keuze, kpi_ids: tuple[str, ...], per_rij: int = 3, key: str = "")
 
 
 @st.fragment
+@fouten.bewaakt
 def samenvatting(k: Keuze) -> None:
     """The headline KPIs on the first screen (a fragment: opening the rows behind a KPI re-runs
     only this)."""
@@ -489,6 +490,7 @@ TEKENAARS = {
 
 
 @st.fragment
+@fouten.bewaakt
 def blokken(k: Keuze) -> None:
     """One subject at a time, chosen in a row of buttons; only the chosen block is drawn, and
     choosing another re-runs this fragment only (st.tabs with state re-run the whole page).

@@ -323,6 +323,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # included; every table has the app's neutralised downloads instead (docs/exports.md).
         "--client.disableDataExport",
         "true",
+        # no traceback ever reaches a user; the app shows a Dutch notice (docs/dashboard.md)
+        "--client.showErrorDetails",
+        "none",
         # contrast of at least 4,5:1 for captions and selected options (.streamlit/config.toml)
         "--theme.base",
         "light",

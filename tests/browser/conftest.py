@@ -102,6 +102,16 @@ def wait_until_idle(page, quiet_ms: int = 1500, timeout_s: float = 90) -> None:
     raise AssertionError("the page did not finish running in time")
 
 
+def assert_no_failure(page, where: str) -> None:
+    """Neither a traceback nor the Dutch notice the app shows in place of a failed page or
+    block (dashboard/fouten.py)."""
+    from dashboard.fouten import ONBEKEND, VEROUDERD
+
+    assert page.locator("[data-testid=stException]").count() == 0, where
+    for notice in (ONBEKEND, VEROUDERD):
+        assert page.get_by_text(notice[:40]).count() == 0, where
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick an option in a Streamlit selectbox. A rerun that lands just after the click (the
     page is still settling on a busy machine) closes the list again: open it once more."""

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from dashboard.navigation import PAGES
-from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, wait_until_idle
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    assert_no_failure,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +43,7 @@ def test_every_page_renders_without_error(server):
             wait_until_idle(page)
             # tables are drawn on a canvas after the run: give them a moment for the screenshot
             page.wait_for_timeout(3000)
-            assert page.locator("[data-testid=stException]").count() == 0, name
+            assert_no_failure(page, name)
             assert page.get_by_text("Page not found").count() == 0, name
             assert page.locator("h1").first.inner_text().strip(), name
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -10,7 +10,13 @@ import json
 import pytest
 
 from dashboard.navigation import PAGES
-from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, wait_until_idle
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    assert_no_failure,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +73,7 @@ def test_no_serious_or_critical_accessibility_violations(served):
             wait_until_idle(page, quiet_ms=1000)
             page.wait_for_timeout(500)  # tables and charts draw after the run
             page.wait_for_function("document.documentElement.lang === 'nl'", timeout=15_000)
+            assert_no_failure(page, name)
             gevonden[f"{role}/{name}"] = ernstig(axe, page)
         # the Deelnemer page's blocks and the drill-through window
         page.goto(f"{served.url}/deelnemer?demo=demo-accounthouder-hengelo")
@@ -76,6 +83,7 @@ def test_no_serious_or_critical_accessibility_violations(served):
             page.get_by_role("radio", name=blok, exact=True).click()
             wait_until_idle(page, quiet_ms=1000)
             page.wait_for_timeout(500)
+            assert_no_failure(page, blok)
             gevonden[f"deelnemer/{blok}"] = ernstig(axe, page)
         page.get_by_role("button", name="Onderliggende gegevens").first.click()
         page.get_by_role("dialog").get_by_text("achter").first.wait_for(timeout=30_000)

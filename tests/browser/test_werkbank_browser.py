@@ -12,7 +12,14 @@ import polars as pl
 import pytest
 
 from pipelines.load import load
-from tests.browser.conftest import ARTIFACTS, BROWSER_ARGS, CHROMIUM, choose, wait_until_idle
+from tests.browser.conftest import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    assert_no_failure,
+    choose,
+    wait_until_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +47,7 @@ def become_analist(page, url: str) -> None:
 def run_query(page) -> None:
     page.get_by_role("button", name="Uitvoeren").click()
     wait_until_idle(page)
-    assert page.locator("[data-testid=stException]").count() == 0
+    assert_no_failure(page, "werkbank")
 
 
 def result_rows(page) -> int:

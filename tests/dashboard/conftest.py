@@ -4,6 +4,7 @@ given viewer (demo mode: role and deelnemer are widget values in the session).""
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import shutil
 from dataclasses import replace
@@ -30,6 +31,28 @@ def dashboard_lake(tmp_path_factory, medium_sample_lake) -> Settings:
     """The sample at scale 0.02, loaded once per run; this process reads its own copy."""
     own = copy_lake(medium_sample_lake, tmp_path_factory.mktemp("dashboard") / "lake")
     return Settings(lake_dir=own, pseudonym_key_value=TEST_KEY)
+
+
+class _Fouten(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fouten_in_de_app():
+    """Every failure the app turned into a Dutch notice (dashboard/fouten.py) fails the test, as
+    a traceback did before: `not at.exception` alone would no longer see it. A test that
+    provokes one on purpose reads and clears this list."""
+    handler = _Fouten()
+    logger = logging.getLogger("vthmonitor.dashboard")
+    logger.addHandler(handler)
+    yield handler.records
+    logger.removeHandler(handler)
+    assert not handler.records, [r.getMessage() for r in handler.records]
 
 
 @pytest.fixture

@@ -422,3 +422,29 @@ def test_from_the_compliance_rate_to_the_inspections_and_their_download(lake_env
     regels = csv.splitlines()
     assert regels[0].startswith("Controle;Datum;Soort;")
     assert len(regels) == 1 + verwacht.height
+
+
+def test_a_block_that_fails_says_what_to_do_in_dutch_and_the_rest_stays(
+    private_lake, fouten_in_de_app
+):
+    """A lake built by an older version lacks a relation a block needs: that block says, in
+    Dutch, to rebuild, with a code that is also in the log; no traceback; the summary and the
+    other blocks still work."""
+    import duckdb
+
+    from vthmonitor.lake import LakePaths, published_warehouse
+
+    warehouse_file = published_warehouse(LakePaths(private_lake.lake_dir))
+    with duckdb.connect(str(warehouse_file)) as con:
+        con.execute("drop table kpi.onderbouwing_controles")
+    at = blok(open_page("deelnemer", "accounthouder", "GM0164"), "Naleving")
+    assert not at.exception
+    [notice] = [e.value for e in at.error]
+    assert "vthmonitor rebuild" in notice and "Traceback" not in notice
+    code = notice.split("Code ")[1].split(",")[0]
+    assert [r.getMessage() for r in fouten_in_de_app] == [f"fout {code} op Deelnemer"]
+    assert fouten_in_de_app[0].exc_info[0] is duckdb.CatalogException
+    fouten_in_de_app.clear()
+    assert len(at.metric) >= 6  # the summary above the failed block is still there
+    at = blok(at, "Klachten")
+    assert not at.error and not fouten_in_de_app
