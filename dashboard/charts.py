@@ -89,6 +89,23 @@ GRIJS = "#b0b0b0"  # the series that are context, not the subject (more than PAL
 TOTAAL_NAAM = "Alle deelnemers"
 
 
+def spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as the Vega-Lite spec the page draws (components.teken). Without Altair's
+    JSON-schema check, which was two thirds of the conversion (15 of 21 ms a chart, and
+    st.altair_chart's own conversion took 37 ms): every builder here is checked against the
+    schema in tests/dashboard/test_charts.py instead (docs/dashboard.md, "Snelheid"). The data
+    stays in the spec's datasets; Streamlit sends them to the browser as Arrow. Altair's
+    default theme's view size goes, as st.altair_chart drops it: the page sets the width."""
+    result = chart.to_dict(validate=False)
+    view = result.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        if view.get(key) == 300:
+            del view[key]
+    if "view" in result.get("config", {}) and not view:
+        del result["config"]["view"]
+    return result
+
+
 def dutch(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(locale=DUTCH_LOCALE)

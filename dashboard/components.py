@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
+import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -150,13 +152,9 @@ def deelnemers_in(frame: pl.DataFrame) -> list[str]:
     for column in _DEELNEMER_COLUMNS:
         if column in frame.columns:
             values = frame[column].drop_nulls().unique().sort().cast(pl.String).to_list()
-            return [_code_of(v) for v in values]
+            codes = {naam: code for code, naam in data.names().items()}
+            return [codes.get(v, v) for v in values]
     return []
-
-
-def _code_of(value: str) -> str:
-    codes = {naam: code for code, naam in data.names().items()}
-    return codes.get(value, value)
 
 
 def _run_keuze() -> dict:
@@ -603,6 +601,25 @@ def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, peri
     )
 
 
+@st.cache_data(max_entries=512, show_spinner=False)
+def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
+    return charts.spec(getattr(charts, builder)(*args, **kwargs))
+
+
+def teken(chart: partial | alt.TopLevelMixin, plek=None) -> None:
+    """Draw a chart of dashboard/charts.py (in `plek`, a column, else the page). Given as
+    `partial(charts.trend, frame, ...)`, its spec is made once per builder and input and then
+    cached (building and converting a chart cost 25 ms, most of a block's run on the server;
+    docs/dashboard.md, "Snelheid"); the builders are pure functions of their arguments. Every
+    chart goes through here: st.altair_chart switches Altair's data transformer for all
+    threads while it converts."""
+    if isinstance(chart, partial):
+        spec = _spec(chart.func.__name__, chart.args, chart.keywords)
+    else:
+        spec = charts.spec(chart)
+    (plek or st).vega_lite_chart(spec, width="stretch")
+
+
 def grafiek(
     chart,
     frame: pl.DataFrame,
@@ -614,7 +631,7 @@ def grafiek(
 ) -> None:
     """A chart and, behind it, the same numbers as a table with downloads ("Als tabel"; WCAG: a
     table behind every chart, docs/dashboard.md "Status en toegankelijkheid")."""
-    st.altair_chart(chart, width="stretch")
+    teken(chart)
     with st.expander("Als tabel"):
         tabel_met_download(frame, onderwerp, key=key, code=code, periode=periode)
 
@@ -631,7 +648,7 @@ def klachten_kaart(
     a complaint's own coordinates (docs/dashboard.md, "Klachtenkaart")."""
     cel = dd.KLACHTEN_CEL_METER
     grafiek(
-        charts.raster_kaart(raster, cel, titel),
+        partial(charts.raster_kaart, raster, cel, titel),
         dd.klachten_raster_tabel(raster),
         "klachten_per_vierkante_km",
         "klachten-raster",
@@ -688,16 +705,17 @@ def trend_blok(reeks: pl.DataFrame, kpi_id: str) -> None:
     if reeks["waarde"].drop_nulls().len() == 0:
         st.info("Geen waarden voor deze selectie.")
     elif kpi_id == "lhso_zwaarste":
-        st.altair_chart(charts.lhso_trend(reeks), width="stretch")
+        teken(partial(charts.lhso_trend, reeks))
     else:
         eenheid = info.get("eenheid")
-        chart = charts.trend(
+        chart = partial(
+            charts.trend,
             reeks,
             y_title=eenheid or "",
             number_format=charts.formaat(eenheid),
             nadruk=_nadruk(),
         )
-        st.altair_chart(chart, width="stretch")
+        teken(chart)
     definities([kpi_id])
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -253,7 +254,7 @@ def _trend_blok(k: Keuze, kpi_id: str, titel: str, y_title: str, totaal: bool = 
     reeks = _trend(k, kpi_id, totaal=totaal)
     fmt = ",.0f" if y_title != "%" else ",.1f"
     _grafiek(
-        charts.trend(reeks, title=titel, y_title=y_title, number_format=fmt),
+        partial(charts.trend, reeks, title=titel, y_title=y_title, number_format=fmt),
         _trend_tabel(reeks),
         kpi_id,
         k,
@@ -288,7 +289,8 @@ def blok_uren(k: Keuze) -> None:
     links, rechts = st.columns([3, 2])
     with links:
         _grafiek(
-            charts.trend(
+            partial(
+                charts.trend,
                 dd.uren_verloop_lang(verloop),
                 y="uren",
                 colour="reeks",
@@ -369,7 +371,7 @@ def blok_naleving(k: Keuze) -> None:
             )
         else:
             _grafiek(
-                charts.lhso_matrix(cellen, f"LHSO-matrix {k.periode}: zwaarste bevinding"),
+                partial(charts.lhso_matrix, cellen, f"LHSO-matrix {k.periode}: zwaarste bevinding"),
                 dd.lhso_tabel(cellen),
                 "lhso_matrix",
                 k,
@@ -393,7 +395,8 @@ def blok_klachten(k: Keuze) -> None:
                 pl.col("aandeel_pct").round(1).alias("Aandeel (%)"),
             )
             _grafiek(
-                charts.bars(
+                partial(
+                    charts.bars,
                     tabel,
                     x="Aard",
                     y="Klachten",
@@ -454,7 +457,8 @@ def blok_handhaving(k: Keuze) -> None:
         )
     if tabel.height:
         _grafiek(
-            charts.bars(
+            partial(
+                charts.bars,
                 tabel,
                 x="Instrument",
                 y="Besluiten",

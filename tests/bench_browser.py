@@ -5,7 +5,10 @@ websocket for that run; and for interactions: a tab on the Deelnemer page (a fra
 drill-through window, the period on the Deelnemer page and the period type on Naleving.
 Medians and maxima of RUNS. The end of a run is Streamlit's own `script_finished` message
 (read from the websocket frames with Streamlit's protobuf), then two animation frames for
-the browser to draw it."""
+the browser to draw it. The time is taken in the page itself: from the user's click (a
+pointerdown listener) or from the start of the navigation, to that drawn frame; so it holds
+what the user waits for and not Playwright's own work before it clicks (docs/dashboard.md,
+"Snelheid")."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from dashboard.navigation import PAGES
@@ -24,46 +28,78 @@ from dashboard.navigation import PAGES
 BROWSER_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 CHROMIUM = "/usr/bin/chromium"
 DEMO = {"mt": "demo-mt", "analist": "demo-analist", "beheerder": "demo-beheerder"}
-TEKEN = "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+# Two animation frames after the run (the browser has drawn it); then the time since the click,
+# or since the navigation started (performance.now() counts from there; __klik is unset).
+TEKEN = (
+    "new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+    "() => r(performance.now() - (window.__klik || 0)))))"
+)
+KLIK = (
+    "document.addEventListener('pointerdown', () => { window.__klik = performance.now(); }, true)"
+)
 
 
 class Frames:
-    """Websocket frames from the server: bytes since `reset` and whether a run finished."""
+    """Websocket frames: the bytes the server sent since `reset`, and whether the run the
+    browser asked for since then has finished. Only a run that started after the browser's
+    request counts: a page that was still finishing an earlier run must not end the timing."""
 
     def __init__(self) -> None:
-        self.bytes = 0
-        self.finished = 0
+        self.reset()
+        self.last = time.monotonic()
 
     def reset(self) -> None:
         self.bytes = 0
         self.finished = 0
+        self.requested = False
+        self.started = False
+
+    def sent(self, payload) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        try:
+            msg = BackMsg.FromString(data)
+        except Exception:  # noqa: BLE001 - not a BackMsg
+            return
+        if msg.WhichOneof("type") == "rerun_script":
+            self.requested = True
+            self.started = False
 
     def received(self, payload) -> None:
         data = payload if isinstance(payload, bytes) else payload.encode()
         self.bytes += len(data)
+        self.last = time.monotonic()
         try:
             msg = ForwardMsg.FromString(data)
         except Exception:  # noqa: BLE001 - a frame that is not a ForwardMsg counts bytes only
             return
-        if msg.WhichOneof("type") == "script_finished" and msg.script_finished in (0, 3):
+        kind = msg.WhichOneof("type")
+        if kind == "new_session" and self.requested:
+            self.started = True
+        elif kind == "script_finished" and msg.script_finished in (0, 3) and self.started:
             self.finished += 1
 
 
-def _until_finished(page, frames: Frames, timeout_s: float = 120) -> None:
+def _settle(page, frames: Frames, quiet_s: float = 0.7) -> None:
+    """Wait until the server has sent nothing for `quiet_s` (a page may run more than once)."""
+    while time.monotonic() - frames.last < quiet_s:
+        page.wait_for_timeout(100)
+
+
+def _until_finished(page, frames: Frames, timeout_s: float = 120) -> float:
+    """Seconds from the click (or the navigation) until the run has been drawn."""
     deadline = time.monotonic() + timeout_s
     while frames.finished == 0:
         if time.monotonic() > deadline:
             raise TimeoutError("no script_finished")
-        page.wait_for_timeout(10)
-    page.evaluate(TEKEN)
+        page.wait_for_timeout(5)
+    return page.evaluate(TEKEN) / 1000
 
 
 def _timed(page, frames: Frames, action) -> tuple[float, int]:
     frames.reset()
-    start = time.monotonic()
+    page.evaluate("window.__klik = undefined")
     action()
-    _until_finished(page, frames)
-    return time.monotonic() - start, frames.bytes
+    return _until_finished(page, frames), frames.bytes
 
 
 def serve(lake: Path, port: int = 8765) -> subprocess.Popen:
@@ -96,14 +132,27 @@ def browser_timings(lake: Path, runs: int = 5, url: str | None = None) -> list[t
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
             page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+            page.add_init_script(KLIK)
             frames = Frames()
-            page.on("websocket", lambda ws: ws.on("framereceived", frames.received))
+            page.on(
+                "websocket",
+                lambda ws: (
+                    ws.on("framereceived", frames.received),
+                    ws.on("framesent", frames.sent),
+                ),
+            )
+
+            def open_at(target: str) -> None:
+                frames.reset()
+                page.goto(target)
+                _until_finished(page, frames)
 
             def measure(what: str, action, before=None) -> None:
                 times, sizes = [], []
                 for run in range(runs + 1):  # the first run warms the server's caches
                     if before:
                         before()
+                    _settle(page, frames)
                     seconds, size = _timed(page, frames, action)
                     if run:
                         times.append(seconds)
@@ -124,11 +173,21 @@ def browser_timings(lake: Path, runs: int = 5, url: str | None = None) -> list[t
                 target = f"{url}/{name}?demo={user}"
                 measure(f"open {title}", lambda target=target: page.goto(target))
 
+            # how a user opens a page: from the menu, without loading the app again
+            measure(
+                "Menu: van Overzicht naar Naleving",
+                lambda: (
+                    page.locator("[data-testid=stSidebar]")
+                    .get_by_role("link", name="Naleving")
+                    .click()
+                ),
+                before=lambda: open_at(f"{url}/overzicht?demo=demo-mt"),
+            )
+
             deelnemer = f"{url}/deelnemer?demo=demo-mt"
 
             def open_deelnemer() -> None:
-                page.goto(deelnemer)
-                _until_finished(page, frames)
+                open_at(deelnemer)
 
             tabs = ["Naleving", "Klachten"]
             measure(
@@ -149,10 +208,7 @@ def browser_timings(lake: Path, runs: int = 5, url: str | None = None) -> list[t
             measure(
                 "Naleving: per kwartaal",
                 lambda: page.get_by_text("Kwartaal", exact=True).click(),
-                before=lambda: (
-                    page.goto(f"{url}/naleving?demo=demo-mt"),
-                    _until_finished(page, frames),
-                ),
+                before=lambda: open_at(f"{url}/naleving?demo=demo-mt"),
             )
             browser.close()
     finally:

@@ -90,3 +90,17 @@ def test_the_composition_root_may_import_both():
 def test_no_module_of_pipelines_is_imported_by_the_dashboard():
     dashboard = {p: s for p, s in project_sources().items() if p.startswith("dashboard/")}
     assert all("pipelines" not in imported_packages(s, p) for p, s in dashboard.items())
+
+
+def test_pages_stay_thin_and_draw_charts_only_through_the_components():
+    """docs/dashboard.md, "Opbouw van de code": no page over 300 lines and no Altair in a page;
+    every chart is drawn by components.teken (cached spec, no schema check per run, and
+    st.altair_chart would switch Altair's data transformer for all threads)."""
+    pages = sorted((ROOT / "dashboard" / "app_pages").glob("*.py"))
+    assert pages
+    for page in pages:
+        source = page.read_text()
+        assert len(source.splitlines()) <= 300, page.name
+        assert "altair" not in source, page.name
+    for module in sorted((ROOT / "dashboard").rglob("*.py")):
+        assert ".altair_chart(" not in module.read_text(), module

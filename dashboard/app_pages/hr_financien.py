@@ -6,6 +6,8 @@ dashboard/data/hr.py; charts: dashboard/charts.py (docs/dashboard.md, "Opbouw va
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -38,7 +40,7 @@ def grafiek(chart, reeks: pl.DataFrame, onderwerp: str) -> None:
 
 def trend(frame: pl.DataFrame, kpi_id: str, title: str = "", **kwargs) -> None:
     reeks = hr.reeks(frame, kpi_id)
-    grafiek(charts.trend(reeks, colour=None, title=title, **kwargs), reeks, kpi_id)
+    grafiek(partial(charts.trend, reeks, colour=None, title=title, **kwargs), reeks, kpi_id)
 
 
 def definities(*kpi_ids: str) -> None:
@@ -83,7 +85,7 @@ st.header("Formatie en bezetting")
 links, rechts = st.columns(2)
 with links:
     formatie = hr.reeks(hr_waarden, "hr_formatie_fte", "hr_bezetting_fte")
-    grafiek(charts.reeksen(formatie, y_title="fte"), formatie, "formatie_bezetting")
+    grafiek(partial(charts.reeksen, formatie, y_title="fte"), formatie, "formatie_bezetting")
 with rechts:
     trend(hr_waarden, "hr_bezettingsgraad_pct", "Bezettingsgraad", y_title="%")
 definities("hr_formatie_fte", "hr_bezetting_fte", "hr_bezettingsgraad_pct")
@@ -111,16 +113,16 @@ if peildata:
             periode=str(peildatum),
         )
     with rechts:  # its numbers are the table beside it
-        st.altair_chart(
-            charts.bars(
+        components.teken(
+            partial(
+                charts.bars,
                 per_dienstverband,
                 x="dienstverband",
                 y="fte",
                 y_title="fte",
                 horizontal=True,
                 number_format=",.1f",
-            ),
-            width="stretch",
+            )
         )
     with st.expander("Fte per team en dienstverband"):
         components.tabel_met_download(
@@ -130,7 +132,8 @@ verloop = hr.fte_per_dienstverband(periode_type)
 if verloop.height:
     st.markdown("**Fte per dienstverband door de tijd** (laatste peildatum van de periode)")
     components.grafiek(
-        charts.gestapeld(
+        partial(
+            charts.gestapeld,
             verloop,
             colour="dienstverband",
             volgorde=hr.volgorde(verloop["dienstverband"]),
@@ -164,7 +167,7 @@ with rechts:
 # --- in- and outflow ---------------------------------------------------------------------------
 st.header("In- en uitstroom")
 stroom = hr.reeks(hr_waarden, "hr_instroom", "hr_uitstroom")
-grafiek(charts.staven_per_periode(stroom, y_title="medewerkers"), stroom, "in_uitstroom")
+grafiek(partial(charts.staven_per_periode, stroom, y_title="medewerkers"), stroom, "in_uitstroom")
 definities("hr_instroom", "hr_uitstroom")
 
 # --- training and innovation budget ------------------------------------------------------------
@@ -176,7 +179,7 @@ links, rechts = st.columns(2)
 with links:
     opleiding = hr.reeks(jaar_waarden, "rob_opleidingsbudget", "rob_opleiding_realisatie")
     st.markdown("**Opleidingsbudget en -uitgaven (% van de loonsom)**")
-    grafiek(charts.reeksen(opleiding, y_title="% van de loonsom"), opleiding, "opleiding")
+    grafiek(partial(charts.reeksen, opleiding, y_title="% van de loonsom"), opleiding, "opleiding")
 with rechts:
     st.markdown("**Innovatiebudget (% van de begroting)**")
     trend(jaar_waarden, "rob_innovatiebudget", y_title="% van de begroting", number_format=",.2f")
@@ -194,7 +197,7 @@ if rij:
         )
 begroting = hr.reeks(jaar_waarden, "rob_omvang_begroting")
 grafiek(
-    charts.trend(hr.in_miljoenen(begroting), colour=None, y_title="EUR mln"),
+    partial(charts.trend, hr.in_miljoenen(begroting), colour=None, y_title="EUR mln"),
     begroting,
     "omvang_begroting",
 )

@@ -6,6 +6,8 @@ tables are in dashboard/data/klachten.py, the charts in dashboard/charts.py."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from dashboard import charts, components, data
@@ -57,12 +59,11 @@ if dit_jaar.height == 0:
     st.info("Geen klachten in dit jaar.")
 else:
     links, rechts = st.columns(2)
-    links.altair_chart(
-        charts.liggende_staven(dit_jaar, x="aard", y="aantal", y_title="Klachten"),
-        width="stretch",
+    components.teken(
+        partial(charts.liggende_staven, dit_jaar, x="aard", y="aantal", y_title="Klachten"), links
     )
     verloop = klachten.groepeer_aarden(per_jaar, len(charts.PALETTE))
-    rechts.altair_chart(charts.aard_per_jaar(verloop), width="stretch")
+    components.teken(partial(charts.aard_per_jaar, verloop), rechts)
     with st.expander("Tabel: klachten per aard en jaar"):
         components.tabel_met_download(
             klachten.aard_tabel(per_jaar), "klachten_per_aard", key="klachten-aard"
@@ -74,11 +75,13 @@ if maanden.height == 0:
     st.info("Geen klachten per maand.")
 else:
     links, rechts = st.columns(2)
-    links.altair_chart(
-        charts.trend(maanden, colour=None, y_title="Klachten per maand", number_format=",.0f"),
-        width="stretch",
+    components.teken(
+        partial(
+            charts.trend, maanden, colour=None, y_title="Klachten per maand", number_format=",.0f"
+        ),
+        links,
     )
-    rechts.altair_chart(charts.seizoen(klachten.seizoen(maanden)), width="stretch")
+    components.teken(partial(charts.seizoen, klachten.seizoen(maanden)), rechts)
     with st.expander("Tabel: klachten per maand"):
         components.tabel_met_download(
             klachten.maand_tabel(maanden), "klachten_per_maand", key="klachten-maand"
@@ -86,7 +89,7 @@ else:
     patroon = klachten.per_kalendermaand(klachten.per_soort(per_aard, "maand"))
     if patroon.height:
         components.grafiek(
-            charts.aard_per_kalendermaand(patroon),
+            partial(charts.aard_per_kalendermaand, patroon),
             klachten.kalendermaand_tabel(patroon),
             "klachten_per_aard_en_kalendermaand",
             "klachten-kalendermaand",
@@ -110,11 +113,15 @@ postcodes = klachten.per_postcode(viewer, detail, jaar)
 if postcodes.height:
     st.markdown(f"**Naar postcodegebied van de melder: {wie}, {jaar}**")
     per_gebied = klachten.per_gebied(postcodes)
-    st.altair_chart(
-        charts.liggende_staven(
-            per_gebied.head(20), x="postcode4", y="aantal", y_title="Klachten", rij=22
-        ),
-        width="stretch",
+    components.teken(
+        partial(
+            charts.liggende_staven,
+            per_gebied.head(20),
+            x="postcode4",
+            y="aantal",
+            y_title="Klachten",
+            rij=22,
+        )
     )
     st.caption(
         "Alleen de 4 cijfers van de postcode (AVG); gebieden met minder dan 3 klachten in een "

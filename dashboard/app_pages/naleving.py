@@ -6,6 +6,8 @@ tables are in dashboard/data/naleving.py, the charts in dashboard/charts.py."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import polars as pl
 import streamlit as st
 
@@ -58,7 +60,7 @@ if jaren:
     if branches.height == 0:
         st.info("Geen periodieke controles in deze jaren.")
     else:
-        st.altair_chart(charts.naleving_per_branche(branches), width="stretch")
+        components.teken(partial(charts.naleving_per_branche, branches))
         if samen := naleving.branches_samen(branches, tot):
             st.caption(
                 f"Alle branches samen in {tot}: {getal(samen['zonder_overtredingen'])} van "
@@ -78,9 +80,8 @@ if jaren:
     if matrix.height == 0 or matrix["aantal_controles"].sum() == 0:
         st.info("Geen controles met overtredingen in dit jaar.")
     else:
-        st.altair_chart(
-            charts.lhso_matrix(matrix, f"Zwaarste bevinding per controle, {jaar}"),
-            width="stretch",
+        components.teken(
+            partial(charts.lhso_matrix, matrix, f"Zwaarste bevinding per controle, {jaar}")
         )
         st.caption(
             "Aantal controles per LHSO-cel van de zwaarste bevinding (gevolgen A zwaarst, gedrag 4 "
@@ -129,7 +130,7 @@ else:
         delta_color="off",
         delta_arrow="off",
     )
-    st.altair_chart(charts.bedragen(naleving.bedragen_lang(dwangsommen)), width="stretch")
+    components.teken(partial(charts.bedragen, naleving.bedragen_lang(dwangsommen)))
     with st.expander("Tabel: dwangsommen per periode"):
         components.tabel_met_download(
             naleving.bedragen_tabel(dwangsommen), "dwangsommen", key="naleving-dwangsommen"

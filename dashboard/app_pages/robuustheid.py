@@ -6,6 +6,7 @@ Organisation-level figures (TOTAAL): the same for every viewer."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -147,14 +148,14 @@ for index, criterium in enumerate(criteria.iter_rows(named=True)):
                 (pl.col("waarde") / schaal).alias("waarde"),
                 (pl.col("norm") / schaal).alias("norm"),
             )
-            st.altair_chart(
-                charts.trend(
+            components.teken(
+                partial(
+                    charts.trend,
                     grafiek,
                     colour=None,
                     y_title="EUR mln" if eenheid == "EUR" else eenheid,
                     number_format=",.1f",
-                ),
-                width="stretch",
+                )
             )
             st.caption("Gestippelde lijn: de norm die aan het eind van het jaar gold.")
         components.definities([kpi_id])

@@ -8,6 +8,7 @@ viewer. Shaping: dashboard/data/robuustheid.py; the timeline: charts.tijdlijn.""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import polars as pl
 import streamlit as st
@@ -64,7 +65,7 @@ st.caption(
     "Grijze balk: gepland kwartaal; symbool: deadline, met de status als kleur, vorm en tekst; "
     f"gestippelde lijn: peildatum {datum(peildatum)}."
 )
-st.altair_chart(charts.tijdlijn(rob.tijdlijn_rijen(aanbevelingen), peildatum), width="stretch")
+components.teken(partial(charts.tijdlijn, rob.tijdlijn_rijen(aanbevelingen), peildatum))
 
 # --- table ----------------------------------------------------------------------------------
 st.header("Aanbevelingen")

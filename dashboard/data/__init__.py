@@ -25,7 +25,7 @@ import polars as pl
 import streamlit as st
 
 from dashboard.viewer import ScopeError, Viewer
-from vthmonitor.lake import PublishedLake
+from vthmonitor.lake import PublishedLake, published_warehouse
 from vthmonitor.settings import Settings
 
 TOTAAL = "TOTAAL"
@@ -36,11 +36,26 @@ def lake() -> PublishedLake:
     return PublishedLake(Settings.from_env())
 
 
+# The build of each warehouse file this process has read: a published file never changes, so
+# its meta.build row is read once. Asked before every query, this was a DuckDB query each time:
+# a fifth of a block's run on the server (docs/dashboard.md, "Snelheid").
+_BUILDS: dict[str, dict] = {}
+
+
 def build() -> dict:
     """The published build (id, time, last load): also the cache key of every query."""
-    cursor = lake().cursor()
+    current = published_warehouse(lake().paths)
+    if current is not None and current.name in _BUILDS:
+        return _BUILDS[current.name]
+    cursor = lake().cursor()  # follows CURRENT (it may have moved since the line above)
     row = cursor.execute("select build_id, gebouwd_op, laatste_load from meta.build").fetchone()
-    return {"build_id": row[0], "gebouwd_op": row[1], "laatste_load": row[2]}
+    info = {"build_id": row[0], "gebouwd_op": row[1], "laatste_load": row[2]}
+    if len(_BUILDS) > 16:  # a long-running server sees a new build per load
+        _BUILDS.clear()
+    _BUILDS[f"{row[0]}.duckdb"] = (
+        info  # a warehouse file is named for its build (pipelines/build.py)
+    )
+    return info
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

@@ -155,3 +155,16 @@ def test_lhso_matrix_reads_on_a_phone_and_the_numbers_keep_their_contrast():
     assert labels["A2"] == ("1", False)
     assert text["encoding"]["color"]["condition"]["value"] == "#ffffff"
     assert len(result["layer"][0]["encoding"]["x"]["title"]) <= 40
+
+
+def test_the_drawn_spec_is_the_validated_chart_without_the_default_view_size():
+    """charts.spec skips Altair's schema check (speed); it must give what the checked
+    conversion gives, less the default theme's 300 x 300 view the page overrides."""
+    frame = pl.DataFrame(
+        {"periode": ["2024", "2025"], "waarde": [70.0, 75.0], "deelnemer": ["A", "A"]}
+    )
+    chart = charts.trend(frame, title="Naleefpercentage", y_title="%")
+    checked = chart.to_dict()  # validates against the Vega-Lite schema
+    assert checked["config"]["view"] == {"continuousWidth": 300, "continuousHeight": 300}
+    del checked["config"]["view"]
+    assert charts.spec(chart) == checked
