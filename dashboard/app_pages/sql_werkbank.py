@@ -24,6 +24,7 @@ EDITOR = "werkbank_sql"
 RESULT = "werkbank_resultaat"
 SAVE_NAME = "werkbank_naam"
 NOTICE = "werkbank_melding"
+RUN_NOW = "werkbank_nu_uitvoeren"  # a table opened from the schema browser runs at once
 DOWNLOADS = {"csv": "Download CSV", "xlsx": "Download Excel", "parquet": "Download Parquet"}
 
 viewer = components.viewer()
@@ -52,6 +53,11 @@ def _insert_pill(key: str) -> None:
     if chosen:
         _insert(chosen)
     st.session_state[key] = None  # a second click on the same name inserts it again
+
+
+def _open(relatie: str) -> None:
+    st.session_state[EDITOR] = werkbank.openen_sql(relatie)
+    st.session_state[RUN_NOW] = True
 
 
 def _replace(sql: str, naam: str | None = None) -> None:
@@ -95,12 +101,21 @@ with browser_col:
             if gekozen not in opties:
                 gekozen = opties[0]
             st.markdown(info.get(gekozen, ("", ""))[1])
-            st.button(
+            invoegen, openen = st.columns(2)
+            invoegen.button(
                 f"Voeg {gekozen} in",
                 key="werkbank_relatie_invoegen",
                 on_click=_insert,
                 args=(gekozen,),
                 icon=":material/add:",
+            )
+            openen.button(
+                "Open (eerste 100 rijen)",
+                key="werkbank_relatie_openen",
+                on_click=_open,
+                args=(gekozen,),
+                icon=":material/table_view:",
+                help="Zet de query naar de eerste 100 rijen in de editor en voert hem uit.",
             )
             eigen = werkbank.kolommen_van(kolommen, gekozen)
             pill_key = f"werkbank_kolom_{gekozen}"
@@ -217,7 +232,7 @@ with editor_col:
     run_clicked = st.button(
         "Uitvoeren", type="primary", key="werkbank_uitvoeren", icon=":material/play_arrow:"
     )
-    if run_clicked:
+    if run_clicked or st.session_state.pop(RUN_NOW, False):
         sql = st.session_state.get(EDITOR, "")
         try:
             with st.spinner(f"Bezig (hooguit {getal(limits.time_limit_s)} seconden) ..."):

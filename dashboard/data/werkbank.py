@@ -219,6 +219,17 @@ def zoek_relaties(relaties: pl.DataFrame, kolommen: pl.DataFrame, zoek: str) -> 
     return list(dict.fromkeys(opties)), hits.height
 
 
+def openen_sql(relatie: str, rijen: int = 100) -> str:
+    """The query that opens a relation of the schema browser ("schema.naam"): its first rows.
+    The names are quoted as identifiers, so a name is never read as SQL."""
+    schema, _, naam = relatie.partition(".")
+
+    def ident(name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    return f"select * from {ident(schema)}.{ident(naam)} limit {int(rijen)}"
+
+
 def relatie_info(relaties: pl.DataFrame) -> dict[str, tuple[str, str]]:
     """schema.naam: (soort, beschrijving) of every relation."""
     return {

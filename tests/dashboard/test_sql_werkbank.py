@@ -180,6 +180,30 @@ def test_a_click_inserts_table_and_column_names(state_file):
     assert at.text_area(key="werkbank_sql").value.endswith("aard aard")
 
 
+def test_a_search_result_opens_its_table(state_file, warehouse):
+    """Search, pick the table, open it: its first 100 rows in the result, the query in the
+    editor (to change and run again)."""
+    at = open_werkbank()
+    at.text_input(key="werkbank_zoek").input("klachten").run()
+    at.selectbox(key="werkbank_relatie").set_value("staging.klachten").run()
+    at.button(key="werkbank_relatie_openen").click().run()
+    assert not at.exception
+    sql = at.text_area(key="werkbank_sql").value
+    assert sql == 'select * from "staging"."klachten" limit 100'
+    rows = warehouse.execute("select count(*) from staging.klachten").fetchone()[0]
+    table = result_table(at)
+    assert rows > 100 and len(table) == 100
+    columns = [r[0] for r in warehouse.execute("describe staging.klachten").fetchall()]
+    assert list(table.columns) == columns
+
+
+def test_opening_a_table_quotes_its_name_as_an_identifier():
+    assert werkbank.openen_sql('kpi.wa"arden') == 'select * from "kpi"."wa""arden" limit 100'
+    assert werkbank.openen_sql("staging.zaken; drop table x", 5) == (
+        'select * from "staging"."zaken; drop table x" limit 5'
+    )
+
+
 def test_search_narrows_the_browser_to_matching_tables_and_columns(state_file, warehouse):
     at = open_werkbank()
     at.text_input(key="werkbank_zoek").input("Melder").run()
