@@ -45,6 +45,12 @@ def test_every_page_renders_without_error(server):
             page.wait_for_timeout(3000)
             assert_no_failure(page, name)
             assert page.get_by_text("Page not found").count() == 0, name
+            # no KPI card's title cut off with "..." (issue 13: titles readable at 1440 px)
+            afgekapt = page.evaluate(
+                "Array.from(document.querySelectorAll('[data-testid=stMetricLabel] *'))"
+                ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+            )
+            assert afgekapt == [], (name, afgekapt)
             assert page.locator("h1").first.inner_text().strip(), name
             page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
             assert (ARTIFACTS / f"{name}.png").stat().st_size > 10_000, title
