@@ -29,11 +29,15 @@ st.html(
 )
 menu = st.sidebar.container()  # the navigation, above the login or demo box
 
-try:
-    viewer = components.start()
-except NoLake as exc:
-    st.title("VTH-monitor")
-    st.warning(str(exc))
+viewer = None
+with fouten.grens(pagina=True):  # the viewer, the build and its freshness are read here too
+    try:
+        viewer = components.start()
+    except NoLake as exc:
+        st.title("VTH-monitor")
+        st.warning(str(exc))
+        st.stop()
+if viewer is None:
     st.stop()
 
 # Every page keeps its own address (/deelnemer), also the role's start page, so a link to it
@@ -59,7 +63,7 @@ with menu:
             st.page_link(item)
 st.session_state["_pagina"] = page.title
 try:
-    with fouten.grens():  # a Dutch notice instead of a traceback (docs/dashboard.md)
+    with fouten.grens(pagina=True):  # a Dutch notice, never a traceback (docs/dashboard.md)
         page.run()
 finally:
     # Every page view is in the activity trail (docs/toegang.md), with the deelnemers and

@@ -13,6 +13,11 @@ import polars as pl
 from dashboard.format import decimalen, getal
 from dashboard.labels import GEDRAG, GEVOLGEN, MAANDEN, MIJLPAAL_STATUS, OVERIGE_AARDEN
 
+# The data of a chart goes into its spec (charts.spec): without Altair's limit of 5 000 rows,
+# which st.altair_chart did not have either (a complaints map of a large region has more
+# squares). Global, but nothing in the app switches Altair's data transformer (components.teken).
+alt.data_transformers.disable_max_rows()
+
 DUTCH_LOCALE = {
     "number": {
         "decimal": ",",

@@ -601,20 +601,29 @@ def onderbouwing(viewer: Viewer, code: str, kpi_id: str, periode_type: str, peri
     )
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
+def _inhoud(frame: pl.DataFrame) -> bytes:
+    """A frame's exact content as the chart cache's key: Streamlit's own hash of a polars frame
+    reads only its first and last ten rows, so a value corrected in the middle of a series
+    would keep the old chart."""
+    return frame.write_ipc(None).getvalue()
+
+
+@st.cache_data(max_entries=512, show_spinner=False, hash_funcs={pl.DataFrame: _inhoud})
 def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
     return charts.spec(getattr(charts, builder)(*args, **kwargs))
 
 
 def teken(chart: partial | alt.TopLevelMixin, plek=None) -> None:
     """Draw a chart of dashboard/charts.py (in `plek`, a column, else the page). Given as
-    `partial(charts.trend, frame, ...)`, its spec is made once per builder and input and then
-    cached (building and converting a chart cost 25 ms, most of a block's run on the server;
-    docs/dashboard.md, "Snelheid"); the builders are pure functions of their arguments. Every
-    chart goes through here: st.altair_chart switches Altair's data transformer for all
-    threads while it converts."""
-    if isinstance(chart, partial):
+    `partial(charts.trend, frame, ...)`, its spec is made once per builder and exact input and
+    then cached (building and converting a chart cost 25 ms, most of a block's run on the
+    server; docs/dashboard.md, "Snelheid"); the builders are pure functions of their
+    arguments. Every chart goes through here: st.altair_chart switches Altair's data
+    transformer for all threads while it converts."""
+    if isinstance(chart, partial) and getattr(charts, chart.func.__name__, None) is chart.func:
         spec = _spec(chart.func.__name__, chart.args, chart.keywords)
+    elif isinstance(chart, partial):
+        spec = charts.spec(chart())  # not a builder of charts.py: not cached by name
     else:
         spec = charts.spec(chart)
     (plek or st).vega_lite_chart(spec, width="stretch")

@@ -21,33 +21,49 @@ log = logging.getLogger("vthmonitor.dashboard")
 P = ParamSpec("P")
 
 VEROUDERD = (
-    "De gegevens passen niet bij deze versie van VTH-monitor: een tabel die dit onderdeel "
-    "nodig heeft, ontbreekt in de gegevens. Vraag de beheerder de gegevens opnieuw op te "
-    "bouwen met `vthmonitor rebuild`; daarna werkt dit onderdeel weer."
+    "Dit onderdeel zoekt een tabel of kolom die in de gegevens ontbreekt. Meestal zijn de "
+    "gegevens gebouwd door een oudere versie van VTH-monitor: vraag de beheerder ze opnieuw op "
+    "te bouwen met `vthmonitor rebuild`. Helpt dat niet, meld dit dan aan de beheerder en noem "
+    "de code hieronder."
 )
 ONBEKEND = (
     "Dit onderdeel kon niet worden getoond door een fout in VTH-monitor. De rest van de "
-    "pagina werkt wel. Meld het de beheerder met de code hieronder."
+    "pagina werkt wel. Meld dit aan de beheerder en noem de code hieronder."
+)
+# Every notice ends with this (tests and `make bench` look for it).
+NOEM_DE_CODE = "noem de code hieronder"
+PAGINA = (
+    "Deze pagina kon niet worden getoond door een fout in VTH-monitor. Andere pagina's werken "
+    "wel. Meld dit aan de beheerder en noem de code hieronder."
 )
 
 
-def melding(exc: Exception) -> str:
+def _ontbreekt(exc: Exception) -> bool:
+    """A relation or column the query needs is not in the warehouse (DuckDB's words), as in a
+    lake built by an older version; not a missing function or extension."""
+    tekst = str(exc)
+    if isinstance(exc, duckdb.CatalogException):
+        return "Table with name" in tekst or "does not exist" in tekst
+    return isinstance(exc, duckdb.BinderException) and "not found" in tekst
+
+
+def melding(exc: Exception, pagina: bool = False) -> str:
     """The notice for a failure: what happened in words a user understands, what to do, and a
     reference that is also in the server log."""
     code = secrets.token_hex(3)
     log.error("fout %s op %s", code, st.session_state.get("_pagina", "?"), exc_info=exc)
-    uitleg = VEROUDERD if isinstance(exc, duckdb.CatalogException) else ONBEKEND
+    uitleg = VEROUDERD if _ontbreekt(exc) else PAGINA if pagina else ONBEKEND
     return f"{uitleg}\n\nCode {code}, {tijd.nu():%d-%m-%Y %H:%M}."
 
 
 @contextmanager
-def grens() -> Iterator[None]:
-    """Run a page or a block; a failure becomes a Dutch notice in its place. Streamlit's
-    st.stop and st.rerun are BaseExceptions and pass through."""
+def grens(pagina: bool = False) -> Iterator[None]:
+    """Run a page (`pagina`) or a block; a failure becomes a Dutch notice in its place.
+    Streamlit's st.stop and st.rerun are BaseExceptions and pass through."""
     try:
         yield
     except Exception as exc:  # noqa: BLE001 - every failure becomes the notice, none a traceback
-        st.error(melding(exc), icon=":material/error:")
+        st.error(melding(exc, pagina), icon=":material/error:")
 
 
 def bewaakt(func: Callable[P, None]) -> Callable[P, None]:

@@ -180,8 +180,10 @@ def page_latency(lake: Path, runs: int = 10) -> list[tuple[str, int, float, floa
             at.switch_page(path)
             timings.clear()
             at.run()
-            if at.exception:
-                raise SystemExit(f"page {name} failed: {at.exception[0].message}")
+            # a failure is a Dutch notice now (dashboard/fouten.py), not an exception
+            notices = [e.value for e in at.error if "Code " in e.value]
+            if at.exception or notices:
+                raise SystemExit(f"page {name} failed: {at.exception or notices}")
             totals.append(sum(timings))
             counts.append(len(timings))
         totals.sort()

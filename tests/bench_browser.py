@@ -23,6 +23,7 @@ from pathlib import Path
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from dashboard.fouten import NOEM_DE_CODE
 from dashboard.navigation import PAGES
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
@@ -99,7 +100,14 @@ def _timed(page, frames: Frames, action) -> tuple[float, int]:
     frames.reset()
     page.evaluate("window.__klik = undefined")
     action()
-    return _until_finished(page, frames), frames.bytes
+    seconds = _until_finished(page, frames)
+    # a failed page is not a fast one: neither a traceback nor the app's Dutch notice
+    failed = (
+        page.locator("[data-testid=stException]").count() + page.get_by_text(NOEM_DE_CODE).count()
+    )
+    if failed:
+        raise SystemExit(f"{page.url}: the page shows a failure")
+    return seconds, frames.bytes
 
 
 def serve(lake: Path, port: int = 8765) -> subprocess.Popen:

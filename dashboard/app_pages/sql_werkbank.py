@@ -66,6 +66,7 @@ def _replace(sql: str, naam: str | None = None) -> None:
         st.session_state[SAVE_NAME] = naam
 
 
+run_now = st.session_state.pop(RUN_NOW, False)  # once: a later click must not run it again
 editor_col, browser_col = st.columns([5, 4], gap="large")
 
 # --- the browser: schema, KPI definitions, examples, saved queries, history ---------------------
@@ -115,7 +116,7 @@ with browser_col:
                 on_click=_open,
                 args=(gekozen,),
                 icon=":material/table_view:",
-                help="Zet de query naar de eerste 100 rijen in de editor en voert hem uit.",
+                help="Zet een query voor de eerste 100 rijen in de editor en voert die meteen uit.",
             )
             eigen = werkbank.kolommen_van(kolommen, gekozen)
             pill_key = f"werkbank_kolom_{gekozen}"
@@ -232,7 +233,7 @@ with editor_col:
     run_clicked = st.button(
         "Uitvoeren", type="primary", key="werkbank_uitvoeren", icon=":material/play_arrow:"
     )
-    if run_clicked or st.session_state.pop(RUN_NOW, False):
+    if run_clicked or run_now:
         sql = st.session_state.get(EDITOR, "")
         try:
             with st.spinner(f"Bezig (hooguit {getal(limits.time_limit_s)} seconden) ..."):

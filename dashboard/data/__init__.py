@@ -45,8 +45,9 @@ _BUILDS: dict[str, dict] = {}
 def build() -> dict:
     """The published build (id, time, last load): also the cache key of every query."""
     current = published_warehouse(lake().paths)
-    if current is not None and current.name in _BUILDS:
-        return _BUILDS[current.name]
+    known = _BUILDS.get(current.name) if current is not None else None
+    if known is not None:
+        return known
     cursor = lake().cursor()  # follows CURRENT (it may have moved since the line above)
     row = cursor.execute("select build_id, gebouwd_op, laatste_load from meta.build").fetchone()
     info = {"build_id": row[0], "gebouwd_op": row[1], "laatste_load": row[2]}

@@ -105,11 +105,10 @@ def wait_until_idle(page, quiet_ms: int = 1500, timeout_s: float = 90) -> None:
 def assert_no_failure(page, where: str) -> None:
     """Neither a traceback nor the Dutch notice the app shows in place of a failed page or
     block (dashboard/fouten.py)."""
-    from dashboard.fouten import ONBEKEND, VEROUDERD
+    from dashboard.fouten import NOEM_DE_CODE
 
     assert page.locator("[data-testid=stException]").count() == 0, where
-    for notice in (ONBEKEND, VEROUDERD):
-        assert page.get_by_text(notice[:40]).count() == 0, where
+    assert page.get_by_text(NOEM_DE_CODE).count() == 0, where
 
 
 def choose(page, label: str, option: str) -> None:

@@ -168,3 +168,41 @@ def test_the_drawn_spec_is_the_validated_chart_without_the_default_view_size():
     assert checked["config"]["view"] == {"continuousWidth": 300, "continuousHeight": 300}
     del checked["config"]["view"]
     assert charts.spec(chart) == checked
+
+
+def test_a_chart_follows_a_value_changed_in_the_middle_of_a_long_series():
+    """The cached spec is keyed by the frame's whole content, not Streamlit's default hash of a
+    polars frame (which reads only its first and last ten rows)."""
+    from functools import partial
+
+    from dashboard import components
+
+    perioden = [f"{2019 + i // 4}-Q{i % 4 + 1}" for i in range(28)]
+    eerst = pl.DataFrame({"periode": perioden, "waarde": [70.0] * 28, "deelnemer": ["A"] * 28})
+    daarna = eerst.with_columns(
+        pl.when(pl.col("periode") == "2022-Q2")
+        .then(12.0)
+        .otherwise(pl.col("waarde"))
+        .alias("waarde")
+    )
+
+    def waarden(frame: pl.DataFrame) -> list[float]:
+        spec = components._spec("trend", (frame,), {})
+        return sorted({r["waarde"] for rows in spec["datasets"].values() for r in rows})
+
+    assert waarden(eerst) == [70.0]
+    assert waarden(daarna) == [12.0, 70.0]
+    assert partial(charts.trend, daarna).func is charts.trend
+
+
+def test_a_chart_may_hold_more_than_five_thousand_rows():
+    """A complaints map of a large region: more squares than Altair's default row limit."""
+    cellen = pl.DataFrame(
+        {
+            "x": [i % 100 * 1000 for i in range(6000)],
+            "y": [i // 100 * 1000 for i in range(6000)],
+            "aantal": [1] * 6000,
+        }
+    )
+    spec = charts.spec(charts.raster_kaart(cellen, 1000, "Klachten"))
+    assert sum(len(rows) for rows in spec["datasets"].values()) >= 6000
