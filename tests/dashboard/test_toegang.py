@@ -38,7 +38,7 @@ def trail() -> list[tuple]:
 
 
 def shows_no_data(at) -> bool:
-    return not at.dataframe and not at.metric and not at.get("arrow_vega_lite_chart")
+    return not at.dataframe and not at.metric and not at.get("vega_lite_chart")
 
 
 def test_not_logged_in_sees_a_login_button_and_no_data(state_file):
