@@ -101,28 +101,28 @@ if viewer.sees_all and quarantaine.height:
         )
     }
     regels = data.quarantaine_regels(viewer, gekozen["bron"], gekozen["bestand"], gekozen["reden"])
-    if regels.height > data.QUARANTAINE_MAX:
-        st.caption(
-            f"De eerste {getal(data.QUARANTAINE_MAX)} regels; kies een bron, bestand of reden "
-            "om de rest te zien."
-        )
-        regels = regels.head(data.QUARANTAINE_MAX)
-    components.tabel_met_download(
-        regels.rename(
-            {
-                "load_id": "Lading",
-                "geladen_op": "Geladen op",
-                "bron": "Bron",
-                "bestand": "Bestand",
-                "regel": "Regel",
-                "kolom": "Kolom",
-                "reden": "Reden",
-                "waarde": "Waarde",
-            }
-        ),
-        "quarantaineregels",
-        key="quarantaineregels",
+    meer = regels.height > data.QUARANTAINE_MAX
+    regels = regels.head(data.QUARANTAINE_MAX).rename(
+        {
+            "load_id": "Lading",
+            "geladen_op": "Geladen op",
+            "bron": "Bron",
+            "bestand": "Bestand",
+            "regel": "Regel",
+            "kolom": "Kolom",
+            "reden": "Reden",
+            "waarde": "Waarde",
+        }
     )
+    if regels.height > data.QUARANTAINE_TONEN:
+        st.caption(
+            f"Hieronder de eerste {getal(data.QUARANTAINE_TONEN)} van "
+            f"{'meer dan ' if meer else ''}{getal(regels.height)} regels; de downloads bevatten "
+            f"{'de eerste ' if meer else 'alle '}{getal(regels.height)}."
+            + (" Kies een bron, bestand of reden om de rest te zien." if meer else "")
+        )
+    components.tabel(regels.head(data.QUARANTAINE_TONEN))
+    components.downloads(regels, "quarantaineregels", key="quarantaineregels")
 
     st.subheader("Geschiedenis per bestand")
     bestand = st.selectbox(
