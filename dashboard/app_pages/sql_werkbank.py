@@ -228,10 +228,15 @@ with editor_col:
         height=220,
         placeholder="select * from kpi.waarden where kpi_id = 'naleefpercentage' limit 10",
         help="Eén SELECT-query (ook WITH, FROM ..., DESCRIBE, SUMMARIZE). Tabellen schrijft u "
-        "als schema.tabel; kies ze in de schemaverkenner rechts.",
+        "als schema.tabel; kies ze in de schemaverkenner rechts. Uitvoeren kan ook met "
+        "Ctrl+Enter (op een Mac Cmd+Enter), ook vanuit dit vak.",
     )
     run_clicked = st.button(
-        "Uitvoeren", type="primary", key="werkbank_uitvoeren", icon=":material/play_arrow:"
+        "Uitvoeren",
+        type="primary",
+        key="werkbank_uitvoeren",
+        icon=":material/play_arrow:",
+        shortcut="Ctrl+Enter",  # also from inside the editor (docs/sql-werkbank.md)
     )
     if run_clicked or run_now:
         sql = st.session_state.get(EDITOR, "")
