@@ -20,12 +20,15 @@ st.set_page_config(page_title="VTH-monitor", layout="wide")
 # index.html says "en" and has no setting for it (docs/dashboard.md, "Status en
 # toegankelijkheid").
 st.html("<script>document.documentElement.lang = 'nl';</script>", unsafe_allow_javascript=True)
-# A KPI card's title wraps instead of ending in "..." (Streamlit cuts metric labels to one
-# line; "Her- en handhavingscontroles per periodieke controle" lost its meaning at 1440 px).
+# A KPI card's title and value wrap instead of ending in "..." (Streamlit cuts both to one
+# line: "Her- en handhavingscontroles per periodieke controle" and "24,84 per 1.000 inwoners"
+# lost their meaning at 1440 px).
 st.html(
     "<style>[data-testid=stMetricLabel] .stMarkdownEllipsis, "
-    "[data-testid=stMetricLabel] .stMarkdownEllipsis p "
-    "{white-space: normal; overflow: visible; text-overflow: clip;}</style>"
+    "[data-testid=stMetricLabel] .stMarkdownEllipsis p, [data-testid=stMetricValue], "
+    "[data-testid=stMetricValue] * "
+    "{white-space: normal !important; overflow: visible !important; "
+    "text-overflow: clip !important;}</style>"
 )
 menu = st.sidebar.container()  # the navigation, above the login or demo box
 

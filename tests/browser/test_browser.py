@@ -45,9 +45,11 @@ def test_every_page_renders_without_error(server):
             page.wait_for_timeout(3000)
             assert_no_failure(page, name)
             assert page.get_by_text("Page not found").count() == 0, name
-            # no KPI card's title cut off with "..." (issue 13: titles readable at 1440 px)
+            # no KPI card's title or value cut off with "..." (issue 13: readable at 1440 px)
             afgekapt = page.evaluate(
-                "Array.from(document.querySelectorAll('[data-testid=stMetricLabel] *'))"
+                "Array.from(document.querySelectorAll("
+                "'[data-testid=stMetricLabel] *, [data-testid=stMetricValue], "
+                "[data-testid=stMetricValue] *'))"
                 ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
             )
             assert afgekapt == [], (name, afgekapt)

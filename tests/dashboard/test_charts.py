@@ -201,7 +201,8 @@ def test_a_chart_may_hold_more_than_five_thousand_rows():
         {
             "x": [i % 100 * 1000 for i in range(6000)],
             "y": [i // 100 * 1000 for i in range(6000)],
-            "aantal": [1] * 6000,
+            "klachten": [1] * 6000,
+            "gegrond": [0] * 6000,
         }
     )
     spec = charts.spec(charts.raster_kaart(cellen, 1000, "Klachten"))

@@ -107,10 +107,12 @@ def test_the_map_sends_squares_with_counts_not_complaints(lake_env, warehouse):
     for spec in charts(at):
         assert spec["config"]["locale"]["number"]["decimal"] == ","
     spec, rijen = kaart(at)
-    # a square per row: its corner, its far corner and its counts; no date, aard, deelnemer
-    assert set(rijen.columns) == {"x", "y", "x2", "y2", "klachten", "gegrond"}
+    # a square per row: its corner and its counts (the far corner is 1 km further, computed in
+    # the browser); no date, aard, deelnemer
+    assert set(rijen.columns) == {"x", "y", "klachten", "gegrond"}
     assert (rijen["x"] % 1000 == 0).all() and (rijen["y"] % 1000 == 0).all()
-    assert (rijen["x2"] - rijen["x"] == 1000).all() and (rijen["y2"] - rijen["y"] == 1000).all()
+    assert {"calculate": "datum.x + 1000.0", "as": "x2"} in spec["transform"]
+    assert {"calculate": "datum.y + 1000.0", "as": "y2"} in spec["transform"]
     aantal, vakken = met_plek(warehouse, jaar)  # Alle deelnemers: every complaint of the year
     assert rijen["klachten"].sum() == aantal
     assert rijen.height == vakken < aantal
