@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from functools import partial
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -613,24 +612,20 @@ def _spec(builder: str, args: tuple, kwargs: dict) -> dict:
     return charts.spec(getattr(charts, builder)(*args, **kwargs))
 
 
-def teken(chart: partial | alt.TopLevelMixin, plek=None) -> None:
-    """Draw a chart of dashboard/charts.py (in `plek`, a column, else the page). Given as
-    `partial(charts.trend, frame, ...)`, its spec is made once per builder and exact input and
-    then cached (building and converting a chart cost 25 ms, most of a block's run on the
-    server; docs/dashboard.md, "Snelheid"); the builders are pure functions of their
-    arguments. Every chart goes through here: st.altair_chart switches Altair's data
-    transformer for all threads while it converts."""
-    if isinstance(chart, partial) and getattr(charts, chart.func.__name__, None) is chart.func:
-        spec = _spec(chart.func.__name__, chart.args, chart.keywords)
-    elif isinstance(chart, partial):
-        spec = charts.spec(chart())  # not a builder of charts.py: not cached by name
-    else:
-        spec = charts.spec(chart)
-    (plek or st).vega_lite_chart(spec, width="stretch")
+def teken(chart: partial, plek=None) -> None:
+    """Draw `partial(charts.<builder>, frame, ...)` (in `plek`, a column, else the page). Its
+    spec is made once per builder and exact input and then cached (building and converting a
+    chart cost 25 ms, most of a block's run on the server; docs/dashboard.md, "Snelheid"); the
+    builders are pure functions of their arguments. Every chart goes through here:
+    st.altair_chart switches Altair's data transformer for all threads while it converts."""
+    builder = chart.func.__name__
+    if getattr(charts, builder, None) is not chart.func:  # the cache knows builders by name
+        raise TypeError(f"teken() draws the builders of dashboard/charts.py, not {builder}")
+    (plek or st).vega_lite_chart(_spec(builder, chart.args, chart.keywords), width="stretch")
 
 
 def grafiek(
-    chart,
+    chart: partial,
     frame: pl.DataFrame,
     onderwerp: str,
     key: str,

@@ -23,8 +23,8 @@ from pathlib import Path
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from dashboard.fouten import NOEM_DE_CODE
 from dashboard.navigation import PAGES
+from tests.browser.conftest import assert_no_failure
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-dev-shm-usage"]
 CHROMIUM = "/usr/bin/chromium"
@@ -101,12 +101,7 @@ def _timed(page, frames: Frames, action) -> tuple[float, int]:
     page.evaluate("window.__klik = undefined")
     action()
     seconds = _until_finished(page, frames)
-    # a failed page is not a fast one: neither a traceback nor the app's Dutch notice
-    failed = (
-        page.locator("[data-testid=stException]").count() + page.get_by_text(NOEM_DE_CODE).count()
-    )
-    if failed:
-        raise SystemExit(f"{page.url}: the page shows a failure")
+    assert_no_failure(page, page.url)  # a failed page is not a fast one
     return seconds, frames.bytes
 
 

@@ -79,6 +79,23 @@ def private_lake(lake_env, tmp_path, monkeypatch) -> Settings:
     return copy
 
 
+def drop_relation(settings: Settings, schema: str, name: str) -> None:
+    """Remove a table or view from the published warehouse of a private lake: a lake built by
+    an older version that lacks it."""
+    import duckdb
+
+    from vthmonitor.lake import LakePaths, published_warehouse
+
+    with duckdb.connect(str(published_warehouse(LakePaths(settings.lake_dir)))) as con:
+        kind = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        # the names are this test code's own constants, checked against the catalogue above
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {schema}.{name}")
+
+
 @pytest.fixture
 def warehouse(lake_env):
     """A cursor on the same published warehouse the app reads, to compare with."""

@@ -171,17 +171,10 @@ def test_quarantined_lines_are_shown_filtered_and_masked(lake_env, warehouse):
 def test_a_lake_without_a_relation_every_page_reads_says_to_rebuild(private_lake, fouten_in_de_app):
     """What every page reads before the page itself (the viewer, the build, its freshness)
     fails too: the page says so in Dutch, with a code, instead of Streamlit's English box."""
-    import duckdb
-
     from dashboard.fouten import NOEM_DE_CODE
-    from vthmonitor.lake import LakePaths, published_warehouse
+    from tests.dashboard.conftest import drop_relation
 
-    with duckdb.connect(str(published_warehouse(LakePaths(private_lake.lake_dir)))) as con:
-        kind = con.execute(
-            "select table_type from information_schema.tables "
-            "where table_schema = 'meta' and table_name = 'versheid'"
-        ).fetchone()[0]
-        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} meta.versheid")
+    drop_relation(private_lake, "meta", "versheid")
     at = open_page("datakwaliteit", "mt")
     assert not at.exception
     [notice] = [e.value for e in at.error]

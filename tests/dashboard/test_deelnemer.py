@@ -14,7 +14,7 @@ from dashboard.data import TOTAAL
 from dashboard.data import deelnemer as dd
 from dashboard.format import getal
 from dashboard.viewer import ScopeError, Viewer
-from tests.dashboard.conftest import downloaded_file, open_page, texts
+from tests.dashboard.conftest import downloaded_file, drop_relation, open_page, texts
 
 HENGELO = Viewer("accounthouder", ("GM0164",))
 ROLES = [("mt", None), ("accounthouder", "GM0164"), ("analist", None), ("beheerder", None)]
@@ -53,6 +53,15 @@ def waarde(warehouse, kpi_id: str, code: str, periode_type: str, periode: str) -
         [kpi_id, code, periode_type, periode],
     ).fetchone()
     return row if row else (None, None)
+
+
+def met_plek(warehouse, begin, einde) -> int:
+    """Hengelo's complaints with a known place in the period: what the map's squares hold."""
+    return warehouse.execute(
+        "select count(*) from kpi.klachten_locaties where deelnemer_code = 'GM0164' "
+        "and datum between ? and ? and x is not null and y is not null",
+        [begin, einde],
+    ).fetchone()[0]
 
 
 def metric(at, label: str) -> str:
@@ -148,11 +157,7 @@ def test_complaints_per_aard_add_up_to_the_period(lake_env, warehouse, periode_t
     # the map: squares of 1 km, adding up to the complaints with a known place
     raster = next(df.value for df in at.dataframe if "RD x (m)" in df.value.columns)
     begin, einde = perioden.grenzen(periode_type, periode)
-    bekend = warehouse.execute(
-        "select count(*) from kpi.klachten_locaties where deelnemer_code = 'GM0164' "
-        "and datum between ? and ? and x is not null and y is not null",
-        [begin, einde],
-    ).fetchone()[0]
+    bekend = met_plek(warehouse, begin, einde)
     assert raster["Klachten"].sum() == bekend
     assert (raster["RD x (m)"] % 1000 == 0).all()
 
@@ -287,11 +292,7 @@ def test_downloads_hold_only_the_deelnemers_rows(lake_env, warehouse):
     compare them with the warehouse restricted to Hengelo."""
     begin, eind = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
     raster = dd.klachten_raster(HENGELO, "GM0164", begin, eind)
-    bekend = warehouse.execute(
-        "select count(*) from kpi.klachten_locaties where deelnemer_code = 'GM0164' "
-        "and datum between ? and ? and x is not null and y is not null",
-        [begin, eind],
-    ).fetchone()[0]
+    bekend = met_plek(warehouse, begin, eind)
     assert raster["klachten"].sum() == bekend
     instrumenten = dd.handhaving_instrumenten(HENGELO, "GM0164", begin, eind)
     besluiten = warehouse.execute(
@@ -432,11 +433,7 @@ def test_a_block_that_fails_says_what_to_do_in_dutch_and_the_rest_stays(
     other blocks still work."""
     import duckdb
 
-    from vthmonitor.lake import LakePaths, published_warehouse
-
-    warehouse_file = published_warehouse(LakePaths(private_lake.lake_dir))
-    with duckdb.connect(str(warehouse_file)) as con:
-        con.execute("drop table kpi.onderbouwing_controles")
+    drop_relation(private_lake, "kpi", "onderbouwing_controles")
     at = blok(open_page("deelnemer", "accounthouder", "GM0164"), "Naleving")
     assert not at.exception
     [notice] = [e.value for e in at.error]
