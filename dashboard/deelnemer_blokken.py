@@ -20,12 +20,12 @@ from functools import partial
 import polars as pl
 import streamlit as st
 
-from dashboard import charts, components, data, fouten, perioden
+from dashboard import charts, components, data, fouten, perioden, rapport
 from dashboard.data import TOTAAL
+from dashboard.data import abonnementen as ab
 from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
 from dashboard.format import datum, getal, met_eenheid
-from dashboard.labels import INSTRUMENTEN
 from dashboard.viewer import Viewer
 
 OPEN_KEY = "open_deelnemer"  # set by the Overzicht page
@@ -33,50 +33,8 @@ KEUZE_KEY = "deelnemer_keuze"
 TYPE_KEY = "deelnemer_periode_type"
 BLOK_KEY = "deelnemer_blok"
 
-# The summary: what an account meeting opens with (docs/kpis.md, "Overzicht"), with the count
-# of complaints rather than the rate, as the municipality asks "how many".
-SAMENVATTING = (
-    "naleefpercentage",
-    "binnen_termijn_pct",
-    "programma_voortgang_pct",
-    "uren_prognose_begroting_pct",
-    "werkvoorraad_open",
-    "klachten_aantal",
-)
-BLOKKEN = {
-    "Producten en programma": (
-        "producten_gerealiseerd",
-        "programma_voortgang_pct",
-        "programma_realisatie_pct",
-    ),
-    "Uren en begroting": (
-        "uren_gerealiseerd",
-        "uren_begroot",
-        "uren_realisatie_pct",
-        "uren_prognose_jaareinde",
-        "uren_prognose_begroting_pct",
-    ),
-    "Werkvoorraad en termijnen": (
-        "werkvoorraad_open",
-        "binnen_termijn_pct",
-        "doorlooptijd_mediaan_dagen",
-    ),
-    "Naleving": (
-        "naleefpercentage",
-        "controles_aantal",
-        "overtredingen_aantal",
-        "lhso_zwaarste",
-        "hercontrole_ratio",
-    ),
-    "Klachten": (
-        "klachten_aantal",
-        "klachten_per_1000_inwoners",
-        "klachten_gegrond_pct",
-        "klachten_afhandelduur_mediaan_dagen",
-    ),
-    "Handhaving": ("strafrecht_per_inrichting_pct", "dwangsom_invordering_pct"),
-}
-ALLE_KPIS = tuple(dict.fromkeys(k for ids in (SAMENVATTING, *BLOKKEN.values()) for k in ids))
+# The KPI lists of the summary and the blocks are shared with the report (data/deelnemer.py).
+SAMENVATTING, BLOKKEN, ALLE_KPIS = dd.SAMENVATTING, dd.BLOKKEN, dd.ALLE_KPIS
 
 
 @dataclass(frozen=True)
@@ -165,6 +123,50 @@ def toelichting(k: Keuze) -> None:
     )
 
 
+@fouten.bewaakt
+def rapport_knop(k: Keuze) -> None:
+    """The account-meeting report of this deelnemer and period as PDF (the same file as
+    `vthmonitor rapport`), made on the click, and the viewer's own subscriptions to it and to
+    the alerts (docs/rapport.md)."""
+    links, rechts = st.columns([1, 3])
+    links.download_button(
+        "Rapport (PDF)",
+        components.gelogd(
+            pl.DataFrame(),
+            rapport.bestandsnaam(k.naam, k.periode),
+            lambda: rapport.maak(k.viewer, k.code, k.periode).pdf,
+            deelnemers=[k.code],
+        ),
+        file_name=rapport.bestandsnaam(k.naam, k.periode),
+        mime="application/pdf",
+        key="rapport-pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help=f"Het accountrapport van {k.naam} over {k.periode}: samenvatting, onderwerpen en "
+        "definities, A4",
+    )
+    with rechts.expander("Per e-mail ontvangen"):
+        if not ab.kan_abonneren(k.viewer):
+            st.caption(
+                "Het rapport en de signalen gaan naar het e-mailadres waarmee u inlogt; dat "
+                "kan niet als demogebruiker of zonder plaats in de gebruikerslijst."
+            )
+            return
+        eigen = {(a.soort, a.deelnemer_code): a for a in ab.eigen(k.viewer)}
+        for soort, code, label in (
+            ("rapport", k.code, f"Elke maand het rapport van {k.naam}"),
+            ("signalen", k.code, f"Een signaal als een kengetal van {k.naam} rood of oranje wordt"),
+        ):
+            bestaand = eigen.get((soort, code))
+            gekozen = st.toggle(label, value=bestaand is not None, key=f"abonnement-{soort}")
+            if gekozen and bestaand is None:
+                ab.aanmelden(k.viewer, soort, code)
+                st.toast("Aangemeld.")
+            elif not gekozen and bestaand is not None:
+                ab.afmelden(k.viewer, bestaand.id)
+                st.toast("Afgemeld.")
+
+
 def _waarden(k: Keuze) -> pl.DataFrame:
     """Every KPI of the page for the chosen period, for the deelnemer and TOTAAL, with the
     changes (one query, memoised for the run)."""
@@ -220,12 +222,7 @@ def _trend(k: Keuze, kpi_id: str, totaal: bool = True, aantal: int = 12) -> pl.D
     frame = dd.reeksen(k.viewer, k.code, [(kpi_id, k.periode_type, k.periode, aantal)])
     if not totaal:
         frame = frame.filter(pl.col("deelnemer_code") != TOTAAL)
-    namen = data.names()
-    return frame.with_columns(
-        pl.col("deelnemer_code")
-        .replace_strict(namen, default=pl.col("deelnemer_code"))
-        .alias("deelnemer")
-    )
+    return dd.met_deelnemer_naam(frame, data.names())
 
 
 def _grafiek(chart, frame: pl.DataFrame, onderwerp: str, k: Keuze, key: str) -> None:
@@ -388,12 +385,7 @@ def blok_klachten(k: Keuze) -> None:
     per_aard = dd.klachten_per_aard(k.viewer, k.code, [k.periode])
     with links:
         if per_aard.height:
-            tabel = per_aard.select(
-                pl.col("aard").alias("Aard"),
-                pl.col("aantal").alias("Klachten"),
-                pl.col("gegrond").alias("Gegrond"),
-                pl.col("aandeel_pct").round(1).alias("Aandeel (%)"),
-            )
+            tabel = dd.klachten_aard_tabel(per_aard)
             _grafiek(
                 partial(
                     charts.bars,
@@ -429,18 +421,7 @@ def blok_handhaving(k: Keuze) -> None:
     begin, einde = k.grenzen
     instrumenten = dd.handhaving_instrumenten(k.viewer, k.code, begin, einde)
     niet_gedekt = components.niet_gedekt(k.viewer, "handhaving", k.code, k.periode_type, k.periode)
-    tabel = instrumenten.select(
-        pl.col("instrument")
-        .replace_strict(
-            INSTRUMENTEN,
-            default=pl.col("instrument").str.replace_all("_", " ").str.to_titlecase(),
-        )
-        .alias("Instrument"),
-        pl.col("besluiten").alias("Besluiten"),
-        pl.col("dwangsom_opgelegd").alias("Dwangsom opgelegd (€)"),
-        pl.col("verbeurd").alias("Verbeurd (€)"),
-        pl.col("ingevorderd").alias("Ingevorderd (€)"),
-    )
+    tabel = dd.handhaving_tabel(instrumenten)
     links, rechts = st.columns(2)
     # outside what the enforcement exports cover the amounts are unknown, not € 0
     with links:

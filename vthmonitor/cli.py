@@ -88,6 +88,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     if report.published:
         print(f"Gepubliceerd: {report.published}")
         print(f"Gebouwd omdat: {'; '.join(report.rebuilt_because)}.")
+        _na_publicatie(settings)
     else:
         print("Niets nieuws: de gepubliceerde datalake is ongewijzigd.")
     return 1 if report.any_rejected or report.excluded else 0
@@ -113,6 +114,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(f"Opnieuw opgebouwd uit raw en gepubliceerd: {outcome.warehouse.name}")
+    _na_publicatie(settings)  # a rebuild can change statuses too (a new norm in reference/)
     return 1 if outcome.excluded else 0
 
 
@@ -301,6 +303,165 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dashboard_data(settings: Settings) -> None:
+    """Let the dashboard's data layer read this lake outside a Streamlit server (the report, the
+    e-mails): it reads the lake from the environment, like `serve`. Streamlit's notices about
+    running without a server are for developers, not for the beheerder."""
+    import streamlit.logger
+
+    os.environ["VTHMONITOR_LAKE"] = str(settings.lake_dir)
+    streamlit.logger.set_log_level("error")
+
+
+def cmd_rapport(args: argparse.Namespace) -> int:
+    """The account-meeting report as PDF: one deelnemer, or every one (docs/rapport.md)."""
+    settings = _settings(args)
+    _dashboard_data(settings)
+    from dashboard import data
+    from dashboard.rapport import RapportFout, maak
+    from dashboard.viewer import ScopeError, Viewer
+
+    if (
+        bool(args.alle) == bool(args.deelnemer)
+        or (args.alle and not args.map)
+        or (args.deelnemer and not args.out)
+    ):
+        print(
+            "vthmonitor rapport: geef --deelnemer CODE --out BESTAND.pdf, of --alle --map MAP.",
+            file=sys.stderr,
+        )
+        return 2
+    viewer = Viewer("beheerder", gebruiker=_os_user())
+    codes = data.allowed(viewer, totaal=False) if args.alle else [args.deelnemer.strip()]
+    doelen = []
+    for code in codes:
+        try:
+            rapport = maak(viewer, code, args.periode)
+        except (RapportFout, ScopeError) as exc:
+            print(f"vthmonitor rapport: {exc}", file=sys.stderr)
+            return 1
+        if args.alle:
+            doel = Path(args.map) / rapport.bestandsnaam
+            doel.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            doel = Path(args.out)
+        doel.write_bytes(rapport.pdf)
+        doelen.append(doel)
+        print(f"{rapport.naam} {rapport.periode}: {doel}")
+    return 0
+
+
+def cmd_abonnement(args: argparse.Namespace) -> int:
+    """Subscriptions to the report and the alerts, for the beheerder (docs/rapport.md)."""
+    from vthmonitor.abonnementen import Abonnementen
+    from vthmonitor.toegang import Toegang, ToegangFout
+
+    settings = _settings(args)
+    store = Abonnementen(Toegang(settings))
+    door = (_os_user(), "beheerder")
+    if args.actie == "lijst":
+        lijst = store.lijst()
+        if not lijst:
+            print("Er zijn nog geen abonnementen.")
+        for a in lijst:
+            wat = a.deelnemer_code or "alle deelnemers die de gebruiker mag zien"
+            extra = f", per {a.periode_type}" if a.soort == "rapport" else ""
+            print(f"{a.id}  {a.identiteit}  {a.soort}  {wat}{extra}")
+        return 0
+    if args.actie == "verwijderen":
+        if args.id is None:
+            print("vthmonitor abonnement verwijderen: geef --id (zie 'lijst').", file=sys.stderr)
+            return 2
+        if not store.verwijderen(args.id, door):
+            print(f"vthmonitor abonnement: er is geen abonnement {args.id}.", file=sys.stderr)
+            return 1
+        print(f"Abonnement {args.id} beëindigd.")
+        return 0
+    if not args.email:
+        print("vthmonitor abonnement toevoegen: geef --email.", file=sys.stderr)
+        return 2
+    _dashboard_data(settings)
+    from dashboard import data
+
+    try:
+        a = store.toevoegen(
+            args.email,
+            args.soort,
+            args.deelnemer,
+            door,
+            data.deelnemers()["code"].to_list(),
+            args.periode_soort,
+        )
+    except ToegangFout as exc:
+        print(f"vthmonitor abonnement: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"Abonnement {a.id}: {a.identiteit} krijgt {a.soort} van "
+        f"{a.deelnemer_code or 'alle deelnemers die hij mag zien'}."
+    )
+    return 0
+
+
+def _uitslag(command: str, uitslag) -> int:
+    for regel in uitslag.overgeslagen:
+        print(f"Overgeslagen: {regel}", file=sys.stderr)
+    for regel in uitslag.fouten:
+        print(f"vthmonitor {command}: {regel}", file=sys.stderr)
+    return 1 if uitslag.fouten else 0
+
+
+def cmd_verzend(args: argparse.Namespace) -> int:
+    """E-mail every subscriber their own deelnemer's report (docs/rapport.md)."""
+    settings = _settings(args)
+    _dashboard_data(settings)
+    from dashboard.rapport.verzending import verzend
+    from vthmonitor.mail import MailFout
+
+    try:
+        uitslag = verzend(settings, args.periode, door=f"vthmonitor verzend ({_os_user()})")
+    except MailFout as exc:
+        print(f"vthmonitor verzend: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(uitslag.verzonden)} rapport(en) verzonden.")
+    return _uitslag("verzend", uitslag)
+
+
+def cmd_signaleer(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    return _signaleer(settings)
+
+
+def _na_publicatie(settings: Settings) -> None:
+    """The alerts after a load or rebuild. A failed alert run does not fail the load: the data
+    are published, and the next run compares with the statuses the last good run saw."""
+    try:
+        _signaleer(settings)
+    except Exception as exc:  # noqa: BLE001 - the load itself succeeded; say so, in Dutch
+        print(
+            f"Let op: de signalen konden niet worden bepaald ({type(exc).__name__}: {exc}); "
+            "de gegevens zijn wel gepubliceerd. Draai later 'vthmonitor signaleer'.",
+            file=sys.stderr,
+        )
+
+
+def _signaleer(settings: Settings) -> int:
+    """The alerts after a load: also run by `load` after it published (docs/rapport.md)."""
+    _dashboard_data(settings)
+    from dashboard.rapport.verzending import signaleer
+    from vthmonitor.mail import MailFout
+
+    try:
+        uitslag = signaleer(settings, door=f"vthmonitor signaleer ({_os_user()})")
+    except MailFout as exc:
+        print(
+            f"vthmonitor signaleer: {exc} De signalen zijn niet verzonden; de volgende run "
+            "vergelijkt opnieuw met de vorige stand.",
+            file=sys.stderr,
+        )
+        return 1
+    return _uitslag("signaleer", uitslag)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     env = dict(os.environ)
@@ -421,6 +582,57 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=40, help="rijen in tabelweergave")
     p.add_argument("--lake", help=lake_help)
     p.set_defaults(func=cmd_sql)
+
+    p = sub.add_parser(
+        "rapport", help="het accountrapport (PDF) van een deelnemer, of van alle deelnemers"
+    )
+    p.add_argument("--deelnemer", help="CBS-code van de deelnemer, bijv. GM0164")
+    p.add_argument("--alle", action="store_true", help="een rapport voor elke deelnemer")
+    p.add_argument(
+        "--periode", required=True, help="jaar (2025), kwartaal (2025-Q4) of maand (2025-11)"
+    )
+    p.add_argument("--out", help="het PDF-bestand (bij --deelnemer)")
+    p.add_argument("--map", help="de map voor de rapporten (bij --alle)")
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_rapport)
+
+    p = sub.add_parser(
+        "abonnement", help="abonnementen op het maandelijkse rapport en op signalen beheren"
+    )
+    p.add_argument("actie", choices=("toevoegen", "verwijderen", "lijst"))
+    p.add_argument("--email", help="e-mailadres van een gebruiker uit de gebruikerslijst")
+    p.add_argument("--soort", choices=("rapport", "signalen"), default="rapport")
+    p.add_argument(
+        "--deelnemer",
+        help="CBS-code; bij signalen zonder deze optie: alle deelnemers die de gebruiker mag zien",
+    )
+    p.add_argument(
+        "--periode-soort",
+        choices=("kwartaal", "maand", "jaar"),
+        default="kwartaal",
+        help="de periode van het rapport (standaard het nieuwste volledige kwartaal)",
+    )
+    p.add_argument("--id", type=int, help="het abonnement (bij verwijderen; zie lijst)")
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_abonnement)
+
+    p = sub.add_parser(
+        "verzend", help="mail elke abonnee het rapport van de eigen deelnemer (maandelijks)"
+    )
+    p.add_argument(
+        "--periode",
+        help="de periode van alle rapporten (standaard per abonnement de nieuwste volledige)",
+    )
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_verzend)
+
+    p = sub.add_parser(
+        "signaleer",
+        help="vergelijk de statussen met de vorige lading en mail wat rood of oranje werd "
+        "(draait ook vanzelf na elke lading)",
+    )
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_signaleer)
 
     p = sub.add_parser("serve", help="start het dashboard")
     p.add_argument("--port", type=int, default=8501)

@@ -40,6 +40,13 @@ Everything has a local default, so a fresh clone runs without configuration:
 - VTHMONITOR_AUDIT_BEWAARDAGEN: how many days the activity trail and the workbench's audit log
   are kept (default 400: a year and the month before it; at most 3650); older lines are removed
   by themselves, at most once a day.
+- E-mail of reports and alerts (`vthmonitor verzend`, `vthmonitor signaleer`; docs/rapport.md):
+  VTHMONITOR_SMTP_HOST (without it nothing is sent), VTHMONITOR_SMTP_PORT (default 587 with
+  starttls, 465 with ssl, 25 without), VTHMONITOR_SMTP_TLS (starttls, ssl or geen; default
+  starttls), VTHMONITOR_SMTP_AFZENDER (the From address), VTHMONITOR_SMTP_GEBRUIKER and
+  VTHMONITOR_SMTP_WACHTWOORD (only when the server asks for a login).
+- VTHMONITOR_APP_URL: the address users open the dashboard at (default http://localhost:8501),
+  for the links in alerts.
 """
 
 from __future__ import annotations
@@ -119,6 +126,27 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type = floa
     return value
 
 
+SMTP_TLS = {"starttls": 587, "ssl": 465, "geen": 25}
+
+
+def _smtp(env: Mapping[str, str]) -> dict:
+    tls = (env.get("VTHMONITOR_SMTP_TLS") or "starttls").strip().lower()
+    if tls not in SMTP_TLS:
+        raise SettingsError(f"VTHMONITOR_SMTP_TLS={tls[:20]!r}: kies starttls, ssl of geen.")
+    afzender = (env.get("VTHMONITOR_SMTP_AFZENDER") or "").strip()
+    if afzender and ("@" not in afzender or any(c in afzender for c in "\r\n")):
+        raise SettingsError(f"VTHMONITOR_SMTP_AFZENDER={afzender[:60]!r} is geen e-mailadres.")
+    return {
+        "smtp_host": (env.get("VTHMONITOR_SMTP_HOST") or "").strip() or None,
+        "smtp_port": int(_number(env, "VTHMONITOR_SMTP_PORT", SMTP_TLS[tls], int)),
+        "smtp_tls": tls,
+        "smtp_afzender": afzender or "vth-monitor@localhost",
+        "smtp_gebruiker": (env.get("VTHMONITOR_SMTP_GEBRUIKER") or "").strip() or None,
+        "smtp_wachtwoord": env.get("VTHMONITOR_SMTP_WACHTWOORD") or None,
+        "app_url": (env.get("VTHMONITOR_APP_URL") or "http://localhost:8501").strip().rstrip("/"),
+    }
+
+
 @dataclass(frozen=True)
 class Settings:
     lake_dir: Path
@@ -144,6 +172,13 @@ class Settings:
     audit_bewaardagen: int = 400
     demo: bool = False
     inlog_uren: float = 12.0
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # starttls | ssl | geen
+    smtp_afzender: str = "vth-monitor@localhost"
+    smtp_gebruiker: str | None = None
+    smtp_wachtwoord: str | None = field(default=None, repr=False)
+    app_url: str = "http://localhost:8501"
 
     @property
     def app_memory_bytes(self) -> int:
@@ -194,6 +229,7 @@ class Settings:
             ),
             demo=(env.get("VTHMONITOR_DEMO") or "").strip().lower() in ("1", "ja", "true"),
             inlog_uren=_number(env, "VTHMONITOR_INLOG_UREN", 12.0),
+            **_smtp(env),
         )
 
     def pseudonym_key(self) -> bytes:

@@ -29,7 +29,19 @@ ROLLEN: dict[str, str] = {
 }
 
 # What the activity trail records (docs/toegang.md, "Activiteitenlog").
-ACTIES = ("inloggen", "uitloggen", "pagina", "download", "query", "geweigerd", "beheer")
+# 'abonnement': a subscription made or ended; 'verzonden': a report or an alert e-mailed
+# (docs/rapport.md).
+ACTIES = (
+    "inloggen",
+    "uitloggen",
+    "pagina",
+    "download",
+    "query",
+    "geweigerd",
+    "beheer",
+    "abonnement",
+    "verzonden",
+)
 
 _IDENTITY = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$|^[A-Za-z0-9._:|-]{1,200}$")
 _TEXT_MAX = 500

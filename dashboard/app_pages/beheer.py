@@ -11,10 +11,12 @@ import polars as pl
 import streamlit as st
 
 from dashboard import components, data
+from dashboard.data import abonnementen as ab
 from dashboard.data import toegang
 from dashboard.format import getal, tijdstip
 from dashboard.viewer import ROLES
 from vthmonitor import tijd
+from vthmonitor.abonnementen import SOORTEN
 from vthmonitor.toegang import ACTIES, Gebruiker, ToegangFout
 
 viewer = components.viewer()
@@ -74,6 +76,63 @@ with st.form("gebruiker_form", clear_on_submit=False):
         else:
             st.success(f"Gebruiker {email.strip().lower()} is opgeslagen.")
             st.rerun()
+
+# --- subscriptions (docs/rapport.md) ----------------------------------------------------------
+st.subheader("Abonnementen op rapport en signalen")
+st.caption(
+    "Wie het accountrapport elke maand per e-mail krijgt (vthmonitor verzend) en wie na een "
+    "lading een signaal krijgt als een kengetal rood of oranje wordt. Wat iemand ontvangt, hangt "
+    "bij het verzenden af van zijn rol en deelnemers in de gebruikerslijst."
+)
+abonnementen = ab.alle(viewer)
+if abonnementen.height:
+    components.tabel(
+        abonnementen.select(
+            pl.col("id").alias("Nr"),
+            pl.col("identiteit").alias("E-mail"),
+            pl.col("soort").replace_strict(SOORTEN, default=pl.col("soort")).alias("Soort"),
+            pl.col("deelnemer_code")
+            .replace_strict(namen, default=pl.col("deelnemer_code"))
+            .fill_null("alle die de gebruiker mag zien")
+            .alias("Deelnemer"),
+            pl.col("aangemaakt_door").alias("Door"),
+        ),
+        key="abonnementen",
+    )
+else:
+    st.info("Er zijn nog geen abonnementen.")
+with st.form("abonnement_form"):
+    a1, a2, a3 = st.columns(3)
+    ab_email = a1.text_input("E-mail (uit de gebruikerslijst)", key="ab_email")
+    ab_soort = a2.selectbox("Soort", list(SOORTEN), format_func=SOORTEN.get, key="ab_soort")
+    ab_code = a3.selectbox(
+        "Deelnemer (bij signalen leeg: alle die de gebruiker mag zien)",
+        codes,
+        index=None,
+        format_func=lambda c: namen.get(c, c),
+        key="ab_deelnemer",
+    )
+    if st.form_submit_button("Abonneren"):
+        try:
+            ab.aanmelden(viewer, ab_soort, ab_code, voor=ab_email)
+        except ToegangFout as exc:
+            st.error(f"Niet opgeslagen: {exc}")
+        else:
+            st.success(f"{ab_email.strip().lower()} is geabonneerd.")
+            st.rerun()
+if abonnementen.height:
+    stop = st.selectbox(
+        "Abonnement beëindigen",
+        abonnementen["id"].to_list(),
+        index=None,
+        format_func=lambda i: " · ".join(
+            str(v) for v in abonnementen.filter(pl.col("id") == i).row(0)[1:4] if v
+        ),
+        key="ab_stop",
+    )
+    if stop is not None and st.button("Beëindigen", key="ab_stop_knop"):
+        ab.afmelden(viewer, stop)
+        st.rerun()
 
 # --- activity trail ---------------------------------------------------------------------------
 st.subheader("Activiteitenlog")

@@ -245,6 +245,21 @@ def kpi_waarden(
     return query(sql + " order by kpi_id, deelnemer_code, periode", params)
 
 
+def kpi_statussen(viewer: Viewer) -> pl.DataFrame:
+    """Every KPI value with a status (groen, oranje, rood) within the viewer's scope: kpi_id,
+    deelnemer_code, periode_type, periode, status, waarde, waarde_tekst, norm, operator, dekking.
+    For the alerts after a load (docs/rapport.md, "Signalen"), which compare them with the
+    statuses of the previous run; TOTAAL withheld as everywhere (waarden_bron)."""
+    bron, params = waarden_bron(viewer)
+    return query(
+        f"with {bron} select kpi_id, deelnemer_code, periode_type, periode, status, waarde, "
+        "waarde_tekst, norm, operator, dekking from zichtbaar "
+        "where status in ('groen', 'oranje', 'rood') "
+        "order by deelnemer_code, kpi_id, periode_type, periode",
+        params,
+    )
+
+
 def perioden(periode_type: str) -> list[str]:
     """Periods of this type in which some KPI has a value, newest first: a period no export
     covers is not offered (docs/kpis.md, "Dekking")."""
@@ -278,6 +293,21 @@ def bron_dekking(viewer: Viewer, bron: str, code: str) -> tuple[str, dt.date, dt
         [bron, code],
     )
     return frame.row(0) if frame.height else None
+
+
+def bronnen_dekking(viewer: Viewer, code: str) -> pl.DataFrame:
+    """Every source with how far its exports cover one deelnemer in the viewer's scope
+    (meta.dekking): titel, gedekt_vanaf, gedekt_tot (NULL: no export covers it). For "stand
+    per" on the report's cover (docs/rapport.md)."""
+    [code] = allowed(viewer, [code], totaal=False)
+    return query(
+        "select bronnen.titel, dekking.gedekt_vanaf, dekking.gedekt_tot "
+        "from staging.bronnen as bronnen "
+        "left join meta.dekking as dekking on dekking.bron = bronnen.bron "
+        "and dekking.deelnemer_code = ? "
+        "order by bronnen.volgorde, bronnen.titel",
+        [code],
+    )
 
 
 # --- data quality -----------------------------------------------------------------------------

@@ -12,9 +12,54 @@ import datetime as dt
 import polars as pl
 
 from dashboard.data import TOTAAL, allowed, breakdown_code, query, waarden_bron
-from dashboard.labels import GEDRAG, GEVOLGEN
+from dashboard.labels import GEDRAG, GEVOLGEN, INSTRUMENTEN
 from dashboard.perioden import maandnummer, periode_uit
 from dashboard.viewer import Viewer
+
+# The summary: what an account meeting opens with (docs/kpis.md, "Overzicht"), with the count
+# of complaints rather than the rate, as the municipality asks "how many".
+SAMENVATTING = (
+    "naleefpercentage",
+    "binnen_termijn_pct",
+    "programma_voortgang_pct",
+    "uren_prognose_begroting_pct",
+    "werkvoorraad_open",
+    "klachten_aantal",
+)
+BLOKKEN = {
+    "Producten en programma": (
+        "producten_gerealiseerd",
+        "programma_voortgang_pct",
+        "programma_realisatie_pct",
+    ),
+    "Uren en begroting": (
+        "uren_gerealiseerd",
+        "uren_begroot",
+        "uren_realisatie_pct",
+        "uren_prognose_jaareinde",
+        "uren_prognose_begroting_pct",
+    ),
+    "Werkvoorraad en termijnen": (
+        "werkvoorraad_open",
+        "binnen_termijn_pct",
+        "doorlooptijd_mediaan_dagen",
+    ),
+    "Naleving": (
+        "naleefpercentage",
+        "controles_aantal",
+        "overtredingen_aantal",
+        "lhso_zwaarste",
+        "hercontrole_ratio",
+    ),
+    "Klachten": (
+        "klachten_aantal",
+        "klachten_per_1000_inwoners",
+        "klachten_gegrond_pct",
+        "klachten_afhandelduur_mediaan_dagen",
+    ),
+    "Handhaving": ("strafrecht_per_inrichting_pct", "dwangsom_invordering_pct"),
+}
+ALLE_KPIS = tuple(dict.fromkeys(k for ids in (SAMENVATTING, *BLOKKEN.values()) for k in ids))
 
 
 def _code(viewer: Viewer, code: str) -> str:
@@ -496,3 +541,38 @@ def kpi_tabel(
         .otherwise(pl.col("status").replace_strict(status_labels, default=None))
         .alias("Status"),
     ).sort("Kengetal", pl.col("Deelnemer") == namen.get(TOTAAL))
+
+
+def met_deelnemer_naam(frame: pl.DataFrame, namen: dict[str, str]) -> pl.DataFrame:
+    """A trend (reeksen) with the deelnemer's name as `deelnemer`, the series of its chart."""
+    return frame.with_columns(
+        pl.col("deelnemer_code")
+        .replace_strict(namen, default=pl.col("deelnemer_code"))
+        .alias("deelnemer")
+    )
+
+
+def klachten_aard_tabel(per_aard: pl.DataFrame) -> pl.DataFrame:
+    """klachten_per_aard as the table and chart of the Klachten block and report section."""
+    return per_aard.select(
+        pl.col("aard").alias("Aard"),
+        pl.col("aantal").alias("Klachten"),
+        pl.col("gegrond").alias("Gegrond"),
+        pl.col("aandeel_pct").round(1).alias("Aandeel (%)"),
+    )
+
+
+def handhaving_tabel(instrumenten: pl.DataFrame) -> pl.DataFrame:
+    """handhaving_instrumenten with the instruments' Dutch names, as table and chart."""
+    return instrumenten.select(
+        pl.col("instrument")
+        .replace_strict(
+            INSTRUMENTEN,
+            default=pl.col("instrument").str.replace_all("_", " ").str.to_titlecase(),
+        )
+        .alias("Instrument"),
+        pl.col("besluiten").alias("Besluiten"),
+        pl.col("dwangsom_opgelegd").alias("Dwangsom opgelegd (€)"),
+        pl.col("verbeurd").alias("Verbeurd (€)"),
+        pl.col("ingevorderd").alias("Ingevorderd (€)"),
+    )

@@ -123,12 +123,45 @@ def _m003_users_and_activity(con: sqlite3.Connection) -> None:
             con.execute(statement)
 
 
+_SUBSCRIPTIONS = """
+create table abonnement (
+    id integer primary key,
+    identiteit text not null,      -- the user (users list) who receives it, at that e-mail
+    soort text not null,           -- 'rapport' (the monthly report) or 'signalen' (alerts)
+    deelnemer_code text,           -- rapport: the deelnemer, signalen: NULL = all in scope
+    periode_type text not null default 'kwartaal',  -- rapport: the report's type of period
+    aangemaakt_op text not null,
+    aangemaakt_door text not null,
+    unique (identiteit, soort, deelnemer_code)
+);
+create table kpi_status (
+    kpi_id text not null,
+    deelnemer_code text not null,
+    periode_type text not null,
+    periode text not null,
+    status text,
+    waarde real,
+    build_id text not null,
+    primary key (kpi_id, deelnemer_code, periode_type, periode)
+);
+"""
+
+
+def _m004_subscriptions(con: sqlite3.Connection) -> None:
+    """Subscriptions to the report and the alerts, and the statuses the last alert run saw
+    (docs/rapport.md)."""
+    for statement in _SUBSCRIPTIONS.split(";"):
+        if statement.strip():
+            con.execute(statement)
+
+
 # The schema's history, oldest first. A migration is never edited or removed once released:
 # a change is a new entry at the end (docs/architectuur.md, "De app-state-database").
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite3.Connection], None]], ...] = (
     ("001_eerste_versie", _m001_first_version),
     ("002_auditlog_lengte_en_hash", _m002_bounded_audit_text),
     ("003_gebruikers_en_activiteit", _m003_users_and_activity),
+    ("004_abonnementen", _m004_subscriptions),
 )
 
 

@@ -27,6 +27,7 @@ def test_a_new_database_gets_every_migration_once_in_order(tmp_path):
         "001_eerste_versie",
         "002_auditlog_lengte_en_hash",
         "003_gebruikers_en_activiteit",
+        "004_abonnementen",
     ]
     assert [name for name, _ in MIGRATIONS] == sorted(name for name, _ in MIGRATIONS)
     # opening it again applies nothing
@@ -36,6 +37,7 @@ def test_a_new_database_gets_every_migration_once_in_order(tmp_path):
         "001_eerste_versie",
         "002_auditlog_lengte_en_hash",
         "003_gebruikers_en_activiteit",
+        "004_abonnementen",
     ]
 
 
@@ -60,6 +62,7 @@ def test_a_database_of_before_numbered_migrations_is_adopted_without_losing_rows
         "001_eerste_versie",
         "002_auditlog_lengte_en_hash",
         "003_gebruikers_en_activiteit",
+        "004_abonnementen",
     ]
     assert AppState(path).saved()["sql"].to_list() == ["select 42"]
 
@@ -94,11 +97,12 @@ def test_processes_starting_at_once_apply_each_migration_once(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    assert sorted(map(len, results)) == [0, 0, 0, 0, 0, 3]
+    assert sorted(map(len, results)) == [0, 0, 0, 0, 0, 4]
     assert _applied(path) == [
         "001_eerste_versie",
         "002_auditlog_lengte_en_hash",
         "003_gebruikers_en_activiteit",
+        "004_abonnementen",
     ]
 
 

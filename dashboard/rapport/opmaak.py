@@ -1,0 +1,59 @@
+"""From the report's content to a PDF: each chart (the app's own Vega-Lite spec) to SVG with
+vl-convert, then the Typst template (rapport.typ) typesets it all. No browser and no system
+libraries; the fonts are the machine's Liberation Sans or DejaVu Sans, with Typst's own as the
+fallback (docs/rapport.md, "Hoe")."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import threading
+from pathlib import Path
+
+import typst
+import vl_convert
+
+from dashboard.rapport.inhoud import Inhoud
+
+SJABLOON = Path(__file__).with_name("rapport.typ")
+# One compiler per process: it reads the fonts once (a new one per report cost ~0,3 s). Typst's
+# compiler is not shared between threads at once (the dashboard may render two reports).
+_SLOT = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _compiler() -> typst.Compiler:
+    return typst.Compiler(str(SJABLOON), root=str(SJABLOON.parent))
+
+
+def svg(spec: dict) -> str:
+    """A chart as SVG. The spec carries its data and the Dutch locale (charts.dutch); no URL is
+    ever fetched."""
+    return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+
+
+def _json(inhoud: Inhoud) -> str:
+    doc = dataclasses.asdict(inhoud)
+    for sectie in doc["secties"]:
+        for grafiek in sectie["grafieken"]:
+            grafiek["svg"] = svg(grafiek.pop("spec"))
+    return json.dumps(doc, ensure_ascii=False, default=str)
+
+
+def pdf(inhoud: Inhoud) -> bytes:
+    """The report as a tagged PDF (title and language nl in its metadata)."""
+    invoer = _json(inhoud)
+    with _SLOT:
+        # PDF/UA-1: tagged, with title, language and alternative text checked by Typst itself
+        return _compiler().compile(
+            format="pdf", sys_inputs={"inhoud": invoer}, pdf_standards="ua-1"
+        )
+
+
+def png(inhoud: Inhoud, ppi: float = 80) -> list[bytes]:
+    """The pages as PNG images (for a look at the layout; the tests use pdftoppm on the PDF)."""
+    invoer = _json(inhoud)
+    with _SLOT:
+        result = _compiler().compile(format="png", ppi=ppi, sys_inputs={"inhoud": invoer})
+    return result if isinstance(result, list) else [result]
