@@ -13,7 +13,7 @@ SAMPLE := $(LAKE)/sample
 SCALE ?= 1
 SEED ?= 2026
 
-.PHONY: install browser run lake check test lint bench clean
+.PHONY: install browser pdftools run lake check test lint bench clean
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check uv
@@ -24,6 +24,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "chromium installeren (Debian-pakket) voor de browsertests ..."; \
 		apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }
+
+# The report tests read the PDFs back with poppler (pdftotext, pdfinfo, pdftoppm); the report
+# itself needs none of it (docs/rapport.md).
+pdftools:
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "poppler-utils installeren (Debian-pakket) voor de rapporttests ..."; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq poppler-utils >/dev/null; }
 
 # The demo lake: the bundled sample generator's exports, loaded like real ones. The sample is
 # written once (deterministic per seed); loading it again is a no-op that says so.
@@ -44,10 +51,10 @@ lint: install
 
 # The fast lane (docs/testen.md): lint, then every test not marked slow or browser, on both cores;
 # a file's tests stay in one worker, so its module-scoped loads are built once.
-check: lint
+check: lint pdftools
 	$(UV) run pytest -n 2 --dist loadfile -m "not slow and not browser" -q
 
-test: lint browser
+test: lint browser pdftools
 	$(UV) run pytest
 
 bench: install browser

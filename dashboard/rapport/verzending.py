@@ -152,7 +152,7 @@ def veranderd(vorige: pl.DataFrame, nu: pl.DataFrame) -> pl.DataFrame:
             (pl.col("status") == status)
             & (pl.col("vorige_status").is_in(eerdere) | pl.col("vorige_status").is_null())
         )
-    return samen.filter(voorwaarde).sort("deelnemer_code", "kpi_id", "periode_type", "periode")
+    return samen.filter(voorwaarde).sort("deelnemer_code", "kpi_id", "periode")
 
 
 def signaleer(

@@ -1,0 +1,278 @@
+"""Subscriptions and alerts by e-mail (docs/rapport.md), received by a real SMTP server on
+localhost (aiosmtpd) and read back as a mail client would."""
+
+from __future__ import annotations
+
+import email
+import shutil
+import socket
+import subprocess
+from email import policy
+from pathlib import Path
+
+import polars as pl
+import pytest
+from aiosmtpd.controller import Controller
+
+from dashboard.rapport.verzending import veranderd
+from tests.dashboard.test_rapport import warehouse
+from vthmonitor.abonnementen import Abonnementen
+from vthmonitor.cli import main
+from vthmonitor.settings import Settings
+from vthmonitor.toegang import Gebruiker, Toegang, ToegangFout
+
+ANNA = "anna@hengelo.example"  # accounthouder Hengelo
+ERIK = "erik@enschede.example"  # accounthouder Enschede
+MARIA = "maria@odt.example"  # MT
+OUD = "oud@odt.example"  # switched off
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.berichten: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+        self.berichten.append(msg)
+        return "250 OK"
+
+    def aan(self, adres: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.berichten if m["X-Envelope-To"] == adres]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox(monkeypatch):
+    box = _Inbox()
+    port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("VTHMONITOR_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("VTHMONITOR_SMTP_PORT", str(port))
+    monkeypatch.setenv("VTHMONITOR_SMTP_TLS", "geen")
+    monkeypatch.setenv("VTHMONITOR_SMTP_AFZENDER", "vth-monitor@odt.example")
+    monkeypatch.setenv("VTHMONITOR_APP_URL", "https://monitor.odt.example")
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def gebruikers(private_lake) -> Settings:
+    settings = Settings.from_env()
+    toegang = Toegang(settings)
+    codes = ["GM0164", "GM0153"]
+    for g in (
+        Gebruiker(ANNA, "Anna", "accounthouder", ("GM0164",)),
+        Gebruiker(ERIK, "Erik", "accounthouder", ("GM0153",)),
+        Gebruiker(MARIA, "Maria", "mt"),
+        Gebruiker(OUD, "Oud", "accounthouder", ("GM0164",)),
+    ):
+        toegang.opslaan(g, "test", codes)
+    return settings
+
+
+def _abonneer(settings: Settings, email_: str, soort: str, deelnemer: str | None) -> list[str]:
+    args = ["abonnement", "toevoegen", "--email", email_, "--soort", soort]
+    args += ["--deelnemer", deelnemer] if deelnemer else []
+    return args + ["--lake", str(settings.lake_dir)]
+
+
+def _pdf_text(inhoud: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "bijlage.pdf"
+    path.write_bytes(inhoud)
+    done = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+def test_each_subscriber_gets_exactly_their_own_deelnemers_report(
+    gebruikers, inbox, tmp_path, capsys
+):
+    lake = str(gebruikers.lake_dir)
+    assert main(_abonneer(gebruikers, ANNA, "rapport", "GM0164")) == 0
+    assert main(_abonneer(gebruikers, ERIK, "rapport", "GM0153")) == 0
+    assert main(_abonneer(gebruikers, MARIA, "rapport", "GM0164")) == 0
+    assert main(_abonneer(gebruikers, OUD, "rapport", "GM0164")) == 0
+    # an accounthouder cannot be subscribed to another municipality's figures
+    assert main(_abonneer(gebruikers, ERIK, "rapport", "GM0164")) == 1
+    assert "mag de cijfers van GM0164 niet ontvangen" in capsys.readouterr().err
+    Toegang(gebruikers).opslaan(
+        Gebruiker(OUD, "Oud", "accounthouder", ("GM0164",), actief=False), "test", ["GM0164"]
+    )
+
+    assert main(["verzend", "--periode", "2025-Q4", "--lake", lake]) == 0
+    assert sorted(m["X-Envelope-To"] for m in inbox.berichten) == sorted([ANNA, ERIK, MARIA])
+    for adres, naam, andere in (
+        (ANNA, "Hengelo", "Enschede"),
+        (ERIK, "Enschede", "Hengelo"),
+        (MARIA, "Hengelo", "Enschede"),
+    ):
+        [msg] = inbox.aan(adres)
+        assert msg["Subject"] == f"Accountrapport {naam} 2025-Q4"
+        assert msg["From"] == "vth-monitor@odt.example"
+        [bijlage] = list(msg.iter_attachments())
+        assert bijlage.get_filename() == f"{naam.lower()}_accountrapport_2025-Q4.pdf"
+        assert bijlage.get_content_type() == "application/pdf"
+        tekst = _pdf_text(bijlage.get_content(), tmp_path)
+        assert f"Accountrapport {naam} 2025-Q4" in tekst
+        assert andere not in tekst
+        body = msg.get_body(("plain",)).get_content()
+        assert "https://monitor.odt.example/deelnemer?deelnemer=" in body
+    out = capsys.readouterr()
+    assert "3 rapport(en) verzonden." in out.out
+    assert f"Overgeslagen: {OUD}: niet (meer) actief" in out.err
+
+    # every report sent is in the activity trail, under its recipient and deelnemer
+    trail = Toegang(gebruikers).activiteit(actie="verzonden")
+    assert sorted(zip(trail["gebruiker"], trail["deelnemers"], strict=True)) == [
+        (ANNA, "GM0164"),
+        (ERIK, "GM0153"),
+        (MARIA, "GM0164"),
+    ]
+    assert all("per e-mail aan" in o for o in trail["omschrijving"])
+
+
+def test_a_user_moved_to_another_municipality_no_longer_gets_the_old_ones_report(
+    gebruikers, inbox, capsys
+):
+    assert main(_abonneer(gebruikers, ANNA, "rapport", "GM0164")) == 0
+    Toegang(gebruikers).opslaan(
+        Gebruiker(ANNA, "Anna", "accounthouder", ("GM0153",)), "test", ["GM0153", "GM0164"]
+    )
+    assert main(["verzend", "--periode", "2025-Q4", "--lake", str(gebruikers.lake_dir)]) == 0
+    assert inbox.berichten == []
+    assert "mag de cijfers van GM0164 niet (meer) zien" in capsys.readouterr().err
+
+
+def test_without_a_mail_server_verzend_says_what_to_set(gebruikers, monkeypatch, capsys):
+    monkeypatch.delenv("VTHMONITOR_SMTP_HOST", raising=False)
+    assert main(_abonneer(gebruikers, ANNA, "rapport", "GM0164")) == 0
+    assert main(["verzend", "--lake", str(gebruikers.lake_dir)]) == 1
+    assert "zet VTHMONITOR_SMTP_HOST" in capsys.readouterr().err
+
+
+def test_a_subscription_is_for_a_user_of_the_list_and_not_twice(gebruikers):
+    store = Abonnementen(Toegang(gebruikers))
+    with pytest.raises(ToegangFout, match="niet \\(actief\\) in de gebruikerslijst"):
+        store.toevoegen("vreemde@x.example", "rapport", "GM0164", ("t", "beheerder"), ["GM0164"])
+    with pytest.raises(ToegangFout, match="voor één deelnemer"):
+        store.toevoegen(ANNA, "rapport", None, ("t", "beheerder"), ["GM0164"])
+    for _ in range(2):
+        store.toevoegen(MARIA, "signalen", None, ("t", "beheerder"), ["GM0164"])
+    assert [(a.identiteit, a.deelnemer_code) for a in store.lijst(soort="signalen")] == [
+        (MARIA, None)
+    ]
+
+
+def _status(rows):
+    return pl.DataFrame(
+        rows,
+        schema={
+            "kpi_id": pl.String,
+            "deelnemer_code": pl.String,
+            "periode_type": pl.String,
+            "periode": pl.String,
+            "status": pl.String,
+        },
+        orient="row",
+    )
+
+
+def test_only_what_got_worse_is_an_alert():
+    vorige = _status(
+        [
+            ("a", "GM1", "jaar", "2025", "groen"),
+            ("b", "GM1", "jaar", "2025", "oranje"),
+            ("c", "GM1", "jaar", "2025", "rood"),
+            ("d", "GM1", "jaar", "2025", "groen"),
+            ("e", "GM1", "jaar", "2025", "rood"),
+        ]
+    )
+    nu = _status(
+        [
+            ("a", "GM1", "jaar", "2025", "rood"),  # groen -> rood: alert
+            ("b", "GM1", "jaar", "2025", "rood"),  # oranje -> rood: alert
+            ("c", "GM1", "jaar", "2025", "oranje"),  # rood -> oranje: better, no alert
+            ("d", "GM1", "jaar", "2025", "groen"),  # unchanged
+            ("e", "GM1", "jaar", "2025", "rood"),  # unchanged red: told before
+            ("f", "GM1", "jaar", "2025", "oranje"),  # new, orange: alert
+            ("a", "GM1", "jaar", "2026", "groen"),  # new, green: no alert
+        ]
+    )
+    result = veranderd(vorige, nu)
+    assert list(zip(result["kpi_id"], result["status"], result["vorige_status"], strict=True)) == [
+        ("a", "rood", "groen"),
+        ("b", "rood", "oranje"),
+        ("f", "oranje", None),
+    ]
+
+
+@pytest.mark.slow  # two builds of the warehouse
+def test_after_a_load_subscribers_hear_exactly_what_turned_red_in_their_scope(
+    gebruikers, inbox, tmp_path, monkeypatch, capsys
+):
+    lake = str(gebruikers.lake_dir)
+    assert main(_abonneer(gebruikers, ANNA, "signalen", None)) == 0
+    assert main(_abonneer(gebruikers, MARIA, "signalen", None)) == 0
+    assert main(["signaleer", "--lake", lake]) == 0  # the first run only remembers
+    assert inbox.berichten == []
+    assert "eerste stand" in capsys.readouterr().out
+
+    # the hand-made change: from 2026 on, the MT sets a norm for the work in stock of at most 1
+    # open zaak; every value of a period ending in 2026 is then far above it (red)
+    reference = tmp_path / "reference"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "reference", reference)
+    with (reference / "normen.csv").open("a", encoding="utf-8") as f:
+        f.write("werkvoorraad_open;<=;1;01-01-2026;;test: strenger;Ja;streng\n")
+    monkeypatch.setenv("VTHMONITOR_REFERENTIE", str(reference))
+    assert main(["rebuild", "--lake", lake]) == 0
+
+    with warehouse(gebruikers) as con:
+        rood = con.execute(
+            "select deelnemer_code, periode from kpi.waarden where kpi_id = 'werkvoorraad_open' "
+            "and status = 'rood' order by all"
+        ).fetchall()
+        andere = con.execute(
+            "select count(*) from kpi.waarden where kpi_id != 'werkvoorraad_open' "
+            "and status in ('rood', 'oranje')"
+        ).fetchone()[0]
+    # by hand: the sample's zaken reach January 2026, so 2026, 2026-Q1 and 2026-01
+    assert sorted({p for c, p in rood if c == "GM0164"}) == ["2026", "2026-01", "2026-Q1"]
+    assert andere > 0  # other KPIs were red before too, and are not news
+
+    [anna] = inbox.aan(ANNA)
+    body = anna.get_body(("plain",)).get_content()
+    regels = [r for r in body.splitlines() if r.startswith("- ")]
+    # January is complete; the quarter and the year are not, and say so
+    assert regels == [
+        "- Hengelo · Werkvoorraad · 2026 (onvolledige periode)",
+        "- Hengelo · Werkvoorraad · 2026-01",
+        "- Hengelo · Werkvoorraad · 2026-Q1 (onvolledige periode)",
+    ]
+    assert "Enschede" not in body and "Alle deelnemers" not in body
+    assert "norm ≤ 1" in body and "was geen status" in body
+    assert (
+        "https://monitor.odt.example/deelnemer?deelnemer=GM0164&soort=kwartaal&periode=2026-Q1"
+        in body
+    )
+    assert anna["Subject"] == "VTH-monitor: 3 rood na de laatste lading"
+
+    [maria] = inbox.aan(MARIA)
+    regels = [
+        r for r in maria.get_body(("plain",)).get_content().splitlines() if r.startswith("- ")
+    ]
+    assert len(regels) == len(rood)  # every deelnemer and all deelnemers together
+    assert inbox.aan(ERIK) == []  # no subscription
+
+    trail = Toegang(gebruikers).activiteit(actie="verzonden")
+    assert sorted(trail["gebruiker"]) == [ANNA, MARIA]
+    assert dict(zip(trail["gebruiker"], trail["rijen"], strict=True)) == {ANNA: 3, MARIA: len(rood)}
+
+    # nothing new: nothing sent again
+    assert main(["signaleer", "--lake", lake]) == 0
+    assert len(inbox.berichten) == 2
