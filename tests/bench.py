@@ -23,6 +23,7 @@ import polars as pl
 
 from pipelines.sample import as_text, write_csv, write_sample
 from tests.bench_browser import browser_timings
+from tests.bench_rapport import rapport_timings
 
 WORK = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "vthmonitor-bench"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -297,6 +298,7 @@ def main() -> None:
     runaways: list[tuple[str, str, float, float | None]] = []
     pages: list[tuple[str, int, float, float]] = []
     browser: dict[float, list[tuple]] = {}
+    rapporten: dict[float, dict] = {}
     WORK.mkdir(parents=True, exist_ok=True)
     print(f"Benchmark in {WORK} (runs at scale 1: {RUNS}); machine: {os.cpu_count()} cores")
     results = []
@@ -336,11 +338,21 @@ def main() -> None:
         print(f"  scale {scale:g}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in line.items()))
         # in chromium, warm server: every page and the interactions (issue 13)
         browser[scale] = browser_timings(WORK / f"lake-{scale:g}-0")
+        rapporten[scale] = rapport_timings(WORK / f"lake-{scale:g}-0")
         if scale == max(SCALES):
             latencies = query_latency(WORK / f"lake-{scale:g}-0")
             pages = page_latency(WORK / f"lake-{scale:g}-0")
             workbench = workbench_latency(WORK / f"lake-{scale:g}-0")
             runaways = workbench_runaways(WORK / f"lake-{scale:g}-0")
+
+    print("\nAccount-meeting report (issue 14; targets: < 2 s warm, all 15 < 30 s):")
+    print("| scale | first (s) | warm median (s) | warm max (s) | all, one process (s) | reports |")
+    print("|---|---|---|---|---|---|")
+    for scale, r in rapporten.items():
+        print(
+            f"| {scale:g} | {r['first_s']:.2f} | {r['warm_median_s']:.2f} | "
+            f"{r['warm_max_s']:.2f} | {r['alle_median_s']:.1f} | {r['alle_reports']} |"
+        )
 
     print("\nResults (medians):")
     print(
