@@ -1,6 +1,6 @@
 """E-mail over SMTP for reports and alerts (docs/rapport.md): host, port, TLS and sender come
-from the settings (VTHMONITOR_SMTP_*). One connection per run of `verzend` or `signaleer`; a
-recipient the server refuses does not stop the others."""
+from the settings (VTHMONITOR_SMTP_HOST and the others of its kind). One connection per run of
+`verzend` or `signaleer`; a recipient the server refuses does not stop the others."""
 
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ class Verzender:
         except (OSError, smtplib.SMTPException) as exc:
             raise MailFout(
                 f"de mailserver {s.smtp_host}:{s.smtp_port} ({s.smtp_tls}) is niet bereikbaar of "
-                f"weigert: {exc}. Controleer VTHMONITOR_SMTP_HOST, _PORT en _TLS."
+                f"weigert: {exc}. Controleer VTHMONITOR_SMTP_HOST, VTHMONITOR_SMTP_PORT en "
+                "VTHMONITOR_SMTP_TLS."
             ) from exc
         return self
 

@@ -13,8 +13,12 @@ import pytest
 
 from dashboard.rapport import RapportFout, maak
 from dashboard.viewer import ScopeError, Viewer
+from tests.dashboard.conftest import downloaded_file, open_page
+from vthmonitor.abonnementen import Abonnementen
 from vthmonitor.cli import main
 from vthmonitor.lake import LakePaths, connect_reader, published_warehouse
+from vthmonitor.settings import Settings
+from vthmonitor.toegang import Toegang
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 HENGELO = "GM0164"
@@ -232,3 +236,49 @@ def test_the_cli_refuses_half_a_request(lake_env, capsys):
 
 def test_pdftotext_is_there():  # the tests above need poppler-utils (Makefile: make pdftools)
     assert shutil.which("pdftotext") and shutil.which("pdfinfo") and shutil.which("pdftoppm")
+
+
+# --- in the app -------------------------------------------------------------------------------
+@pytest.fixture
+def state_file(lake_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("VTHMONITOR_APP_STATE", str(tmp_path / "app.sqlite3"))
+
+
+def test_the_deelnemer_page_gives_the_same_report_as_the_cli(
+    state_file, media, hengelo_pdf, tmp_path
+):
+    at = open_page("deelnemer", "accounthouder", HENGELO, query={"periode": "2025-Q4"})
+    bestand = downloaded_file(at, media, "rapport-pdf")
+    assert bestand.filename == "hengelo_accountrapport_2025-Q4.pdf"
+    (tmp_path / "app.pdf").write_bytes(bestand.content)
+    assert pdf_text(tmp_path / "app.pdf") == pdf_text(hengelo_pdf)
+    # the download is in the activity trail, with its deelnemer
+    trail = Toegang(Settings.from_env()).activiteit(actie="download")
+    assert list(zip(trail["deelnemers"], trail["omschrijving"], strict=True)) == [
+        (HENGELO, "hengelo_accountrapport_2025-Q4.pdf")
+    ]
+
+
+def test_an_accounthouder_subscribes_themselves_and_the_beheerder_sees_it(state_file):
+    ident = "anna@hengelo.example"
+    at = open_page("deelnemer", "accounthouder", HENGELO, user=ident)
+    at.toggle(key="abonnement-rapport").set_value(True).run()
+    at.toggle(key="abonnement-signalen").set_value(True).run()
+    store = Abonnementen(Toegang(Settings.from_env()))
+    assert [(a.soort, a.deelnemer_code) for a in store.lijst(ident)] == [
+        ("rapport", HENGELO),
+        ("signalen", HENGELO),
+    ]
+    at.toggle(key="abonnement-signalen").set_value(False).run()
+    assert [a.soort for a in store.lijst(ident)] == ["rapport"]
+
+    beheer = open_page("beheer", "beheerder")
+    tabel = next(d.value for d in beheer.dataframe if "Soort" in d.value.columns)
+    assert list(tabel["E-mail"]) == [ident]
+    assert list(tabel["Deelnemer"]) == ["Hengelo"]
+
+
+def test_a_demo_user_is_told_why_there_is_no_subscription(state_file):
+    at = open_page("deelnemer", "accounthouder", HENGELO)  # identity without e-mail address
+    assert not at.toggle
+    assert any("e-mailadres waarmee u inlogt" in c.value for c in at.caption)
