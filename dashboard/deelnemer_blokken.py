@@ -153,18 +153,29 @@ def rapport_knop(k: Keuze) -> None:
             )
             return
         eigen = {(a.soort, a.deelnemer_code): a for a in ab.eigen(k.viewer)}
-        for soort, code, label in (
-            ("rapport", k.code, f"Elke maand het rapport van {k.naam}"),
-            ("signalen", k.code, f"Een signaal als een kengetal van {k.naam} rood of oranje wordt"),
+        for soort, label in (
+            ("rapport", f"Elke maand het rapport van {k.naam} ({k.periode_type})"),
+            ("signalen", f"Een signaal als een kengetal van {k.naam} rood of oranje wordt"),
         ):
-            bestaand = eigen.get((soort, code))
-            gekozen = st.toggle(label, value=bestaand is not None, key=f"abonnement-{soort}")
-            if gekozen and bestaand is None:
-                ab.aanmelden(k.viewer, soort, code)
-                st.toast("Aangemeld.")
-            elif not gekozen and bestaand is not None:
-                ab.afmelden(k.viewer, bestaand.id)
-                st.toast("Afgemeld.")
+            # the toggle shows what the database says on every run (the beheerder may have
+            # changed it), one key per deelnemer; only a click (on_change) changes anything
+            key = f"abonnement-{soort}-{k.code}"
+            st.session_state[key] = (soort, k.code) in eigen
+            st.toggle(label, key=key, on_change=_abonnement_wisselen, args=(k, soort, key, eigen))
+        if ("signalen", None) in eigen:
+            st.caption(
+                "U krijgt ook signalen voor alle deelnemers die u mag zien; dat abonnement "
+                "beëindigt de beheerder."
+            )
+
+
+def _abonnement_wisselen(k: Keuze, soort: str, key: str, eigen: dict) -> None:
+    if st.session_state[key]:
+        ab.aanmelden(k.viewer, soort, k.code, periode_type=k.periode_type)
+        st.toast("Aangemeld.")
+    elif (soort, k.code) in eigen:
+        ab.afmelden(k.viewer, eigen[(soort, k.code)].id)
+        st.toast("Afgemeld.")
 
 
 def _waarden(k: Keuze) -> pl.DataFrame:

@@ -11,6 +11,7 @@ stops receiving the old one's figures (docs/rapport.md, "Wie krijgt wat").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ import polars as pl
 
 from vthmonitor.toegang import Toegang, ToegangFout, identiteit
 
+# One plain address, nothing a mail header could read as a second one or a display name.
+ADRES = re.compile(r"[a-z0-9._%+'-]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}")
 SOORTEN = {"rapport": "Rapport (PDF, maandelijks)", "signalen": "Signalen (na elke lading)"}
 PERIODE_TYPES = ("kwartaal", "maand", "jaar")
 
@@ -56,7 +59,7 @@ class Abonnementen:
         the type of period; it never makes a second subscription. `door`: (identity, role) of
         who does it, for the activity trail."""
         key = identiteit(ident)
-        if "@" not in key:
+        if not ADRES.fullmatch(key):
             raise ToegangFout(
                 f"'{key}' is geen e-mailadres; een rapport of signaal gaat naar het e-mailadres "
                 "waarmee iemand inlogt."

@@ -320,6 +320,7 @@ def cmd_rapport(args: argparse.Namespace) -> int:
     from dashboard import data
     from dashboard.rapport import RapportFout, maak
     from dashboard.viewer import ScopeError, Viewer
+    from vthmonitor.toegang import Toegang
 
     if (
         bool(args.alle) == bool(args.deelnemer)
@@ -333,20 +334,33 @@ def cmd_rapport(args: argparse.Namespace) -> int:
         return 2
     viewer = Viewer("beheerder", gebruiker=_os_user())
     codes = data.allowed(viewer, totaal=False) if args.alle else [args.deelnemer.strip()]
-    doelen = []
+    toegang = Toegang(settings)
     for code in codes:
         try:
             rapport = maak(viewer, code, args.periode)
         except (RapportFout, ScopeError) as exc:
             print(f"vthmonitor rapport: {exc}", file=sys.stderr)
             return 1
-        if args.alle:
-            doel = Path(args.map) / rapport.bestandsnaam
+        doel = Path(args.map) / rapport.bestandsnaam if args.alle else Path(args.out)
+        try:
             doel.parent.mkdir(parents=True, exist_ok=True)
-        else:
-            doel = Path(args.out)
-        doel.write_bytes(rapport.pdf)
-        doelen.append(doel)
+            doel.write_bytes(rapport.pdf)
+        except OSError as exc:
+            print(
+                f"vthmonitor rapport: {doel} kan niet worden geschreven ({exc.strerror or exc}); "
+                "kies een andere map of bestandsnaam.",
+                file=sys.stderr,
+            )
+            return 1
+        # who took which deelnemer's figures out of the app, as a download from the dashboard
+        toegang.registreer(
+            viewer.gebruiker,
+            "cli",
+            "download",
+            pagina="vthmonitor rapport",
+            deelnemers=[code],
+            omschrijving=rapport.bestandsnaam,
+        )
         print(f"{rapport.naam} {rapport.periode}: {doel}")
     return 0
 

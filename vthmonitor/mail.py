@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from vthmonitor.abonnementen import ADRES
 from vthmonitor.settings import Settings
 
 TIMEOUT_S = 30
@@ -36,6 +37,8 @@ def bericht(
 ) -> EmailMessage:
     """One message in UTF-8: plain text (readable in every mail client and by a screen
     reader), with attachments."""
+    if not ADRES.fullmatch(aan):
+        raise MailFout(f"'{aan[:80]}' is geen enkel e-mailadres; er is niets verzonden.")
     msg = EmailMessage()
     msg["From"] = settings.smtp_afzender
     msg["To"] = aan
@@ -91,7 +94,7 @@ class Verzender:
         assert self.smtp is not None
         try:
             self.smtp.send_message(msg)
-        except smtplib.SMTPException as exc:
+        except (OSError, smtplib.SMTPException) as exc:
             raise MailFout(f"de mailserver weigerde het bericht aan {msg['To']}: {exc}") from exc
 
     def __exit__(self, *exc_info) -> None:

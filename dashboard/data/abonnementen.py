@@ -26,13 +26,25 @@ def kan_abonneren(viewer: Viewer) -> bool:
     return "@" in viewer.gebruiker and _toegang().gebruiker(viewer.gebruiker) is not None
 
 
-def aanmelden(viewer: Viewer, soort: str, deelnemer: str | None, voor: str | None = None) -> None:
-    """Subscribe the viewer (or, for the beheerder, the user `voor`)."""
-    wie = voor or viewer.gebruiker
+def aanmelden(
+    viewer: Viewer,
+    soort: str,
+    deelnemer: str | None,
+    voor: str | None = None,
+    periode_type: str = "kwartaal",
+) -> None:
+    """Subscribe the viewer (or, for the beheerder, the user `voor`: an empty text is refused,
+    never read as the beheerder)."""
+    wie = viewer.gebruiker if voor is None else voor
     if wie != viewer.gebruiker and viewer.role != "beheerder":
         raise ScopeError("Alleen de beheerder abonneert anderen.")
     _store().toevoegen(
-        wie, soort, deelnemer, (viewer.gebruiker, viewer.role), deelnemers()["code"].to_list()
+        wie,
+        soort,
+        deelnemer,
+        (viewer.gebruiker, viewer.role),
+        deelnemers()["code"].to_list(),
+        periode_type,
     )
 
 

@@ -46,5 +46,6 @@ def maak(viewer: Viewer, code: str, periode: str) -> Rapport:
             "(bijv. GM0164)."
         )
     data.allowed(viewer, [code], totaal=False)
-    content = inhoud(code, periode.strip(), viewer.gebruiker)
+    eigen = () if viewer.sees_all else tuple(viewer.deelnemers)
+    content = inhoud(code, periode.strip(), viewer.gebruiker, eigen)
     return Rapport(code, content.naam, content.periode, pdf(content))

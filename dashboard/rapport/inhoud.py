@@ -16,7 +16,7 @@ from functools import partial
 
 import polars as pl
 
-from dashboard import charts, data, perioden
+from dashboard import charts, components, data, perioden
 from dashboard.data import TOTAAL
 from dashboard.data import deelnemer as dd
 from dashboard.data import overzicht as ov
@@ -47,9 +47,12 @@ def periode_type(periode: str) -> str:
     return "kwartaal" if found.group(2).startswith("Q") else "maand"
 
 
-def rapport_viewer(code: str, gebruiker: str = "") -> Viewer:
-    """The scope of every report of `code`: that deelnemer's accounthouder."""
-    return Viewer("accounthouder", (code,), gebruiker=gebruiker, naam="rapport")
+def rapport_viewer(code: str, gebruiker: str = "", eigen: tuple[str, ...] = ()) -> Viewer:
+    """The scope of every report of `code`: that deelnemer's accounthouder. An accounthouder of
+    several deelnemers who asks gets TOTAAL withheld against all of them, as on their dashboard
+    (`eigen`: the asker's own deelnemers; docs/vergelijking-totaal.md)."""
+    deelnemers = tuple(sorted({code, *eigen}))
+    return Viewer("accounthouder", deelnemers, gebruiker=gebruiker, naam="rapport")
 
 
 @dataclass
@@ -329,6 +332,7 @@ def sectie_producten(k: _Kpis, v: Viewer, einde) -> Sectie:
         k.tabel(BLOKKEN["Producten en programma"]),
         [_trend_grafiek(reeks, "Gerealiseerde producten", "aantal", 0)],
         [tabel],
+        _onvolledig_noot(reeks),
     )
 
 
@@ -411,7 +415,7 @@ def sectie_werkvoorraad(k: _Kpis, v: Viewer, naam: str) -> Sectie:
                 f"Verloop, {naam}",
             )
         ],
-        _onvolledig_noot(termijn),
+        _onvolledig_noot(pl.concat([termijn, voorraad], how="diagonal_relaxed")),
     )
 
 
@@ -452,7 +456,10 @@ def sectie_naleving(k: _Kpis, v: Viewer, naam: str) -> Sectie:
             )
         )
     else:
-        noten.append(f"Geen controles met een overtreding in {k.periode}.")
+        noten.append(
+            components.niet_gedekt(v, "controles", k.code, k.periode_type, k.periode)
+            or f"Geen controles met een overtreding in {k.periode}."
+        )
     return Sectie("Naleving", k.tabel(BLOKKEN["Naleving"]), grafieken, tabellen, noten)
 
 
@@ -481,8 +488,16 @@ def sectie_klachten(k: _Kpis, v: Viewer) -> Sectie:
             )
         )
     else:
-        noten.append(f"Geen klachten in {k.periode}.")
+        noten.append(
+            components.niet_gedekt(v, "klachten", k.code, k.periode_type, k.periode)
+            or f"Geen klachten in {k.periode}."
+        )
     return Sectie("Klachten", k.tabel(BLOKKEN["Klachten"]), grafieken, tabellen, noten)
+
+
+def _bedrag(kolom: pl.Series) -> str:
+    """A sum of amounts; unknown ('–') when no besluit has one, not € 0."""
+    return met_eenheid(kolom.sum() if kolom.drop_nulls().len() else None, "EUR")
 
 
 def sectie_handhaving(k: _Kpis, v: Viewer) -> Sectie:
@@ -513,17 +528,21 @@ def sectie_handhaving(k: _Kpis, v: Viewer) -> Sectie:
             )
         )
         noten.append(
-            f"Verbeurde dwangsommen: {met_eenheid(tabel['Verbeurd (€)'].sum() or 0, 'EUR')}; "
-            f"daarvan ingevorderd: {met_eenheid(tabel['Ingevorderd (€)'].sum() or 0, 'EUR')}."
+            f"Verbeurde dwangsommen: {_bedrag(tabel['Verbeurd (€)'])}; "
+            f"daarvan ingevorderd: {_bedrag(tabel['Ingevorderd (€)'])}."
         )
     else:
-        noten.append(f"Geen handhavingsbesluiten in {k.periode}.")
+        noten.append(
+            components.niet_gedekt(v, "handhaving", k.code, k.periode_type, k.periode)
+            or f"Geen handhavingsbesluiten in {k.periode}."
+        )
     return Sectie("Handhaving", k.tabel(BLOKKEN["Handhaving"]), grafieken, tabellen, noten)
 
 
 # --- the whole report ----------------------------------------------------------------------------
-def inhoud(code: str, periode: str, gemaakt_door: str = "") -> Inhoud:
-    """The report of one deelnemer and period, in the scope of that deelnemer's accounthouder."""
+def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ...] = ()) -> Inhoud:
+    """The report of one deelnemer and period, in the scope of that deelnemer's accounthouder
+    (and of the asker's own deelnemers, `eigen`, see rapport_viewer)."""
     soort = periode_type(periode)
     namen = data.names()
     if code == TOTAAL or code not in namen:
@@ -540,7 +559,7 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "") -> Inhoud:
             if lijst
             else f"er zijn geen kengetallen per {soort}."
         )
-    v = rapport_viewer(code, gemaakt_door)
+    v = rapport_viewer(code, gemaakt_door, eigen)
     naam = namen[code]
     k = _Kpis(v, code, soort, periode)
     begin, einde = perioden.grenzen(soort, periode)

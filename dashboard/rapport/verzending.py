@@ -76,19 +76,29 @@ def verzend(
             if gebruiker is None:
                 uitslag.overgeslagen.append(f"{wie}: niet (meer) actief in de gebruikerslijst")
                 continue
-            kies = periode or ov.standaard_periode(abonnement.periode_type, ALLE_KPIS)
+            kies = periode or ov.standaard_periode(abonnement.periode_type, ALLE_KPIS) or ""
+            viewer = _viewer(gebruiker)
+            # one rendering per deelnemer, period and scope (an accounthouder of several
+            # deelnemers gets TOTAAL withheld against all of them: rapport.inhoud)
+            sleutel = (code, kies, () if viewer.sees_all else viewer.deelnemers)
             try:
-                rapport = gemaakt.get((code, kies or ""))
+                rapport = gemaakt.get(sleutel)
                 if rapport is None:
-                    rapport = maak(_viewer(gebruiker), code, kies or "")
-                    gemaakt[(code, kies or "")] = rapport
+                    rapport = maak(viewer, code, kies)
+                    gemaakt[sleutel] = rapport
                 else:  # made for another subscriber: this one must be allowed it too
-                    data.allowed(_viewer(gebruiker), [code], totaal=False)
+                    data.allowed(viewer, [code], totaal=False)
             except ScopeError:
                 uitslag.overgeslagen.append(f"{wie}: mag de cijfers van {code} niet (meer) zien")
                 continue
             except RapportFout as exc:
                 uitslag.fouten.append(f"{wie} ({code}): {exc}")
+                continue
+            except Exception as exc:  # noqa: BLE001 - one report failing stops no other
+                uitslag.fouten.append(
+                    f"{wie} ({code}): het rapport kon niet worden gemaakt "
+                    f"({type(exc).__name__}: {str(exc)[:200]})"
+                )
                 continue
             msg = bericht(
                 settings,
@@ -162,8 +172,8 @@ def signaleer(
 ) -> Uitslag:
     """Compare every KPI status with the previous run and e-mail each alert subscriber the KPIs
     that turned red or orange within their scope. The first run only remembers the statuses.
-    The new statuses are remembered only when every message went out, so a failed run is
-    repeated in full by the next one."""
+    When the mail server cannot be reached, nothing is remembered, so the next run compares
+    again; a recipient the server refuses is reported and not retried."""
     toegang = Toegang(settings)
     store = Abonnementen(toegang)
     build_id = data.build()["build_id"]
@@ -218,8 +228,11 @@ def signaleer(
                 )
                 uitslag.verzonden.append(f"{ident}: {lijst.height} signalen")
                 melding(f"Verzonden: signaal aan {ident} ({lijst.height} kengetallen)")
-    if not uitslag.fouten:
-        store.statussen_opslaan(nu, build_id)
+    # Remembered even when the server refused a recipient: otherwise every later load would
+    # send these alerts again to everyone. The refusal is reported (exit code 1) so the
+    # beheerder can fix the address; a server that cannot be reached at all raised MailFout
+    # above, and then nothing is remembered and the next run compares again.
+    store.statussen_opslaan(nu, build_id)
     melding(
         f"Signalen: {wijzigingen.height} kengetal(len) rood of oranje geworden; "
         f"{len(uitslag.verzonden)} bericht(en) verzonden."

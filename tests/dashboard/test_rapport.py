@@ -254,28 +254,47 @@ def test_the_deelnemer_page_gives_the_same_report_as_the_cli(
     assert pdf_text(tmp_path / "app.pdf") == pdf_text(hengelo_pdf)
     # the download is in the activity trail, with its deelnemer
     trail = Toegang(Settings.from_env()).activiteit(actie="download")
-    assert list(zip(trail["deelnemers"], trail["omschrijving"], strict=True)) == [
-        (HENGELO, "hengelo_accountrapport_2025-Q4.pdf")
+    # both: the CLI's (fixture hengelo_pdf) and the page's, each with its deelnemer
+    assert sorted(zip(trail["rol"], trail["deelnemers"], trail["omschrijving"], strict=True)) == [
+        ("accounthouder", HENGELO, "hengelo_accountrapport_2025-Q4.pdf"),
+        ("cli", HENGELO, "hengelo_accountrapport_2025-Q4.pdf"),
     ]
 
 
 def test_an_accounthouder_subscribes_themselves_and_the_beheerder_sees_it(state_file):
     ident = "anna@hengelo.example"
     at = open_page("deelnemer", "accounthouder", HENGELO, user=ident)
-    at.toggle(key="abonnement-rapport").set_value(True).run()
-    at.toggle(key="abonnement-signalen").set_value(True).run()
+    at.toggle(key="abonnement-rapport-GM0164").set_value(True).run()
+    at.toggle(key="abonnement-signalen-GM0164").set_value(True).run()
     store = Abonnementen(Toegang(Settings.from_env()))
     assert [(a.soort, a.deelnemer_code) for a in store.lijst(ident)] == [
         ("rapport", HENGELO),
         ("signalen", HENGELO),
     ]
-    at.toggle(key="abonnement-signalen").set_value(False).run()
+    at.toggle(key="abonnement-signalen-GM0164").set_value(False).run()
     assert [a.soort for a in store.lijst(ident)] == ["rapport"]
-
     beheer = open_page("beheer", "beheerder")
     tabel = next(d.value for d in beheer.dataframe if "Soort" in d.value.columns)
     assert list(tabel["E-mail"]) == [ident]
     assert list(tabel["Deelnemer"]) == ["Hengelo"]
+    # the beheerder ends it: the page shows that on its next run and does not re-create it
+    [rapport] = store.lijst(ident)
+    store.verwijderen(rapport.id, ("beheer", "beheerder"))
+    at.run()
+    assert at.toggle(key="abonnement-rapport-GM0164").value is False
+    at.run()
+    assert store.lijst(ident) == []
+
+
+def test_the_beheer_form_refuses_an_empty_address_instead_of_subscribing_the_beheerder(
+    state_file,
+):
+    beheer = open_page("beheer", "beheerder", user="beheer@odt.example")
+    beheer.selectbox(key="ab_soort").set_value("signalen")
+    next(b for b in beheer.button if b.label == "Abonneren").click()
+    beheer.run()
+    assert any("geen e-mailadres" in e.value for e in beheer.error)
+    assert Abonnementen(Toegang(Settings.from_env())).lijst() == []
 
 
 def test_a_demo_user_is_told_why_there_is_no_subscription(state_file):

@@ -18,6 +18,7 @@ from dashboard.rapport.verzending import veranderd
 from tests.dashboard.test_rapport import warehouse
 from vthmonitor.abonnementen import Abonnementen
 from vthmonitor.cli import main
+from vthmonitor.mail import MailFout, bericht
 from vthmonitor.settings import Settings
 from vthmonitor.toegang import Gebruiker, Toegang, ToegangFout
 
@@ -276,3 +277,11 @@ def test_after_a_load_subscribers_hear_exactly_what_turned_red_in_their_scope(
     # nothing new: nothing sent again
     assert main(["signaleer", "--lake", lake]) == 0
     assert len(inbox.berichten) == 2
+
+
+@pytest.mark.parametrize(
+    "adres", ["jan@gemeente.nl,extern@x.nl", '"x"<y>@a.nl', "jan@gemeente.nl\nBcc: x@y.nl"]
+)
+def test_a_message_goes_to_exactly_one_plain_address(adres):
+    with pytest.raises(MailFout, match="geen enkel e-mailadres"):
+        bericht(Settings(lake_dir=Path("lake")), adres, "onderwerp", "tekst")
