@@ -79,7 +79,7 @@ def keuze(viewer: Viewer) -> Keuze | None:
     if st.session_state.get(KEUZE_KEY) not in opties:
         st.session_state.pop(KEUZE_KEY, None)
     titel = st.empty()
-    kop = st.columns([2, 2, 1])
+    kop = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
     if len(opties) == 1:
         code = opties[0]
     else:
@@ -111,7 +111,10 @@ def keuze(viewer: Viewer) -> Keuze | None:
     components.detail(code)
     components.bekeken([code], periode_type=periode_type, periode=periode)
     components.link_schrijven(deelnemer=code, soort=periode_type, periode=periode)
-    return Keuze(viewer, code, periode_type, periode)
+    gekozen = Keuze(viewer, code, periode_type, periode)
+    with kop[3]:
+        rapport_knop(gekozen)
+    return gekozen
 
 
 def toelichting(k: Keuze) -> None:
@@ -126,10 +129,9 @@ def toelichting(k: Keuze) -> None:
 @fouten.bewaakt
 def rapport_knop(k: Keuze) -> None:
     """The account-meeting report of this deelnemer and period as PDF (the same file as
-    `vthmonitor rapport`), made on the click, and the viewer's own subscriptions to it and to
-    the alerts (docs/rapport.md)."""
-    links, rechts = st.columns([1, 3])
-    links.download_button(
+    `vthmonitor rapport`), made on the click (docs/rapport.md). In the selection row, so the
+    summary stays on the first screen."""
+    st.download_button(
         "Rapport (PDF)",
         components.gelogd(
             pl.DataFrame(),
@@ -144,8 +146,15 @@ def rapport_knop(k: Keuze) -> None:
         icon=":material/picture_as_pdf:",
         help=f"Het accountrapport van {k.naam} over {k.periode}: samenvatting, onderwerpen en "
         "definities, A4",
+        width="stretch",
     )
-    with rechts.expander("Per e-mail ontvangen"):
+
+
+@fouten.bewaakt
+def abonnementen(k: Keuze) -> None:
+    """The viewer's own subscriptions to this deelnemer's report and alerts, at the foot of
+    the page (docs/rapport.md, "Abonnementen")."""
+    with st.expander(f"Rapport en signalen van {k.naam} per e-mail"):
         if not ab.kan_abonneren(k.viewer):
             st.caption(
                 "Het rapport en de signalen gaan naar het e-mailadres waarmee u inlogt; dat "
@@ -154,7 +163,10 @@ def rapport_knop(k: Keuze) -> None:
             return
         eigen = {(a.soort, a.deelnemer_code): a for a in ab.eigen(k.viewer)}
         for soort, label in (
-            ("rapport", f"Elke maand het rapport van {k.naam} ({k.periode_type})"),
+            (
+                "rapport",
+                f"Elke maand het rapport van {k.naam} over het nieuwste volledige {k.periode_type}",
+            ),
             ("signalen", f"Een signaal als een kengetal van {k.naam} rood of oranje wordt"),
         ):
             # the toggle shows what the database says on every run (the beheerder may have

@@ -13,6 +13,6 @@ from dashboard import deelnemer_blokken as blokken
 keuze = blokken.keuze(components.viewer())
 if keuze is not None:
     blokken.toelichting(keuze)
-    blokken.rapport_knop(keuze)
     blokken.samenvatting(keuze)
     blokken.blokken(keuze)
+    blokken.abonnementen(keuze)

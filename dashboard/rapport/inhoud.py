@@ -88,9 +88,11 @@ class Inhoud:
     titel: str
     periode_tekst: str
     gebouwd: str
+    stand_per: str
     bronnen: Tabel
     onvolledig: list[str]
     samenvatting: Tabel
+    overige: Tabel | None
     legenda: list[str]
     secties: list[Sectie]
     definities: list[dict]
@@ -235,7 +237,7 @@ class _Kpis:
 
 
 # --- charts and tables per section ---------------------------------------------------------------
-def _spec(chart: partial, breedte: int = 420, hoogte: int = 210) -> dict:
+def _spec(chart: partial, breedte: int = 420, hoogte: int = 180) -> dict:
     """The app's own chart (charts.<builder>), sized for paper."""
     spec = charts.spec(chart())
     spec["width"], spec["height"] = breedte, hoogte
@@ -436,7 +438,7 @@ def sectie_naleving(k: _Kpis, v: Viewer, naam: str) -> Sectie:
         noten += _onvolledig_noot(reeks)
     cellen = dd.lhso_cellen(v, k.code, begin, einde)
     if cellen["aantal_controles"].sum() > 0:
-        spec = _spec(partial(charts.lhso_matrix, cellen, f"LHSO-matrix {k.periode}"), 300, 200)
+        spec = _spec(partial(charts.lhso_matrix, cellen, f"LHSO-matrix {k.periode}"), 300, 170)
         grafieken.append(
             Grafiek(
                 spec,
@@ -578,15 +580,28 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ..
     bronnen = data.bronnen_dekking(v, code)
     bron_rijen = []
     for r in bronnen.filter(pl.col("gedekt_tot").is_not_null()).iter_rows(named=True):
-        stand = (
-            "volledig"
-            if r["gedekt_vanaf"] <= begin and r["gedekt_tot"] >= einde
-            else (f"{ONVOLLEDIG} onvolledig voor {periode}")
-        )
+        if r["gedekt_tot"] < begin or r["gedekt_vanaf"] > einde:
+            stand = f"geen gegevens voor {periode}"
+        elif r["gedekt_vanaf"] <= begin and r["gedekt_tot"] >= einde:
+            stand = "volledig"
+        else:
+            stand = f"{ONVOLLEDIG} onvolledig voor {periode}"
         bron_rijen.append(
             [r["titel"], f"{datum(r['gedekt_vanaf'])} t/m {datum(r['gedekt_tot'])}", stand]
         )
     gebouwd = data.build()["gebouwd_op"]
+    # "stand per": the day up to which every export of this deelnemer reaches
+    gedekt = bronnen.filter(pl.col("gedekt_tot").is_not_null())
+    stand_per = (
+        f"Stand per {datum(gedekt['gedekt_tot'].min())}"
+        + (
+            f" (de verste export reikt t/m {datum(gedekt['gedekt_tot'].max())})"
+            if gedekt["gedekt_tot"].max() != gedekt["gedekt_tot"].min()
+            else ""
+        )
+        if gedekt.height
+        else "Stand per: geen export dekt deze deelnemer"
+    )
 
     secties = [
         sectie_producten(k, v, einde),
@@ -597,9 +612,10 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ..
         sectie_handhaving(k, v),
     ]
     samenvatting = k.tabel(SAMENVATTING)
-    overige = [x for x in k.kpi_ids if x not in k.getoond]
-    if overige:
-        secties.append(Sectie("Overige kengetallen", k.tabel(overige)))
+    # every other KPI with a value in this period, so the report holds them all; on the
+    # summary page, which has room for them
+    rest = [x for x in k.kpi_ids if x not in k.getoond]
+    overige = k.tabel(rest) if rest else None
 
     legenda = [
         "Status: ✔ gehaald, ▲ bijna ("
@@ -633,9 +649,11 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ..
         titel=f"Accountrapport {naam} {periode}",
         periode_tekst=f"{perioden.TYPE_LABELS[soort]} {periode}: {datum(begin)} t/m {datum(einde)}",
         gebouwd=datum(gebouwd, with_time=True),
+        stand_per=stand_per,
         bronnen=Tabel(["Bron", "Gegevens", f"Voor {periode}"], bron_rijen, "lll"),
         onvolledig=onvolledig,
         samenvatting=samenvatting,
+        overige=overige,
         legenda=legenda,
         secties=secties,
         definities=definities,

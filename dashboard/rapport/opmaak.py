@@ -1,7 +1,8 @@
 """From the report's content to a PDF: each chart (the app's own Vega-Lite spec) to SVG with
-vl-convert, then the Typst template (rapport.typ) typesets it all. No browser and no system
-libraries; the fonts are the machine's Liberation Sans or DejaVu Sans, with Typst's own as the
-fallback (docs/rapport.md, "Hoe")."""
+vl-convert (in a worker process, vthmonitor/grafiek_svg.py), then the Typst template
+(rapport.typ) typesets it all. No browser and no system libraries; the fonts are the
+machine's Liberation Sans or DejaVu Sans, with Typst's own as the fallback (docs/rapport.md,
+"Hoe")."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import threading
 from pathlib import Path
 
 import typst
-import vl_convert
 
 from dashboard.rapport.inhoud import Inhoud
+from vthmonitor.grafiek_svg import svg
 
 SJABLOON = Path(__file__).with_name("rapport.typ")
 # One compiler per process: it reads the fonts once (a new one per report cost ~0,3 s). Typst's
@@ -27,17 +28,13 @@ def _compiler() -> typst.Compiler:
     return typst.Compiler(str(SJABLOON), root=str(SJABLOON.parent))
 
 
-def svg(spec: dict) -> str:
-    """A chart as SVG. The spec carries its data and the Dutch locale (charts.dutch); no URL is
-    ever fetched."""
-    return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
-
-
 def _json(inhoud: Inhoud) -> str:
+    """The content as the template's JSON, every chart as SVG (in vl-convert's own worker
+    process: vthmonitor/grafiek_svg.py). The specs carry the Dutch locale (charts.dutch)."""
     doc = dataclasses.asdict(inhoud)
-    for sectie in doc["secties"]:
-        for grafiek in sectie["grafieken"]:
-            grafiek["svg"] = svg(grafiek.pop("spec"))
+    grafieken = [g for sectie in doc["secties"] for g in sectie["grafieken"]]
+    for grafiek, tekening in zip(grafieken, svg([g.pop("spec") for g in grafieken]), strict=True):
+        grafiek["svg"] = tekening
     return json.dumps(doc, ensure_ascii=False, default=str)
 
 

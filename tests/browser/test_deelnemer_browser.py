@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import time
 
 import pytest
@@ -76,3 +77,26 @@ def test_from_the_summary_to_the_inspections_and_a_dutch_csv(served, monkeypatch
     verwacht = dd.onderbouwing(Viewer("mt"), "GM0164", "controles", begin, einde)
     assert [r["Controle"] for r in rijen] == verwacht["Controle"].to_list()
     assert [int(r["Overtredingen"]) for r in rijen] == verwacht["Overtredingen"].to_list()
+
+
+def test_the_report_button_gives_the_accounthouder_their_pdf(served, tmp_path):
+    """Issue 14: "Rapport (PDF)" on the Deelnemer page, clicked in chromium, gives the report of
+    the deelnemer and period on screen (read back with pdftotext)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="nl-NL")
+        page.goto(f"{served.url}/deelnemer?demo=demo-accounthouder-hengelo")
+        page.locator("[data-testid=stMetric]").nth(5).wait_for(timeout=60_000)
+        kwartaal = page.url.split("periode=")[1].split("&")[0]
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Rapport (PDF)").click()
+        download = info.value
+        assert download.suggested_filename == f"hengelo_accountrapport_{kwartaal}.pdf"
+        pdf = tmp_path / "rapport.pdf"
+        download.save_as(pdf)
+        browser.close()
+    tekst = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Accountrapport Hengelo" in tekst and f"Samenvatting {kwartaal}" in tekst
+    assert "Enschede" not in tekst
