@@ -208,6 +208,19 @@ def trend(
     return dutch(alt.layer(*layers).properties(title=heading, height=280))
 
 
+def uren_verloop(lang: pl.DataFrame, jaar: int) -> alt.TopLevelMixin:
+    """The hours of a year per month: realised and budgeted (cumulative) and the year-end
+    projection, the year's budget as the norm line (data.deelnemer.uren_verloop_lang)."""
+    return trend(
+        lang,
+        y="uren",
+        colour="reeks",
+        title=f"Uren {jaar}: realisatie, begroting en prognose",
+        y_title="uren",
+        number_format=",.0f",
+    )
+
+
 def bars(
     frame: pl.DataFrame,
     *,

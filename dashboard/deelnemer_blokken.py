@@ -309,15 +309,7 @@ def blok_uren(k: Keuze) -> None:
     links, rechts = st.columns([3, 2])
     with links:
         _grafiek(
-            partial(
-                charts.trend,
-                dd.uren_verloop_lang(verloop),
-                y="uren",
-                colour="reeks",
-                title=f"Uren {k.jaar}: realisatie, begroting en prognose",
-                y_title="uren",
-                number_format=",.0f",
-            ),
+            partial(charts.uren_verloop, dd.uren_verloop_lang(verloop), k.jaar),
             dd.uren_verloop_tabel(verloop),
             "uren_per_maand",
             k,

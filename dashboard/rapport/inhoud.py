@@ -160,17 +160,8 @@ class _Kpis:
             return "–"
         tekst = self.waarde(rij, kpi_id)
         if rij.get("dekking") == "onvolledig":
-            tekst += f" ({self.dekking(rij)})"
+            tekst += f" ({components.dekking_tekst(rij, self.periode_type, self.periode)})"
         return tekst
-
-    def dekking(self, rij: dict) -> str:
-        begin, einde = perioden.grenzen(self.periode_type, self.periode)
-        tot, vanaf = rij.get("gedekt_tot"), rij.get("gedekt_vanaf")
-        if tot is not None and tot < einde:
-            return f"{ONVOLLEDIG} onvolledig: gegevens t/m {datum(tot)}"
-        if vanaf is not None and vanaf > begin:
-            return f"{ONVOLLEDIG} onvolledig: gegevens vanaf {datum(vanaf)}"
-        return f"{ONVOLLEDIG} onvolledig"
 
     def norm_woord(self, kpi_id: str) -> str:
         return "signaalwaarde" if kpi_id in self.voorbeeld else "norm"
@@ -341,17 +332,7 @@ def sectie_producten(k: _Kpis, v: Viewer, einde) -> Sectie:
 def sectie_uren(k: _Kpis, v: Viewer) -> Sectie:
     jaar = int(k.periode[:4])
     verloop = dd.uren_verloop(v, k.code, jaar)
-    spec = _spec(
-        partial(
-            charts.trend,
-            dd.uren_verloop_lang(verloop),
-            y="uren",
-            colour="reeks",
-            title=f"Uren {jaar}: realisatie, begroting en prognose",
-            y_title="uren",
-            number_format=",.0f",
-        )
-    )
+    spec = _spec(partial(charts.uren_verloop, dd.uren_verloop_lang(verloop), jaar))
     tabel = dd.uren_verloop_tabel(verloop).drop(
         "Gerealiseerd cumulatief", "Begroot cumulatief", "Begroting jaar"
     )
@@ -465,22 +446,21 @@ def sectie_naleving(k: _Kpis, v: Viewer, naam: str) -> Sectie:
     return Sectie("Naleving", k.tabel(BLOKKEN["Naleving"]), grafieken, tabellen, noten)
 
 
+def _staven(tabel: pl.DataFrame, x: str, y: str, titel: str, y_title: str) -> Grafiek:
+    """A horizontal bar chart of the app (charts.bars), with its alternative text."""
+    spec = _spec(
+        partial(charts.bars, tabel, x=x, y=y, horizontal=True, title=titel, y_title=y_title)
+    )
+    return Grafiek(spec, f"Staafdiagram: {titel} ({y_title} per {x.lower()}).")
+
+
 def sectie_klachten(k: _Kpis, v: Viewer) -> Sectie:
     tabel = dd.klachten_aard_tabel(dd.klachten_per_aard(v, k.code, [k.periode]))
     grafieken, tabellen, noten = [], [], []
     if tabel.height:
-        spec = _spec(
-            partial(
-                charts.bars,
-                tabel,
-                x="Aard",
-                y="Klachten",
-                horizontal=True,
-                title=f"Klachten per aard, {k.periode}",
-                y_title="klachten",
-            )
+        grafieken.append(
+            _staven(tabel, "Aard", "Klachten", f"Klachten per aard, {k.periode}", "klachten")
         )
-        grafieken.append(Grafiek(spec, f"Staafdiagram: klachten per aard in {k.periode}."))
         tabellen.append(
             Tabel(
                 list(tabel.columns),
@@ -507,19 +487,14 @@ def sectie_handhaving(k: _Kpis, v: Viewer) -> Sectie:
     tabel = dd.handhaving_tabel(dd.handhaving_instrumenten(v, k.code, begin, einde))
     grafieken, tabellen, noten = [], [], []
     if tabel.height:
-        spec = _spec(
-            partial(
-                charts.bars,
-                tabel,
-                x="Instrument",
-                y="Besluiten",
-                horizontal=True,
-                title=f"Handhavingsbesluiten per instrument, {k.periode}",
-                y_title="besluiten",
-            )
-        )
         grafieken.append(
-            Grafiek(spec, f"Staafdiagram: handhavingsbesluiten per instrument in {k.periode}.")
+            _staven(
+                tabel,
+                "Instrument",
+                "Besluiten",
+                f"Handhavingsbesluiten per instrument, {k.periode}",
+                "besluiten",
+            )
         )
         tabellen.append(
             Tabel(
@@ -570,7 +545,9 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ..
     for kpi_id in k.kpi_ids:
         rij = k.rij(kpi_id, code)
         if rij.get("dekking") == "onvolledig":
-            onvolledig.append(f"{k.naam(kpi_id)}: {k.dekking(rij)}")
+            onvolledig.append(
+                f"{k.naam(kpi_id)}: {components.dekking_tekst(rij, k.periode_type, k.periode)}"
+            )
     onvolledig += [
         f"{k.naam(kpi_id)}: geen gegevens, de geladen exports dekken {periode} niet"
         for kpi_id in sorted(k.ongedekt)

@@ -100,31 +100,46 @@ def verzend(
                     f"({type(exc).__name__}: {str(exc)[:200]})"
                 )
                 continue
-            msg = bericht(
-                settings,
-                wie,
+            if _stuur(
+                verzender,
+                toegang,
+                uitslag,
+                gebruiker,
                 f"Accountrapport {rapport.naam} {rapport.periode}",
                 _rapport_tekst(gebruiker, rapport, settings),
                 (Bijlage(rapport.bestandsnaam, rapport.pdf),),
-            )
-            try:
-                verzender.stuur(msg)
-            except MailFout as exc:
-                uitslag.fouten.append(str(exc))
-                continue
-            toegang.registreer(
-                wie,
-                gebruiker.rol,
-                "verzonden",
                 pagina=door,
                 deelnemers=[code],
                 selectie={"periode": rapport.periode, "soort": "rapport"},
                 omschrijving=f"rapport {rapport.bestandsnaam} per e-mail aan {wie}",
-            )
-            regel = f"{wie}: {rapport.bestandsnaam}"
-            uitslag.verzonden.append(regel)
-            melding(f"Verzonden: {regel}")
+            ):
+                melding(f"Verzonden: {wie}: {rapport.bestandsnaam}")
     return uitslag
+
+
+def _stuur(
+    verzender: Verzender,
+    toegang: Toegang,
+    uitslag: Uitslag,
+    gebruiker: Gebruiker,
+    onderwerp: str,
+    tekst: str,
+    bijlagen: tuple[Bijlage, ...] = (),
+    **spoor,
+) -> bool:
+    """Send one message to a user and write it in the activity trail (action 'verzonden',
+    under the recipient, `spoor` as its details); a refusal is counted in `uitslag.fouten` and
+    stops no one else."""
+    try:
+        verzender.stuur(
+            bericht(verzender.settings, gebruiker.identiteit, onderwerp, tekst, bijlagen)
+        )
+    except MailFout as exc:
+        uitslag.fouten.append(str(exc))
+        return False
+    toegang.registreer(gebruiker.identiteit, gebruiker.rol, "verzonden", **spoor)
+    uitslag.verzonden.append(f"{gebruiker.identiteit}: {spoor.get('omschrijving', '')}")
+    return True
 
 
 def _rapport_tekst(gebruiker: Gebruiker, rapport: Rapport, settings: Settings) -> str:
@@ -204,30 +219,21 @@ def signaleer(
                 lijst = _binnen_bereik(_viewer(gebruiker), wijzigingen, eigen)
                 if lijst.height == 0:
                     continue
-                msg = bericht(
-                    settings,
-                    ident,
+                if _stuur(
+                    verzender,
+                    toegang,
+                    uitslag,
+                    gebruiker,
                     _signaal_onderwerp(lijst),
                     _signaal_tekst(gebruiker, lijst, settings),
-                )
-                try:
-                    verzender.stuur(msg)
-                except MailFout as exc:
-                    uitslag.fouten.append(str(exc))
-                    continue
-                toegang.registreer(
-                    ident,
-                    gebruiker.rol,
-                    "verzonden",
                     pagina=door,
                     deelnemers=sorted(set(lijst["deelnemer_code"].to_list())),
                     selectie={"soort": "signalen", "build": build_id},
-                    omschrijving=f"signaal per e-mail aan {ident}: {lijst.height} kengetal(len) "
-                    "rood of oranje geworden",
+                    omschrijving=f"signaal per e-mail aan {ident}: {lijst.height} "
+                    "kengetal(len) rood of oranje geworden",
                     rijen=lijst.height,
-                )
-                uitslag.verzonden.append(f"{ident}: {lijst.height} signalen")
-                melding(f"Verzonden: signaal aan {ident} ({lijst.height} kengetallen)")
+                ):
+                    melding(f"Verzonden: signaal aan {ident} ({lijst.height} kengetallen)")
     # Remembered even when the server refused a recipient: otherwise every later load would
     # send these alerts again to everyone. The refusal is reported (exit code 1) so the
     # beheerder can fix the address; a server that cannot be reached at all raised MailFout
