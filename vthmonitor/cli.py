@@ -365,6 +365,54 @@ def cmd_rapport(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_gebruiker(args: argparse.Namespace) -> int:
+    """The users list from the command line, as on the Beheer page (docs/toegang.md): for a
+    script that sets up the first users, and for subscriptions, which name users."""
+    from vthmonitor.toegang import Gebruiker, Toegang, ToegangFout
+
+    settings = _settings(args)
+    toegang = Toegang(settings)
+    door = _os_user()
+    if args.actie == "lijst":
+        lijst = toegang.gebruikers()
+        if lijst.height == 0:
+            print("Er staan nog geen gebruikers in de lijst.")
+        for r in lijst.iter_rows(named=True):
+            status = "actief" if r["actief"] else "uitgeschakeld"
+            print(f"{r['identiteit']}  {r['rol']}  {r['deelnemers'] or '-'}  {status}")
+        return 0
+    if not args.email:
+        print(f"vthmonitor gebruiker {args.actie}: geef --email.", file=sys.stderr)
+        return 2
+    try:
+        if args.actie == "uitschakelen":
+            bestaand = toegang.gebruiker(args.email)
+            if bestaand is None:
+                print(
+                    f"vthmonitor gebruiker: {args.email} staat niet in de lijst.", file=sys.stderr
+                )
+                return 1
+            nieuw = Gebruiker(
+                bestaand.identiteit, bestaand.naam, bestaand.rol, bestaand.deelnemers, False
+            )
+            toegang.opslaan(nieuw, door, bestaand.deelnemers)
+            print(f"{bestaand.identiteit} is uitgeschakeld.")
+            return 0
+        _dashboard_data(settings)
+        from dashboard import data
+
+        toegang.opslaan(
+            Gebruiker(args.email, args.naam or "", args.rol, tuple(args.deelnemer or ())),
+            door,
+            data.deelnemers()["code"].to_list(),
+        )
+    except ToegangFout as exc:
+        print(f"vthmonitor gebruiker: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.email.strip().lower()} opgeslagen als {args.rol}.")
+    return 0
+
+
 def cmd_abonnement(args: argparse.Namespace) -> int:
     """Subscriptions to the report and the alerts, for the beheerder (docs/rapport.md)."""
     from vthmonitor.abonnementen import Abonnementen
@@ -609,6 +657,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--map", help="de map voor de rapporten (bij --alle)")
     p.add_argument("--lake", help=lake_help)
     p.set_defaults(func=cmd_rapport)
+
+    p = sub.add_parser(
+        "gebruiker", help="de gebruikerslijst: toevoegen of wijzigen, lijst, uitschakelen"
+    )
+    p.add_argument("actie", choices=("toevoegen", "lijst", "uitschakelen"))
+    p.add_argument("--email", help="het e-mailadres waarmee de gebruiker inlogt")
+    p.add_argument("--naam", help="de naam zoals de app die toont")
+    p.add_argument(
+        "--rol", choices=("mt", "accounthouder", "analist", "beheerder"), default="accounthouder"
+    )
+    p.add_argument(
+        "--deelnemer",
+        action="append",
+        help="CBS-code van een deelnemer van een accounthouder (herhaal voor meer)",
+    )
+    p.add_argument("--lake", help=lake_help)
+    p.set_defaults(func=cmd_gebruiker)
 
     p = sub.add_parser(
         "abonnement", help="abonnementen op het maandelijkse rapport en op signalen beheren"

@@ -162,6 +162,14 @@ def published_warehouse(paths: LakePaths) -> Path | None:
     return paths.warehouse / name if name else None
 
 
+def previous_warehouse(paths: LakePaths) -> Path | None:
+    """The build published before the current one, while `publish` keeps it (keep=2)."""
+    current = published_warehouse(paths)
+    builds = sorted(paths.warehouse.glob("*.duckdb"), key=lambda p: p.name, reverse=True)
+    older = [b for b in builds if current is None or b.name != current.name]
+    return older[0] if older else None
+
+
 def publish(paths: LakePaths, warehouse_file: Path, keep: int = 2) -> None:
     """Make `warehouse_file` the published warehouse and remove builds no longer needed.
 

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from dashboard.viewer import ScopeError, Viewer
-from vthmonitor.lake import PublishedLake, published_warehouse
+from vthmonitor.lake import PublishedLake, connect_reader, published_warehouse
 from vthmonitor.settings import Settings
 
 TOTAAL = "TOTAAL"
@@ -245,19 +246,34 @@ def kpi_waarden(
     return query(sql + " order by kpi_id, deelnemer_code, periode", params)
 
 
-def kpi_statussen(viewer: Viewer) -> pl.DataFrame:
-    """Every KPI value with a status (groen, oranje, rood) within the viewer's scope: kpi_id,
-    deelnemer_code, periode_type, periode, status, waarde, waarde_tekst, norm, operator, dekking.
-    For the alerts after a load (docs/rapport.md, "Signalen"), which compare them with the
-    statuses of the previous run; TOTAAL withheld as everywhere (waarden_bron)."""
+def _statussen_sql(viewer: Viewer) -> tuple[str, list]:
     bron, params = waarden_bron(viewer)
-    return query(
+    return (
         f"with {bron} select kpi_id, deelnemer_code, periode_type, periode, status, waarde, "
         "waarde_tekst, norm, operator, dekking from zichtbaar "
         "where status in ('groen', 'oranje', 'rood') "
         "order by deelnemer_code, kpi_id, periode_type, periode",
         params,
     )
+
+
+def kpi_statussen(viewer: Viewer) -> pl.DataFrame:
+    """Every KPI value with a status (groen, oranje, rood) within the viewer's scope: kpi_id,
+    deelnemer_code, periode_type, periode, status, waarde, waarde_tekst, norm, operator, dekking.
+    For the alerts after a load (docs/rapport.md, "Signalen"), which compare them with the
+    statuses of the previous run; TOTAAL withheld as everywhere (waarden_bron)."""
+    return query(*_statussen_sql(viewer))
+
+
+def kpi_statussen_van(viewer: Viewer, warehouse: Path) -> pl.DataFrame:
+    """kpi_statussen of another warehouse file than the published one: the previous build,
+    which the alerts compare with when no earlier run remembered its statuses."""
+    sql, params = _statussen_sql(viewer)
+    con = connect_reader(warehouse, lake().memory_limit)
+    try:
+        return con.sql(sql, params=params).pl()
+    finally:
+        con.close()
 
 
 def perioden(periode_type: str) -> list[str]:

@@ -22,6 +22,7 @@ from dashboard.format import met_eenheid, norm_tekst
 from dashboard.rapport import Rapport, RapportFout, maak, periode_type
 from dashboard.viewer import ScopeError, Viewer
 from vthmonitor.abonnementen import Abonnement, Abonnementen
+from vthmonitor.lake import LakePaths, previous_warehouse
 from vthmonitor.mail import Bijlage, MailFout, Verzender, bericht
 from vthmonitor.settings import Settings
 from vthmonitor.toegang import Gebruiker, Toegang
@@ -192,9 +193,17 @@ def signaleer(
     toegang = Toegang(settings)
     store = Abonnementen(toegang)
     build_id = data.build()["build_id"]
-    nu = data.kpi_statussen(Viewer("beheerder", gebruiker="signalen"))
+    alles = Viewer("beheerder", gebruiker="signalen")  # read all; each recipient's scope below
+    nu = data.kpi_statussen(alles)
     vorige = store.vorige_statussen()
     uitslag = Uitslag()
+    if vorige is None:
+        # no run remembered statuses yet: compare with the previous build, while it is kept
+        vorig_bestand = previous_warehouse(LakePaths(settings.lake_dir))
+        if vorig_bestand is not None and vorig_bestand.stem != build_id:
+            vorige = data.kpi_statussen_van(
+                Viewer("beheerder", gebruiker="signalen"), vorig_bestand
+            )
     if vorige is None:
         store.statussen_opslaan(nu, build_id)
         melding(
@@ -202,7 +211,7 @@ def signaleer(
             "lading krijgen abonnees bericht van wat rood of oranje wordt."
         )
         return uitslag
-    if vorige.height and vorige["build_id"][0] == build_id:
+    if "build_id" in vorige.columns and vorige.height and vorige["build_id"][0] == build_id:
         melding("Signalen: deze stand is al vergeleken; er is niets nieuws.")
         return uitslag
     wijzigingen = veranderd(vorige, nu)
