@@ -333,3 +333,72 @@ def test_the_beheerder_keeps_the_users_list_from_the_command_line(private_lake, 
     assert toegang.gebruiker("piet@hengelo.example").actief is False
     assert main(["gebruiker", "lijst", *lake]) == 0
     assert "piet@hengelo.example  accounthouder  GM0164  uitgeschakeld" in capsys.readouterr().out
+
+
+def _naleving(settings: Settings) -> dict[tuple[str, str], tuple[float, float, str]]:
+    """(deelnemer, periode) -> (teller, noemer, status) of the compliance rate of Hengelo and
+    all deelnemers in 2025-Q4 and 2025."""
+    with warehouse(settings) as con:
+        rows = con.execute(
+            "select deelnemer_code, periode, teller, noemer, status from kpi.waarden "
+            "where kpi_id = 'naleefpercentage' and deelnemer_code in ('GM0164', 'TOTAAL') "
+            "and periode in ('2025-Q4', '2025')"
+        ).fetchall()
+    return {(c, p): (t, n, s) for c, p, t, n, s in rows}
+
+
+def _oordeel(pct: float) -> str:
+    """The status rule by hand (reference/normen.csv: naleefpercentage >= 80; statusregel:
+    oranje within 10% of the norm, so from 72)."""
+    return "groen" if pct >= 80 else "oranje" if pct >= 72 else "rood"
+
+
+@pytest.mark.slow  # a load and a build of the warehouse
+def test_a_hand_made_load_of_failed_inspections_is_reported_to_exactly_its_subscribers(
+    gebruikers, inbox, tmp_path
+):
+    lake = ["--lake", str(gebruikers.lake_dir)]
+    assert main(_abonneer(gebruikers, ANNA, "signalen", "GM0164")) == 0
+    assert main(_abonneer(gebruikers, ERIK, "signalen", None)) == 0  # Enschede only
+    assert main(_abonneer(gebruikers, MARIA, "signalen", None)) == 0
+    assert main(["signaleer", *lake]) == 0  # remembers the statuses of the sample
+    voor = _naleving(gebruikers)
+    teller, noemer, _ = voor[("GM0164", "2025-Q4")]
+    # enough periodic inspections with a violation to take Hengelo's quarter below 72%
+    extra = int(100 * teller / 71 - noemer) + 1
+    assert 100 * teller / (noemer + extra) < 72
+    export = tmp_path / "controles_extra.csv"
+    export.write_text(
+        "controle_id;inrichting_id;datum_controle;soort;aantal_overtredingen;lhso_gevolgen;"
+        "lhso_gedrag;toezichthouder_id;bevoegd_gezag\n"
+        + "".join(
+            f"CX-{i:04d};INR000001;{10 + i % 15:02d}-11-2025 10:00;periodiek;1;C;2;T001;GM0164\n"
+            for i in range(extra)
+        ),
+        encoding="utf-8",
+    )
+    assert (
+        main(["load", str(export), "--kind", "controles", "--stand-per", "31-12-2025", *lake]) == 0
+    )
+
+    na = _naleving(gebruikers)
+    verwacht = []
+    for (code, periode), (t, n, status) in sorted(voor.items()):
+        nieuw = _oordeel(100 * t / (n + extra))
+        assert na[(code, periode)][:2] == (t, n + extra)  # the load did what it should
+        assert na[(code, periode)][2] == nieuw
+        if nieuw == "rood" and status != "rood" or nieuw == "oranje" and status == "groen":
+            verwacht.append((code, periode))
+    assert ("GM0164", "2025-Q4") in verwacht
+
+    def genoemd(adres):
+        [msg] = inbox.aan(adres)
+        regels = [
+            r for r in msg.get_body(("plain",)).get_content().splitlines() if r.startswith("- ")
+        ]
+        return sorted(tuple(r[2:].split(" · ")[0::2]) for r in regels)
+
+    namen = {"GM0164": "Hengelo", "TOTAAL": "Alle deelnemers"}
+    assert genoemd(ANNA) == sorted((namen[c], p) for c, p in verwacht if c == "GM0164")
+    assert genoemd(MARIA) == sorted((namen[c], p) for c, p in verwacht)
+    assert inbox.aan(ERIK) == []  # nothing changed for Enschede
