@@ -136,7 +136,7 @@ def rapport_knop(k: Keuze) -> None:
         components.gelogd(
             pl.DataFrame(),
             rapport.bestandsnaam(k.naam, k.periode),
-            lambda: rapport.maak(k.viewer, k.code, k.periode).pdf,
+            partial(_rapport_pdf, k),
             deelnemers=[k.code],
         ),
         file_name=rapport.bestandsnaam(k.naam, k.periode),
@@ -148,6 +148,15 @@ def rapport_knop(k: Keuze) -> None:
         "definities, A4",
         width="stretch",
     )
+
+
+def _rapport_pdf(k: Keuze) -> bytes:
+    """The PDF, made on the click, outside the page's run: a failure is logged with a code
+    and the browser gets the Dutch notice instead of the exception's own words."""
+    try:
+        return rapport.maak(k.viewer, k.code, k.periode).pdf
+    except Exception as exc:  # noqa: BLE001 - no traceback ever reaches a user
+        raise RuntimeError(fouten.melding(exc)) from None
 
 
 @fouten.bewaakt
