@@ -40,6 +40,7 @@ $(SAMPLE)/.klaar:
 
 lake: install $(SAMPLE)/.klaar
 	$(UV) run vthmonitor load $(SAMPLE) --lake $(LAKE)
+	@echo "De voorbeelddata bevatten met opzet fouten (onbekende deelnemers, onmogelijke datums, dubbele sleutels ...): de regels in quarantaine zijn bedoeld en staan op de pagina Datakwaliteit."
 
 # Demo mode (fixed demo users, no login) unless .streamlit/secrets.toml configures a provider.
 run: lake

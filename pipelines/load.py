@@ -256,9 +256,11 @@ def load(
     today: dt.date | None = None,
     progress=None,
     stand_per: dt.date | None = None,
+    stap=None,
 ) -> LoadReport:
     """Load `inputs` as one load. `stand_per` is the snapshot date of every file offered
-    (--stand-per); without it each file's comes from its name, the mapping file or today."""
+    (--stand-per); without it each file's comes from its name, the mapping file or today.
+    `progress(result)` after each file, `stap(text)` before the build (the CLI's lines)."""
     if kind is not None and kind not in SOURCES:
         raise UsageError(f"onbekende soort '{kind}'; kies uit: {', '.join(sorted(SOURCES))}.")
     files = expand(inputs)
@@ -319,6 +321,8 @@ def load(
         # Build when this load added data, or when an earlier load committed but was killed
         # before it could publish; a build that fails because of new data excludes it
         # (pipelines/publishing.py), so the next load is never stuck behind it.
+        if stap and report.load_id is not None:
+            stap("warehouse bouwen en publiceren")
         outcome = publish_lake(settings, paths)
         if outcome.warehouse is not None:
             report.published = outcome.warehouse.name

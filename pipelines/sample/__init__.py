@@ -107,13 +107,16 @@ EXPORTS: tuple[Export, ...] = (
 )
 
 
-def write_sample(out: Path, scale: float = 1.0, seed: int = 2026) -> dict[str, int]:
-    """Write every export of EXPORTS under `out`; rows written per source."""
+def write_sample(out: Path, scale: float = 1.0, seed: int = 2026, progress=None) -> dict[str, int]:
+    """Write every export of EXPORTS under `out`; rows written per source. `progress(source,
+    rows, done, total)` is called after each source, for the command line's progress lines."""
     sample = Sample(scale, seed)
     out = Path(out)
     counts: dict[str, int] = {}
-    for export in EXPORTS:
+    for number, export in enumerate(EXPORTS, start=1):
         for stamp, frame in export.files(sample, export.columns):
             rows = export.write(frame, out, stamp)
             counts[export.source] = counts.get(export.source, 0) + rows
+        if progress:
+            progress(export.source, counts.get(export.source, 0), number, len(EXPORTS))
     return counts

@@ -35,6 +35,10 @@ def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     loaded = run("load", str(small_sample), "--lake", lake, env=project_env)
     assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.count("geladen: ") >= 10
+    # the build says it is busy after the files' lines (issue 15: long work shows progress)
+    lines = loaded.stdout.splitlines()
+    bezig = lines.index("Bezig: warehouse bouwen en publiceren ...")
+    assert lines[bezig + 1].startswith("Gepubliceerd: ")
     assert "Gepubliceerd: " in loaded.stdout
     again = run("load", str(small_sample), "--lake", lake, env=project_env)
     assert again.returncode == 0
@@ -330,3 +334,16 @@ def test_a_changed_norm_is_published_by_the_next_load_and_says_why(
     # and nothing changed: nothing is built
     same = run("load", str(small_sample), "--lake", lake, env=env)
     assert "ongewijzigd" in same.stdout and "Gebouwd omdat" not in same.stdout
+
+
+def test_sample_says_how_far_it_is(tmp_path, capsys):
+    from pipelines.sample import EXPORTS
+
+    assert main(["sample", "--out", str(tmp_path / "s"), "--scale", "0.002"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    total = len(EXPORTS)
+    assert [line.split("]")[0] + "]" for line in lines[:-1]] == [
+        f"[{i}/{total}]" for i in range(1, total + 1)
+    ]
+    assert lines[0].startswith(f"[1/{total}] {EXPORTS[0].source}: ")
+    assert lines[-1].startswith("Voorbeeldexports geschreven naar ")
