@@ -37,7 +37,7 @@ from pipelines.parse import (
 )
 from pipelines.readers import FileRejected, duckdb_path, read_csv
 from pipelines.tombstones import tombstones
-from vthmonitor import tijd
+from vthmonitor import tijd, voortgang
 from vthmonitor.lake import (
     LakePaths,
     carries_data,
@@ -293,6 +293,7 @@ def build_warehouse(
     definition = _hash_of(parts)
     base = _incremental_base(settings, paths, loads, definition) if incremental else None
     if base is not None:
+        voortgang.meld("het gepubliceerde warehouse kopiëren")
         try:
             shutil.copyfile(base[0], tmp)
         except BaseException:
@@ -314,6 +315,7 @@ def build_warehouse(
                 con.execute(empty_raw_ddl(source, f"raw.{source.name}"))
         touched = set()
         admitted = export_mapping(settings).extra_columns
+        voortgang.meld("raw-gegevens in het warehouse zetten")
         for source in SOURCES.values():
             files = _raw_files(paths, new_loads, source.name)
             table = f"raw.{source.name}"

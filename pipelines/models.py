@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from vthmonitor import voortgang
 from vthmonitor.settings import SQL_DIR
 
 # Layer -> how its models are materialised, in the order they are applied. Staging, meta and
@@ -102,6 +103,7 @@ def apply_layers(
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
         pending = [m for m in models(layer) if not skip(m)]
+        voortgang.meld(f"{layer} bouwen ({len(pending)} tabellen en views)")
         while pending:
             failed: list[tuple[Model, duckdb.Error]] = []
             for model in pending:

@@ -22,7 +22,7 @@ import polars as pl
 
 # The one CSV writer of every download (formula injection neutralised, docs/exports.md); it
 # imports no Streamlit, so the CLI stays light.
-from vthmonitor import tijd
+from vthmonitor import tijd, voortgang
 from vthmonitor.export import csv_text
 from vthmonitor.settings import PROJECT_DIR, Settings
 
@@ -68,14 +68,15 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     try:
-        report = load(
-            settings,
-            [Path(p) for p in args.paths],
-            kind=args.kind,
-            progress=lambda result: print(result.line(), flush=True),
-            stand_per=args.stand_per,
-            stap=lambda tekst: print(f"Bezig: {tekst} ...", flush=True),
-        )
+        with voortgang.toon():
+            report = load(
+                settings,
+                [Path(p) for p in args.paths],
+                kind=args.kind,
+                progress=lambda result: print(result.line(), flush=True),
+                stand_per=args.stand_per,
+                stap=lambda tekst: print(f"Bezig: {tekst} ...", flush=True),
+            )
     except UsageError as exc:
         print(f"vthmonitor load: {exc}", file=sys.stderr)
         return 2
@@ -111,8 +112,9 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     paths = LakePaths(settings.lake_dir)
+    print("Bezig: het warehouse opnieuw opbouwen uit raw ...", flush=True)
     try:
-        with exclusive_lock(paths):
+        with exclusive_lock(paths), voortgang.toon():
             outcome = publish_lake(settings, paths, full=True)
     except (BuildError, BuildFailed) as exc:
         print(f"vthmonitor rebuild: het warehouse kon niet worden gebouwd: {exc}.", file=sys.stderr)

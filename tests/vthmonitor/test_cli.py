@@ -38,7 +38,16 @@ def test_load_then_sql_csv(tmp_path, small_sample, project_env):
     # the build says it is busy after the files' lines (issue 15: long work shows progress)
     lines = loaded.stdout.splitlines()
     bezig = lines.index("Bezig: warehouse bouwen en publiceren ...")
-    assert lines[bezig + 1].startswith("Gepubliceerd: ")
+    # then the build's steps, one plain line each in a log (not a terminal)
+    stappen = [line.strip().split(" (")[0] for line in lines[bezig + 1 :]]
+    assert stappen[:5] == [
+        "raw-gegevens in het warehouse zetten",
+        "staging bouwen",
+        "meta bouwen",
+        "marts bouwen",
+        "kpi bouwen",
+    ], lines[bezig:]
+    assert any(line.startswith("Gepubliceerd: ") for line in lines[bezig:])
     assert "Gepubliceerd: " in loaded.stdout
     again = run("load", str(small_sample), "--lake", lake, env=project_env)
     assert again.returncode == 0
