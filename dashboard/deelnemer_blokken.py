@@ -131,15 +131,11 @@ def rapport_knop(k: Keuze) -> None:
     """The account-meeting report of this deelnemer and period as PDF (the same file as
     `vthmonitor rapport`), made on the click (docs/rapport.md). In the selection row, so the
     summary stays on the first screen."""
+    naam = rapport.bestandsnaam(k.naam, k.periode)
     st.download_button(
         "Rapport (PDF)",
-        components.gelogd(
-            pl.DataFrame(),
-            rapport.bestandsnaam(k.naam, k.periode),
-            partial(_rapport_pdf, k),
-            deelnemers=[k.code],
-        ),
-        file_name=rapport.bestandsnaam(k.naam, k.periode),
+        components.gelogd(pl.DataFrame(), naam, partial(_rapport_pdf, k), deelnemers=[k.code]),
+        file_name=naam,
         mime="application/pdf",
         key="rapport-pdf",
         on_click="ignore",

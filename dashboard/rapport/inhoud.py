@@ -105,23 +105,19 @@ class _Kpis:
     def __init__(self, viewer: Viewer, code: str, periode_type: str, periode: str):
         self.code, self.periode_type, self.periode = code, periode_type, periode
         self.info = data.kpi_info()
-        alle = data.kpi_waarden(viewer, list(self.info), [code], periode_type, [periode])
-        self.kpi_ids = [
-            k
-            for k in self.info
-            if k
-            in set(
-                alle.filter(pl.col("waarde").is_not_null() | pl.col("waarde_tekst").is_not_null())[
-                    "kpi_id"
-                ].to_list()
-            )
-        ]
+        # every KPI of the catalogue in one query; the ones with a value for this deelnemer
+        # are the report's (the blocks' KPIs are shown even without one, and say why)
+        self.frame = ov.vergelijking(viewer, list(self.info), periode_type, periode, [code, TOTAAL])
+        eigen = self.frame.filter(
+            (pl.col("deelnemer_code") == code)
+            & (pl.col("waarde").is_not_null() | pl.col("waarde_tekst").is_not_null())
+        )
+        self.kpi_ids = [k for k in self.info if k in set(eigen["kpi_id"].to_list())]
         gevraagd = list(
             dict.fromkeys(
                 [*SAMENVATTING, *[k for ids in BLOKKEN.values() for k in ids], *self.kpi_ids]
             )
         )
-        self.frame = ov.vergelijking(viewer, gevraagd, periode_type, periode, [code, TOTAAL])
         self.soorten = data.periode_soorten()
         self.ongedekt = set(ov.ongedekt(gevraagd, periode_type, periode))
         self.voorbeeld = ov.voorbeeldnormen(gevraagd, periode_type, periode)
@@ -522,11 +518,6 @@ def inhoud(code: str, periode: str, gemaakt_door: str = "", eigen: tuple[str, ..
     (and of the asker's own deelnemers, `eigen`, see rapport_viewer)."""
     soort = periode_type(periode)
     namen = data.names()
-    if code == TOTAAL or code not in namen:
-        raise RapportFout(
-            f"'{code[:20]}' is geen deelnemer; kies een CBS-code uit de referentiedata "
-            "(bijv. GM0164)."
-        )
     lijst = data.perioden(soort)
     if periode not in lijst:
         raise RapportFout(

@@ -46,11 +46,3 @@ def pdf(inhoud: Inhoud) -> bytes:
         return _compiler().compile(
             format="pdf", sys_inputs={"inhoud": invoer}, pdf_standards="ua-1"
         )
-
-
-def png(inhoud: Inhoud, ppi: float = 80) -> list[bytes]:
-    """The pages as PNG images (for a look at the layout; the tests use pdftoppm on the PDF)."""
-    invoer = _json(inhoud)
-    with _SLOT:
-        result = _compiler().compile(format="png", ppi=ppi, sys_inputs={"inhoud": invoer})
-    return result if isinstance(result, list) else [result]
