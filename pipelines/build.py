@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import os
 import shutil
 from collections.abc import Collection
@@ -23,6 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import incremental as increment
 from pipelines import models
 from pipelines.contract import DUCKDB_TYPES, REFERENCE, SOURCES, Source
 from pipelines.mapping import export_mapping
@@ -50,6 +52,8 @@ from vthmonitor.lake import (
     published_warehouse,
 )
 from vthmonitor.settings import SQL_DIR, Settings
+
+log = logging.getLogger(__name__)
 
 RAW_META_COLUMNS = {
     "_regel": "BIGINT",
@@ -211,7 +215,12 @@ def build_and_publish(settings: Settings, incremental: bool = True) -> Path:
 
 
 # The build code: a change to how raw becomes tables is a change of definition.
-_BUILD_CODE = (Path(__file__), Path(__file__).with_name("contract.py"))
+# models.py and incremental.py decide what an incremental build recomputes: a new version of
+# them starts from a full build.
+_BUILD_CODE = tuple(
+    Path(__file__).with_name(name)
+    for name in ("build.py", "contract.py", "models.py", "incremental.py")
+)
 
 
 def definition_parts(settings: Settings) -> dict[str, str]:
@@ -313,15 +322,17 @@ def build_warehouse(
             con.execute("create schema raw")
             for source in SOURCES.values():
                 con.execute(empty_raw_ddl(source, f"raw.{source.name}"))
-        touched = set()
+        else:
+            increment.snapshot(con)  # before a new row is in: what the calendar was
+        appended = set()
         admitted = export_mapping(settings).extra_columns
         voortgang.meld("raw-gegevens in het warehouse zetten")
         for source in SOURCES.values():
             files = _raw_files(paths, new_loads, source.name)
             table = f"raw.{source.name}"
             if _append_raw(con, files, table, source, admitted.get(source.name, ())):
-                touched.add(source.name)
-        touched |= apply_tombstones(con, records)
+                appended.add(source.name)
+        erased = apply_tombstones(con, records)
         lookup = deelnemer_lookup_from_reference(settings)
         _build_load_log(con, paths, records, lookup)
         # Every file the build reads is read by now. From here on the connection cannot reach
@@ -333,8 +344,6 @@ def build_warehouse(
             con.register("_ref", frame.drop("_regel").to_arrow())
             con.execute(f"create or replace table raw.{ref} as select * from _ref")
             con.unregister("_ref")
-        # After an incremental append: views follow their tables by themselves, staging tables
-        # of untouched sources are unchanged; everything derived (marts, kpi) is recomputed.
         con.execute(
             "create or replace table raw.build as select ? as build_id, ? as gebouwd_op, "
             "? as laatste_load, ?::varchar[] as laadids, ? as definitie, ? as definitie_delen",
@@ -347,20 +356,17 @@ def build_warehouse(
                 json.dumps(parts, sort_keys=True),
             ],
         )
+        plan = None
         if base is not None:
-            # Every kpi table is recomputed; dropping them first lets a kpi model read another
-            # (kpi.totaal_bijdragers reads kpi.waarden) in dependency order, never a stale copy.
-            con.execute("drop schema if exists kpi cascade")
-        models.apply_layers(
-            con,
-            skip=lambda m: (
-                base is not None
-                and (
-                    m.kind == "view"
-                    or (m.layer == "staging" and m.name in SOURCES and m.name not in touched)
-                )
-            ),
-        )
+            # only what the new rows can change (pipelines/incremental.py)
+            plan = increment.Plan(
+                appended=appended - erased,
+                recomputed=erased,
+                new_loads=[m["load_id"] for m in new_loads],
+            )
+        models.apply_layers(con, plan)
+        if plan is not None:
+            log.info("incrementeel gebouwd: %s", "; ".join(f"{r}: {d}" for r, d in plan.done))
         con.execute("checkpoint")
     except BaseException:
         con.close()

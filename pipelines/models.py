@@ -13,12 +13,13 @@ order and a model whose input does not exist yet is retried after the others.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from pipelines import incremental
+from pipelines.incremental import Plan, volatile
 from vthmonitor import voortgang
 from vthmonitor.settings import SQL_DIR
 
@@ -89,10 +90,11 @@ def apply(con: duckdb.DuckDBPyConnection, model: Model) -> None:
         con.execute(f'comment on column {model.relation}."{column}" is {_literal(doc)}')
 
 
-def apply_layers(
-    con: duckdb.DuckDBPyConnection, skip: Callable[[Model], bool] = lambda m: False
-) -> None:
-    """Create every model of every layer, in layer order; `skip` leaves a model as it is.
+def apply_layers(con: duckdb.DuckDBPyConnection, plan: Plan | None = None) -> None:
+    """Create every model of every layer, in layer order. With a `plan` (an incremental build
+    on a copy of the published warehouse, pipelines/incremental.py) only what the new rows can
+    change is recomputed: a source's staging table takes them by key, a table whose inputs
+    changed is recomputed, everything else stays as it is.
     The macros of sql/macros/ come first: rules that more than one model applies (the status
     rule), each in one place."""
     for path in sorted((SQL_DIR / MACRO_DIR).glob("*.sql")):
@@ -100,9 +102,13 @@ def apply_layers(
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as exc:
             raise ModelError(f"sql/{MACRO_DIR}/{path.name}: {exc}") from exc
+    if plan is not None:
+        _know_reads(con, plan)
     for layer in LAYERS:
         con.execute(f"create schema if not exists {layer}")
-        pending = [m for m in models(layer) if not skip(m)]
+        pending = models(layer)
+        if plan is not None:
+            pending = _changed_only(con, pending, plan)
         voortgang.meld(f"{layer} bouwen ({len(pending)} tabellen en views)")
         while pending:
             failed: list[tuple[Model, duckdb.Error]] = []
@@ -120,8 +126,57 @@ def apply_layers(
             pending = [m for m, _ in failed]
         if layer == "staging":
             _contract_relations(con)
+            if plan is not None:
+                incremental.compare(con, plan)
         if layer == "marts":
-            _union_kpi_families(con)
+            _kpi_families(con, plan)
+
+
+def _know_reads(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
+    """Tell the plan what every relation reads, and which relations changed because of that."""
+    from pipelines.contract import SOURCES
+
+    for layer in LAYERS:
+        for model in models(layer):
+            plan.know(model.relation, incremental.references(con, model.sql), volatile(model.sql))
+    every_source = {f"staging.{s}" for s in SOURCES}
+    plan.know("staging.bron_rijen", every_source)
+    plan.know("staging.kalenderdatums", every_source)
+    plan.know("staging.bronnen", set())
+    plan.know("marts.kpi_families", {m.relation for m in _families()})
+    plan.settle()
+
+
+def _changed_only(con: duckdb.DuckDBPyConnection, layer: list[Model], plan: Plan) -> list[Model]:
+    """The models of one layer an incremental build recomputes. A source's staging table that
+    only gained rows takes them by key here; the tables to recompute are dropped first, so the
+    retry loop of apply_layers orders them by what they read (kpi.totaal_bijdragers reads
+    kpi.waarden and must never read the old one)."""
+    from pipelines.contract import SOURCES
+
+    pending = []
+    for model in layer:
+        if model.kind == "view":
+            continue  # unchanged definition: it follows its tables by itself
+        if model.layer == "staging" and model.name in SOURCES:
+            source = SOURCES[model.name]
+            if model.name in plan.recomputed:
+                pending.append(model)
+            elif model.name in plan.appended and (
+                why := incremental.not_latest_per_key(con, model.sql, source)
+            ):
+                # not a plain "newest version per key": only the full model is right
+                plan.done.append((model.relation, f"geheel, want het model {why}"))
+                pending.append(model)
+            elif model.name in plan.appended:
+                added = incremental.upsert(con, model.relation, model.sql, source, plan.new_loads)
+                plan.done.append((model.relation, f"{added} rijen bijgewerkt"))
+        elif plan.is_changed(model.relation):
+            pending.append(model)
+    for model in pending:
+        con.execute(f"drop table if exists {model.relation}")
+        plan.done.append((model.relation, "opnieuw berekend"))
+    return pending
 
 
 # Every marts model named kpi_<family> returns rows in the shape of kpi.waarden (kpi_id,
@@ -145,21 +200,55 @@ FAMILY_COLUMN_DOCS = {
 }
 
 
-def _union_kpi_families(con: duckdb.DuckDBPyConnection) -> None:
-    families = [m for m in models("marts") if m.name.startswith(FAMILY_PREFIX)]
+def _families() -> list[Model]:
+    return [m for m in models("marts") if m.name.startswith(FAMILY_PREFIX)]
+
+
+def _kpi_families(con: duckdb.DuckDBPyConnection, plan: Plan | None) -> None:
+    """marts.kpi_families: every family's rows, kept as a table with the family's name, so an
+    incremental build recomputes only the families whose inputs changed (a monthly hours
+    export recomputes the hours family, not the case output over every zaak)."""
+    families = _families()
     if not families:
         return
-    union = "\nunion all\n".join(f"select {FAMILY_COLUMNS} from {m.relation}" for m in families)
-    con.execute(f"create or replace view marts.kpi_families as\n{union}")
+    if plan is None or not _exists(con, "marts.kpi_families"):
+        union = "\nunion all\n".join(
+            f"select {_literal(m.name)} as familie, {FAMILY_COLUMNS} from {m.relation}"
+            for m in families
+        )
+        con.execute(f"create or replace table marts.kpi_families as\n{union}")
+    else:
+        for m in families:
+            if not plan.is_changed(m.relation):
+                continue
+            con.execute("delete from marts.kpi_families where familie = ?", [m.name])
+            con.execute(
+                f"insert into marts.kpi_families select {_literal(m.name)}, {FAMILY_COLUMNS} "
+                f"from {m.relation}"
+            )
+            plan.done.append((m.relation, "familie opnieuw berekend"))
+        return
     con.execute(
-        "comment on view marts.kpi_families is "
+        "comment on table marts.kpi_families is "
         + _literal(
             "Alle KPI-families (marts.kpi_*) onder elkaar, in de vorm van kpi.waarden zonder "
-            "norm en status: " + ", ".join(m.relation for m in families) + "."
+            "norm en status: " + ", ".join(m.relation for m in families) + ". Een tabel, "
+            "zodat een lading alleen de families herberekent waarvan de invoer veranderde."
         )
     )
-    for column, doc in FAMILY_COLUMN_DOCS.items():
+    docs = {"familie": "naam van de familie: het model marts.<familie>, bijv. kpi_hr"}
+    for column, doc in (docs | FAMILY_COLUMN_DOCS).items():
         con.execute(f'comment on column marts.kpi_families."{column}" is {_literal(doc)}')
+
+
+def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, name = relation.split(".")
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+    )
 
 
 # Relations generated from the data contract (pipelines/contract.py), the only place that lists

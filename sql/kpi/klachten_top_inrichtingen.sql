@@ -6,7 +6,7 @@
 -- kolom branche: branche van de inrichting
 -- kolom aantal_klachten: klachten in de 12 maanden met deze inrichting als vermoedelijke bron
 -- kolom aantal_gegrond: daarvan met gegrond = Ja
--- kolom meest_gemelde_aard: de aard die het vaakst werd gemeld
+-- kolom meest_gemelde_aard: de aard die het vaakst werd gemeld; bij gelijke aantallen de eerste in alfabetische volgorde
 -- kolom laatste_melding: datum van de laatste klacht
 -- kolom periode_van: begin van de 12 maanden
 -- kolom periode_tot: einde van de 12 maanden (de nieuwste datum_melding)
@@ -30,12 +30,24 @@ per_inrichting as (
         inrichting_id,
         count(*) as aantal_klachten,
         count(*) filter (where gegrond = 'Ja') as aantal_gegrond,
-        mode(aard) as meest_gemelde_aard,
         max(datum) as laatste_melding,
         any_value(van) as periode_van,
         any_value(tot) as periode_tot
     from klachten
     group by grouping sets ((deelnemer_code, inrichting_id), (inrichting_id))
+),
+
+-- the most reported kind; a tie goes to the first in alphabetical order, so every build of the
+-- same data names the same one (mode() picks any of them)
+aard_per_inrichting as (
+    select coalesce(deelnemer_code, 'TOTAAL') as deelnemer_code, inrichting_id, aard
+    from klachten
+    where aard is not null
+    group by grouping sets ((deelnemer_code, inrichting_id, aard), (inrichting_id, aard))
+    qualify row_number() over (
+        partition by coalesce(deelnemer_code, 'TOTAAL'), inrichting_id
+        order by count(*) desc, aard
+    ) = 1
 ),
 
 final as (
@@ -49,11 +61,12 @@ final as (
         inrichtingen.branche,
         per_inrichting.aantal_klachten,
         per_inrichting.aantal_gegrond,
-        per_inrichting.meest_gemelde_aard,
+        aard_per_inrichting.aard as meest_gemelde_aard,
         per_inrichting.laatste_melding,
         per_inrichting.periode_van,
         per_inrichting.periode_tot
     from per_inrichting
+    left join aard_per_inrichting using (deelnemer_code, inrichting_id)
     left join staging.inrichtingen as inrichtingen using (inrichting_id)
 )
 
