@@ -339,7 +339,9 @@ def build_warehouse(
         # the file system at all, whatever a model or a value does (docs/invoer.md).
         con.execute("set enable_external_access = false")
         con.execute("set lock_configuration = true")
-        for ref in REFERENCE:
+        # The base holds the same reference data: its files are part of the definition, and a
+        # changed definition never builds on a base (_incremental_base).
+        for ref in REFERENCE if base is None else ():
             frame = read_reference(settings, ref, lookup)
             con.register("_ref", frame.drop("_regel").to_arrow())
             con.execute(f"create or replace table raw.{ref} as select * from _ref")

@@ -566,6 +566,11 @@ def _type_slice(
             continue  # free text, names, birth dates: never parsed, never stored
         column = col if col.name not in source.key or not col.required else _not_null(col)
         value, error = parse_column(column, pl.col(col.name), ctx)
+        if col.type in _TYPED_ONCE_PER_VALUE:
+            # A value's type and error depend on its text alone: type each distinct text once
+            # (a year of hours has 1,6 M dates but ~365 distinct ones; seven date formats tried
+            # on every row cost 2,8 s) and join the result back, row order kept.
+            value, error = _typed_once(table, col.name, value, error)
         value_exprs.append(value.alias(col.name))
         error_exprs.append(error.alias(f"_fout_{col.name}"))
         # a postcode is personal data too: only its 4 digits may be kept, so never show it
@@ -626,6 +631,40 @@ def _type_slice(
         pl.col(f"_ruw_{source.key[0]}").alias("_sleutel"),
     )
     return good, errors
+
+
+# Types whose parse is costly per row (formats, patterns, lookups) and whose columns repeat a
+# few values; text columns (keys, numbers of cases) are mostly distinct and cheap already.
+_TYPED_ONCE_PER_VALUE = ("date", "datetime", "decimal", "int", "bool", "enum", "deelnemer")
+
+
+def _typed_once(
+    table: pl.DataFrame, name: str, value: pl.Expr, error: pl.Expr
+) -> tuple[pl.Expr, pl.Expr]:
+    """`value` and `error` of column `name`, computed once per distinct raw text and looked up
+    per row (an empty field is looked up as itself: it may be an error, "verplicht veld")."""
+    once = (
+        table.lazy()
+        .select(pl.col(name).unique())
+        .select(pl.col(name), value.alias("value"), error.alias("error"))
+        .collect()
+    )
+    empty = once.filter(pl.col(name).is_null())
+    texts = once.filter(pl.col(name).is_not_null())
+    looked_up = []
+    for part in ("value", "error"):
+        kind = once.schema[part]
+        when_empty = empty[part][0] if empty.height else None
+        looked_up.append(
+            pl.when(pl.col(name).is_null())
+            .then(pl.lit(when_empty, dtype=kind))
+            .otherwise(
+                pl.col(name).replace_strict(
+                    texts[name], texts[part], default=None, return_dtype=kind
+                )
+            )
+        )
+    return looked_up[0], looked_up[1]
 
 
 def _not_null(col: Column) -> Column:

@@ -663,3 +663,37 @@ def test_a_personal_looking_column_is_never_admitted():
     parsed = parse_rows(rows, SOURCES["klachten"], CTX, extra_columns={"gsm"})
     assert parsed.ignored == ("gsm",)
     assert "extra_gsm" not in parsed.rows.columns
+
+
+# Every value that a typed column of the contract can meet: valid in each accepted spelling,
+# blank, whitespace, wrong, hostile, out of range; several rows share a value, as in an export.
+ODD_VALUES = [
+    None, "", "  ", "12-03-2025", " 12-03-2025 ", "2025-03-12", "12-03-2025 14:30", "31-02-2025",
+    "01-01-1899", "12-03-2101", "1.234,5", "1,5", "2", "-3", "+4", "99999999999999999999",
+    "1e400", "abc", "Ja", "nee", "JA", "Gemeente Hengelo", "GM0164", "hengelo ", "basistaak",
+    "Basistaak", "plustaak", "\x00", "a\x07b", "12-03-2025\u200b", "7522 AB", "7522", "75",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_typing_once_per_distinct_value_equals_typing_every_row(name, monkeypatch):
+    # parse.py types date, number, choice and deelnemer columns once per distinct text and
+    # looks the result up per row; the row-by-row typing must give the same rows and the same
+    # quarantine, value for value, for every column of every source.
+    from pipelines import parse
+
+    source = SOURCES[name]
+    rows = 3 * len(ODD_VALUES)
+    table = pl.DataFrame(
+        {
+            c.name: [ODD_VALUES[(i + k) % len(ODD_VALUES)] for i in range(rows)]
+            for k, c in enumerate(source.columns)
+        },
+        schema={c.name: pl.String for c in source.columns},
+    ).with_columns(pl.int_range(2, rows + 2, dtype=pl.Int64).alias("_regel"))
+    once = parse_rows(table, source, CTX, slice_rows=40)
+    monkeypatch.setattr(parse, "_TYPED_ONCE_PER_VALUE", ())
+    every = parse_rows(table, source, CTX, slice_rows=40)
+    assert once.rows.equals(every.rows, null_equal=True)
+    assert once.errors.equals(every.errors, null_equal=True)
+    assert once.errors.height > 0
