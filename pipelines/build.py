@@ -334,7 +334,9 @@ def build_warehouse(
                 appended.add(source.name)
         erased = apply_tombstones(con, records)
         lookup = deelnemer_lookup_from_reference(settings)
-        _build_load_log(con, paths, records, lookup)
+        _build_load_log(
+            con, paths, records, lookup, None if base is None else {m["load_id"] for m in new_loads}
+        )
         # Every file the build reads is read by now. From here on the connection cannot reach
         # the file system at all, whatever a model or a value does (docs/invoer.md).
         con.execute("set enable_external_access = false")
@@ -513,8 +515,15 @@ def _mask_old_quarantine(frame: pl.DataFrame, lookup: dict[str, str]) -> pl.Data
 
 
 def _build_load_log(
-    con: duckdb.DuckDBPyConnection, paths: LakePaths, loads: list[dict], lookup: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    paths: LakePaths,
+    loads: list[dict],
+    lookup: dict[str, str],
+    new: set[str] | None = None,
 ) -> None:
+    """raw.loads from every commit record, and raw.quarantaine from the quarantine files: all of
+    them, or with `new` (an incremental build) only those of the new loads, added to the base's
+    (reading every earlier load's quarantine again would make each load slower than the last)."""
     rows = [
         {"load_id": m["load_id"], "gestart": m["gestart"], "klaar": m["klaar"], **f}
         | _exclusion(m, f)
@@ -556,11 +565,17 @@ def _build_load_log(
     con.register("_loads", frame.to_arrow())
     con.execute("create or replace table raw.loads as select * from _loads")
     con.unregister("_loads")
-    q_files = [paths.root / f["quarantaine_pad"] for f in rows if f.get("quarantaine_pad")]
-    con.execute(
-        "create or replace table raw.quarantaine (load_id varchar, bron varchar, bestand varchar, "
-        "sha256 varchar, regel bigint, kolom varchar, reden varchar, waarde varchar)"
-    )
+    q_files = [
+        paths.root / f["quarantaine_pad"]
+        for f in rows
+        if f.get("quarantaine_pad") and (new is None or f["load_id"] in new)
+    ]
+    if new is None:
+        con.execute(
+            "create or replace table raw.quarantaine (load_id varchar, bron varchar, "
+            "bestand varchar, sha256 varchar, regel bigint, kolom varchar, reden varchar, "
+            "waarde varchar)"
+        )
     for q_file in q_files:
         quarantined = pl.read_parquet(q_file, glob=False)
         if MASKED in quarantined.columns:

@@ -192,6 +192,12 @@ class Abonnementen:
             orient="row",
         )
 
+    def statussen_vergeten(self) -> None:
+        """Forget the remembered statuses: the next run compares with the previous build."""
+        with self.state.transaction() as con:
+            con.execute("delete from kpi_status")
+            con.execute("delete from onderhoud where naam = 'signalen'")
+
     def statussen_opslaan(self, statussen: pl.DataFrame, build_id: str) -> None:
         """Replace the remembered statuses by those of this build, in one transaction."""
         with self.state.transaction() as con:

@@ -523,6 +523,9 @@ def _na_publicatie(settings: Settings) -> None:
     """The alerts after a load or rebuild. A failed alert run does not fail the load: the data
     are published, and the next run compares with the statuses the last good run saw."""
     try:
+        if _zonder_signaalabonnees(settings):
+            print("Signalen: er zijn geen abonnees op signalen; niets vergeleken.")
+            return
         _signaleer(settings)
     except Exception as exc:  # noqa: BLE001 - the load itself succeeded; say so, in Dutch
         print(
@@ -530,6 +533,21 @@ def _na_publicatie(settings: Settings) -> None:
             "de gegevens zijn wel gepubliceerd. Draai later 'vthmonitor signaleer'.",
             file=sys.stderr,
         )
+
+
+def _zonder_signaalabonnees(settings: Settings) -> bool:
+    """True when nobody subscribes to alerts; then the remembered statuses are forgotten, so
+    the run after the first subscription compares with the build before its load, not with a
+    stand from long ago (docs/rapport.md, "Signalen"). Saves the app's imports and the
+    comparison on every load (~2 s)."""
+    from vthmonitor.abonnementen import Abonnementen
+    from vthmonitor.toegang import Toegang
+
+    store = Abonnementen(Toegang(settings))
+    if store.lijst(soort="signalen"):
+        return False
+    store.statussen_vergeten()
+    return True
 
 
 def _signaleer(settings: Settings) -> int:

@@ -402,3 +402,25 @@ def test_a_hand_made_load_of_failed_inspections_is_reported_to_exactly_its_subsc
     assert genoemd(ANNA) == sorted((namen[c], p) for c, p in verwacht if c == "GM0164")
     assert genoemd(MARIA) == sorted((namen[c], p) for c, p in verwacht)
     assert inbox.aan(ERIK) == []  # nothing changed for Enschede
+
+
+@pytest.mark.slow  # a build of the warehouse
+def test_without_alert_subscribers_a_load_compares_nothing_and_forgets_the_old_stand(
+    gebruikers, capsys
+):
+    # A stand remembered long ago must not be the baseline of the first alert after someone
+    # subscribes: without subscribers the load forgets it (docs/rapport.md, "Signalen").
+    lake = str(gebruikers.lake_dir)
+    store = Abonnementen(Toegang(gebruikers))
+    assert main(["signaleer", "--lake", lake]) == 0
+    assert store.vorige_statussen() is not None
+    capsys.readouterr()
+    assert main(["rebuild", "--lake", lake]) == 0
+    assert "er zijn geen abonnees op signalen; niets vergeleken" in capsys.readouterr().out
+    assert store.vorige_statussen() is None
+    # with a subscriber, the next rebuild compares again (here: with the previous build)
+    assert main(_abonneer(gebruikers, MARIA, "signalen", None)) == 0
+    assert main(["rebuild", "--lake", lake]) == 0
+    out = capsys.readouterr().out
+    assert "Signalen: 0 kengetal(len) rood of oranje geworden" in out
+    assert store.vorige_statussen() is not None
