@@ -24,30 +24,44 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines.contract import Source
+from pipelines.contract import SOURCES, Source
 
 # Relations of the raw layer that every build writes afresh (the load log, the quarantine, the
 # deletions, the build's own record): whatever reads them is recomputed every time.
 ALWAYS_NEW = ("raw.loads", "raw.quarantaine", "raw.verwijderingen", "raw.build")
 
-# Views that nearly every KPI reads but that change only when the data's date range moves; they
-# are compared by content (see the module docstring). Small: a few hundred rows.
-COMPARED = ("marts.perioden", "marts.deelnemer_perioden")
+# Small relations that much reads but whose content a load often leaves as it was; they are
+# compared by content after the layer that feeds them (see the module docstring): the calendar
+# (it moves only when the data's date range does) and each source's coverage (a load of hours
+# moves the coverage of hours only). Layer -> relations.
+COMPARED_AFTER = {
+    "staging": ("marts.perioden", "marts.deelnemer_perioden"),
+    "meta": tuple(f"meta.dekking_{s.name}" for s in SOURCES.values() if s.dekking),
+}
+COMPARED = tuple(r for group in COMPARED_AFTER.values() for r in group)
 
-# A model that reads the date or time of the build is recomputed by every build.
+# A model whose result can differ between two builds of the same data (it reads the date, the
+# time, chance or a setting) is recomputed by every build.
 _VOLATILE = re.compile(
-    r"\b(current_date|current_timestamp|current_time|now|today|get_current_time"
-    r"|get_current_timestamp|localtimestamp|localtime)\b",
+    r"\b(current_date|current_timestamp|current_time|current_localtimestamp|current_localtime"
+    r"|now|today|get_current_time|get_current_timestamp|localtimestamp|localtime"
+    r"|transaction_timestamp|statement_timestamp|random|setseed|uuid|uuidv4|uuidv7"
+    r"|gen_random_uuid|current_setting|getvariable|current_query)\b",
     re.IGNORECASE,
 )
+_MACRO_NAME = re.compile(r"\bmacro\s+(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)", re.IGNORECASE)
 
 LAYER_NAMES = ("raw", "staging", "meta", "marts", "kpi")
+
+
+class Unreadable(ValueError):
+    """DuckDB cannot give the parse tree of this SQL (e.g. PIVOT)."""
 
 
 def _tree(con: duckdb.DuckDBPyConnection, sql: str) -> dict:
     tree = json.loads(con.execute("select json_serialize_sql(?)", [sql]).fetchone()[0])
     if tree.get("error"):
-        raise ValueError(tree.get("error_message", "SQL kan niet worden ontleed"))
+        raise Unreadable(tree.get("error_message", "SQL kan niet worden ontleed"))
     return tree
 
 
@@ -61,37 +75,91 @@ def _nodes(node) -> Iterable[dict]:
             yield from _nodes(value)
 
 
-def _relation(node: dict) -> str | None:
-    """'layer.name' of a table reference in a parse tree; None for a CTE or another name."""
+def _path(node: dict) -> list[str]:
     path = node.get("qualified_name", {}).get("path") or [
-        p for p in (node.get("schema_name"), node.get("table_name")) if p
+        p for p in (node.get("catalog_name"), node.get("schema_name"), node.get("table_name")) if p
     ]
-    if len(path) == 2 and path[0] in LAYER_NAMES:
-        return f"{path[0]}.{path[1]}"
+    return [p.lower() for p in path]
+
+
+def _relation(node: dict) -> str | None:
+    """'layer.name' of a table reference in a parse tree (case as DuckDB ignores it, with or
+    without the catalog in front); None for any other name."""
+    path = _path(node)
+    if len(path) >= 2 and path[-2] in LAYER_NAMES:
+        return f"{path[-2]}.{path[-1]}"
     return None
+
+
+@dataclass(frozen=True)
+class Reads:
+    relations: set[str]  # 'staging.zaken', ...
+    opaque: bool  # it may read something the parse tree does not name: always recompute
+
+
+def reads(con: duckdb.DuckDBPyConnection, sql: str, macros: dict[str, str] | None = None) -> Reads:
+    """What a SELECT reads, from DuckDB's own parse tree. When that cannot be told for sure (a
+    table function such as query_table, a name that is no relation of a layer and no CTE, SQL
+    DuckDB cannot serialise, a macro that reads tables or the date), the model is `opaque`: an
+    incremental build recomputes it every time, never leaves it stale. `macros`: name -> SQL of
+    the macros of sql/macros/."""
+    try:
+        nodes = list(_nodes(_tree(con, sql)))
+    except Unreadable:
+        return Reads(set(), True)
+    ctes = {
+        entry["key"].lower()
+        for node in nodes
+        for entry in (node.get("cte_map") or {}).get("map", [])
+        if isinstance(entry, dict) and "key" in entry
+    }
+    relations, opaque = set(), False
+    for node in nodes:
+        kind = node.get("type")
+        if kind == "BASE_TABLE":
+            relation = _relation(node)
+            if relation:
+                relations.add(relation)
+            elif _path(node) != [] and not (len(_path(node)) == 1 and _path(node)[0] in ctes):
+                opaque = True
+        elif kind == "TABLE_FUNCTION":
+            opaque = True
+        elif node.get("class") == "FUNCTION":
+            body = (macros or {}).get(str(node.get("function_name", "")).lower())
+            if body is not None and (volatile(body) or _NAMES_A_LAYER.search(body)):
+                opaque = True
+    return Reads(relations, opaque)
+
+
+_NAMES_A_LAYER = re.compile(r"\b(raw|staging|meta|marts|kpi)\s*\.", re.IGNORECASE)
 
 
 def references(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
     """The relations ('staging.zaken') a SELECT reads, from DuckDB's own parse tree."""
-    return {
-        rel
-        for node in _nodes(_tree(con, sql))
-        if node.get("type") == "BASE_TABLE" and (rel := _relation(node))
-    }
+    return reads(con, sql).relations
 
 
 def volatile(sql: str) -> bool:
     return _VOLATILE.search(sql) is not None
 
 
+def macro_bodies(texts: Iterable[str]) -> dict[str, str]:
+    """Macro name -> the text of the file that defines it (sql/macros/*.sql), without its
+    comments (which name relations and dates in words)."""
+    bodies = [re.sub(r"--[^\n]*", "", text) for text in texts]
+    return {m.lower(): body for body in bodies for m in _MACRO_NAME.findall(body)}
+
+
 def reading_instead(con: duckdb.DuckDBPyConnection, sql: str, relation: str, table: str) -> str:
     """`sql` with every reference to `relation` replaced by the (temporary) table `table`,
-    rewritten through DuckDB's parse tree, never by text replacement."""
+    rewritten through DuckDB's parse tree, never by text replacement. A reference without an
+    alias keeps its own name as alias, so `zaken.status` still binds."""
     tree = _tree(con, sql)
     hits = 0
     for node in _nodes(tree):
         if node.get("type") == "BASE_TABLE" and _relation(node) == relation:
-            node.update(schema_name="", catalog_name="", table_name=table)
+            alias = node.get("alias") or _path(node)[-1]
+            node.update(schema_name="", catalog_name="", table_name=table, alias=alias)
             node["qualified_name"] = {"path": [table]}
             hits += 1
     if hits == 0:
@@ -123,7 +191,7 @@ class Plan:
     def settle(self) -> None:
         """Spread `changed` over what reads it, until nothing more changes. The relations
         compared by content (COMPARED) keep their own verdict (`compare`)."""
-        exempt = set(COMPARED)
+        exempt = set(COMPARED) - self.volatile  # a calendar that reads the date: always
         grew = True
         while grew:
             grew = False
@@ -156,14 +224,14 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"create temp table {_before(relation)} as select * from {relation}")
 
 
-def compare(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
-    """After staging: each COMPARED relation is changed when its content differs from the
-    snapshot (or there is none), and what reads it changes with it."""
+def compare(con: duckdb.DuckDBPyConnection, plan: Plan, layer: str) -> None:
+    """After `layer`: each relation it feeds (COMPARED_AFTER) is changed when its content differs
+    from the snapshot (or there is none), and what reads it changes with it."""
     kept = {
         r[0]
         for r in con.execute("select table_name from duckdb_tables() where temporary").fetchall()
     }
-    for relation in COMPARED:
+    for relation in COMPARED_AFTER.get(layer, ()):
         before = _before(relation)
         if before not in kept:
             plan.changed.add(relation)
@@ -186,14 +254,21 @@ def not_latest_per_key(con: duckdb.DuckDBPyConnection, sql: str, source: Source)
     raw.<bron>, its columns taken as they are", or None when it is. Only a model of that form
     may take new rows by key (`upsert`); another is recomputed in full (docs/architectuur.md,
     "Incrementeel bouwen")."""
-    tree = _tree(con, sql)
-    nodes = list(_nodes(tree))
-    reads = [r for n in nodes if n.get("type") == "BASE_TABLE" and (r := _relation(n))]
-    if reads != [f"raw.{source.name}"]:
-        return f"leest {', '.join(reads) or 'niets'} in plaats van alleen raw.{source.name}"
+    try:
+        nodes = list(_nodes(_tree(con, sql)))
+    except Unreadable as exc:
+        return f"kan niet worden ontleed ({exc})"
+    read = reads(con, sql)
+    if read.opaque or read.relations != {f"raw.{source.name}"}:
+        return f"leest niet alleen raw.{source.name}"
+    tables = [n for n in nodes if n.get("type") == "BASE_TABLE" and _relation(n)]
+    if len(tables) != 1:
+        return f"leest raw.{source.name} meer dan eens"
     for node in nodes:
         if node.get("type") == "SET_OPERATION_NODE":
             return "heeft een union of except"
+        if node.get("class") == "SUBQUERY":
+            return "heeft een subquery"
         if node.get("type") == "SELECT_NODE":
             if node.get("where_clause") or node.get("having") or node.get("group_expressions"):
                 return "filtert of groepeert (where, group by of having)"
@@ -201,6 +276,14 @@ def not_latest_per_key(con: duckdb.DuckDBPyConnection, sql: str, source: Source)
                 return "heeft distinct, order by of limit"
             if (node.get("from_table") or {}).get("type") not in ("BASE_TABLE", None):
                 return "heeft een join of subquery in from"
+            for item in node.get("select_list", []):
+                # only columns as they are (renamed at most): no expression, function or date
+                if item.get("class") not in ("STAR", "COLUMN_REF"):
+                    return "rekent in de kolommen (alleen kolommen, eventueel hernoemd)"
+                if item.get("class") == "STAR" and (
+                    item.get("exclude_list") or item.get("replace_list") or item.get("columns")
+                ):
+                    return "heeft een * met exclude, replace of columns"
     qualifies = [n["qualify"] for n in nodes if n.get("qualify")]
     windows = [n for n in nodes if n.get("class") == "WINDOW"]
     if len(qualifies) != 1 or len(windows) != 1:
@@ -223,11 +306,14 @@ def not_latest_per_key(con: duckdb.DuckDBPyConnection, sql: str, source: Source)
             f"qualify is niet row_number() over (partition by {', '.join(source.key)} "
             "order by _load_id desc, _bestand_seq desc, _regel desc) = 1"
         )
-    for node in nodes:
-        for item in node.get("select_list", []) if node.get("type") == "SELECT_NODE" else []:
-            named = item.get("alias") or (item.get("column_names") or [""])[-1]
-            if named in source.key and item.get("column_names") != [named]:
-                return f"sleutelkolom {named} is niet de kolom zelf"
+    final = next(n for n in nodes if n.get("type") == "SELECT_NODE" and n.get("qualify"))
+    kept = {}
+    for item in final.get("select_list", []):
+        if item.get("class") == "COLUMN_REF":
+            kept[item.get("alias") or item["column_names"][-1]] = item["column_names"][-1]
+    for key in source.key:
+        if kept.get(key) != key:
+            return f"sleutelkolom {key} staat er niet als zichzelf in"
     return None
 
 

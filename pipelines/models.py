@@ -126,8 +126,10 @@ def apply_layers(con: duckdb.DuckDBPyConnection, plan: Plan | None = None) -> No
             pending = [m for m, _ in failed]
         if layer == "staging":
             _contract_relations(con)
-            if plan is not None:
-                incremental.compare(con, plan)
+        if layer == "meta":
+            _coverage_per_source(con)
+        if plan is not None:
+            incremental.compare(con, plan, layer)
         if layer == "marts":
             _kpi_families(con, plan)
 
@@ -136,14 +138,21 @@ def _know_reads(con: duckdb.DuckDBPyConnection, plan: Plan) -> None:
     """Tell the plan what every relation reads, and which relations changed because of that."""
     from pipelines.contract import SOURCES
 
+    macros = incremental.macro_bodies(
+        path.read_text(encoding="utf-8") for path in sorted((SQL_DIR / MACRO_DIR).glob("*.sql"))
+    )
     for layer in LAYERS:
         for model in models(layer):
-            plan.know(model.relation, incremental.references(con, model.sql), volatile(model.sql))
+            read = incremental.reads(con, model.sql, macros)
+            plan.know(model.relation, read.relations, read.opaque or volatile(model.sql))
     every_source = {f"staging.{s}" for s in SOURCES}
     plan.know("staging.bron_rijen", every_source)
     plan.know("staging.kalenderdatums", every_source)
     plan.know("staging.bronnen", set())
     plan.know("marts.kpi_families", {m.relation for m in _families()})
+    for source in SOURCES.values():
+        if source.dekking:
+            plan.know(f"meta.dekking_{source.name}", {"meta.dekking"})
     plan.settle()
 
 
@@ -323,6 +332,35 @@ def _contract_relations(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"comment on view staging.{name} is {_literal(doc)}")
         for column, text in columns.items():
             con.execute(f'comment on column staging.{name}."{column}" is {_literal(text)}')
+
+
+def _coverage_per_source(con: duckdb.DuckDBPyConnection) -> None:
+    """meta.dekking_<bron>: the coverage of one source. A KPI family reads the coverage of its
+    own sources through these, so a load of hours changes what the hour KPIs read and not what
+    the case KPIs read (docs/architectuur.md, "Incrementeel bouwen")."""
+    from pipelines.contract import SOURCES
+
+    docs = dict(
+        con.execute(
+            "select column_name, comment from duckdb_columns() "
+            "where schema_name = 'meta' and table_name = 'dekking' and not internal"
+        ).fetchall()
+    )
+    for source in SOURCES.values():
+        if not source.dekking:
+            continue
+        relation = f"meta.dekking_{source.name}"
+        con.execute(
+            f"create or replace view {relation} as select * from meta.dekking "
+            f"where bron = {_literal(source.name)}"
+        )
+        con.execute(
+            f"comment on view {relation} is "
+            + _literal(f"De rijen van meta.dekking voor de bron {source.name}.")
+        )
+        for column, doc in docs.items():
+            if doc:
+                con.execute(f'comment on column {relation}."{column}" is {_literal(doc)}')
 
 
 def _calendar_date(source, column: str) -> str:

@@ -642,12 +642,13 @@ def _typed_once(
     table: pl.DataFrame, name: str, value: pl.Expr, error: pl.Expr
 ) -> tuple[pl.Expr, pl.Expr]:
     """`value` and `error` of column `name`, computed once per distinct raw text and looked up
-    per row (an empty field is looked up as itself: it may be an error, "verplicht veld")."""
+    per row (an empty field is looked up as itself: it may be an error, "verplicht veld").
+    A column of mostly distinct texts (timestamps) is typed per row: a lookup would not save."""
+    distinct = table.select(pl.col(name).unique())
+    if distinct.height * 2 > table.height:
+        return value, error
     once = (
-        table.lazy()
-        .select(pl.col(name).unique())
-        .select(pl.col(name), value.alias("value"), error.alias("error"))
-        .collect()
+        distinct.lazy().select(pl.col(name), value.alias("value"), error.alias("error")).collect()
     )
     empty = once.filter(pl.col(name).is_null())
     texts = once.filter(pl.col(name).is_not_null())

@@ -14,8 +14,9 @@ from pipelines import build, incremental, models
 from pipelines.contract import SOURCES
 from pipelines.erasure import erase
 from pipelines.load import load
-from tests.conftest import TODAY
+from tests.conftest import TEST_KEY, TODAY
 from vthmonitor.lake import LakePaths, published_warehouse
+from vthmonitor.settings import Settings
 
 # what says which build it is, not what it holds
 BUILD_ONLY = {"raw.build": {"build_id", "gebouwd_op"}, "meta.build": {"build_id", "gebouwd_op"}}
@@ -183,12 +184,20 @@ def test_every_source_staging_model_takes_new_rows_by_key():
     ("change", "reason"),
     [
         (("from versies\n", "from versies where status <> 'open'\n"), "filtert"),
-        (("zaaknummer,", "upper(zaaknummer) as zaaknummer,"), "sleutelkolom zaaknummer"),
+        (("zaaknummer,", "upper(zaaknummer) as zaaknummer,"), "rekent in de kolommen"),
+        (("resultaat,", "(select count(*) from versies) as n, resultaat,"), "rekent"),
+        (("resultaat,", "current_date - datum_ontvangst as d, resultaat,"), "rekent"),
+        (("        zaaknummer,", "        zaaknummer as nummer,"), "sleutelkolom zaaknummer"),
         (("_regel desc", "_regel asc"), "qualify is niet"),
         (("partition by zaaknummer", "partition by status"), "qualify is niet"),
         (("select * from final", "select distinct * from final"), "distinct"),
-        (("from versies\n", "from versies join raw.zaken using (zaaknummer)\n"), "leest"),
-        (("select * from raw.zaken", "select * from raw.uren"), "leest raw.uren"),
+        (("from versies\n", "from versies join raw.zaken using (zaaknummer)\n"), "meer dan eens"),
+        (("select * from raw.zaken", "select * from raw.uren"), "niet alleen raw.zaken"),
+        (
+            ("select * from raw.zaken", "select * from query_table('raw.zaken')"),
+            "niet alleen raw.zaken",
+        ),
+        (("select * from final", "pivot final on status using count(*)"), "ontleed"),
     ],
 )
 def test_a_staging_model_of_another_form_is_recomputed_in_full(change, reason):
@@ -211,3 +220,63 @@ def test_what_a_model_reads_comes_from_its_parse_tree():
     rewritten = incremental.reading_instead(con, sql, "staging.zaken", "_nieuw")
     assert incremental.references(con, rewritten) == {"marts.perioden"}
     assert "_nieuw" in rewritten
+
+
+def _month_of_hours(sample_lake: Path) -> Path:
+    month = sample_lake.parent / "uren_20260131.csv"
+    month.write_text(
+        "regel_id;medewerker_id;datum;product;taakpakket;zaaknummer;uren;declarabel;"
+        "bevoegd_gezag\n"
+        "U-extra-1;M0001;15-12-2025;Omgevingsvergunning milieu regulier;basistaak;;3,5;Ja;"
+        "Gemeente Hengelo\n"
+        "U-extra-2;M0002;16-12-2025;Omgevingsvergunning milieu regulier;basistaak;;2;Ja;"
+        "Gemeente Enschede\n",
+        encoding="utf-8",
+    )
+    return month
+
+
+@pytest.mark.slow  # a full build to compare with
+def test_a_load_of_hours_recomputes_the_hour_kpis_and_not_the_case_kpis(sample_lake, caplog):
+    # A month of hours inside the known date range: the calendar does not move and only the
+    # coverage of hours does, so the families of zaken, klachten and controles stay as they are.
+    settings = Settings(lake_dir=sample_lake, pseudonym_key_value=TEST_KEY)
+    caplog.set_level(logging.INFO, logger="pipelines.build")
+    report = load(settings, [_month_of_hours(sample_lake)], today=TODAY)
+    assert report.files[0].geladen == 2
+    built = [r.getMessage() for r in caplog.records if "incrementeel gebouwd" in r.getMessage()]
+    assert len(built) == 1
+    assert "staging.uren: 2 rijen bijgewerkt" in built[0]
+    assert "marts.kpi_uren: familie opnieuw berekend" in built[0]
+    for untouched in (
+        "staging.zaken",
+        "marts.kpi_output",
+        "marts.kpi_klachten",
+        "marts.kpi_naleving",
+    ):
+        assert untouched not in built[0]
+    _full_build_equals_published(settings)
+
+
+@pytest.mark.slow  # two builds
+def test_what_fails_only_incrementally_is_built_in_full_and_excludes_no_load(
+    sample_lake, caplog, monkeypatch
+):
+    # A staging model of a form nobody foresaw may fail on the incremental path only; the new
+    # load is not to blame, so the build falls back to a full one and publishes it.
+    settings = Settings(lake_dir=sample_lake, pseudonym_key_value=TEST_KEY)
+
+    def unforeseen(*args, **kwargs):
+        raise duckdb.BinderException('Table "s" does not have a column named "regel_id"')
+
+    monkeypatch.setattr(incremental, "upsert", unforeseen)
+    caplog.set_level(logging.INFO, logger="pipelines.build")
+    report = load(settings, [_month_of_hours(sample_lake)], today=TODAY)
+    assert report.published and report.excluded == []
+    assert any("incrementeel bouwen mislukte" in r.getMessage() for r in caplog.records)
+    con = duckdb.connect(str(published_warehouse(LakePaths(sample_lake))), read_only=True)
+    assert con.execute(
+        "select count(*) from staging.uren where regel_id like 'U-extra-%'"
+    ).fetchone() == (2,)
+    con.close()
+    _full_build_equals_published(settings)

@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -676,14 +677,19 @@ ODD_VALUES = [
 
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
-def test_typing_once_per_distinct_value_equals_typing_every_row(name, monkeypatch):
+@pytest.mark.parametrize(
+    "ctx",
+    [CTX, replace(context(dot_decimals=True), control_chars=False, long_fields=False)],
+    ids=["csv", "xlsx-zonder-stuurtekens"],
+)
+def test_typing_once_per_distinct_value_equals_typing_every_row(name, ctx, monkeypatch):
     # parse.py types date, number, choice and deelnemer columns once per distinct text and
     # looks the result up per row; the row-by-row typing must give the same rows and the same
     # quarantine, value for value, for every column of every source.
     from pipelines import parse
 
     source = SOURCES[name]
-    rows = 3 * len(ODD_VALUES)
+    rows = 10 * len(ODD_VALUES)  # each slice repeats its values, as an export does
     table = pl.DataFrame(
         {
             c.name: [ODD_VALUES[(i + k) % len(ODD_VALUES)] for i in range(rows)]
@@ -691,9 +697,17 @@ def test_typing_once_per_distinct_value_equals_typing_every_row(name, monkeypatc
         },
         schema={c.name: pl.String for c in source.columns},
     ).with_columns(pl.int_range(2, rows + 2, dtype=pl.Int64).alias("_regel"))
-    once = parse_rows(table, source, CTX, slice_rows=40)
+    looked_up = []
+    real = parse._typed_once
+    monkeypatch.setattr(
+        parse,
+        "_typed_once",
+        lambda *a: looked_up.append(a[1]) or real(*a),  # noqa: PLC2801
+    )
+    once = parse_rows(table, source, ctx, slice_rows=120)
+    assert looked_up  # the lookup path ran
     monkeypatch.setattr(parse, "_TYPED_ONCE_PER_VALUE", ())
-    every = parse_rows(table, source, CTX, slice_rows=40)
+    every = parse_rows(table, source, ctx, slice_rows=120)
     assert once.rows.equals(every.rows, null_equal=True)
     assert once.errors.equals(every.errors, null_equal=True)
     assert once.errors.height > 0
