@@ -39,7 +39,7 @@ from pipelines.pseudonym import Pseudonymiser
 from pipelines.publishing import publish_lake, remove_files_of_removed_loads
 from pipelines.readers import FileRejected, read_file
 from pipelines.tombstones import tombstones
-from vthmonitor import tijd
+from vthmonitor import tijd, voortgang
 from vthmonitor.lake import (
     LakePaths,
     committed_loads,
@@ -296,6 +296,7 @@ def load(
         )
         report = LoadReport(load_id=load_id)
         for seq, path in enumerate(files, start=1):
+            voortgang.meld(f"{printable(path.name)} lezen en controleren", (seq - 1, len(files)))
             result = _load_file(
                 paths, load_id, seq, path, kind, known, ctx, mapping, tombstoned, stand_per
             )

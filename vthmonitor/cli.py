@@ -14,7 +14,6 @@ import getpass
 import os
 import signal
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,16 +33,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 def cmd_sample(args: argparse.Namespace) -> int:
     from pipelines.sample import write_sample
 
-    start = time.monotonic()
-
     def gedaan(bron: str, rijen: int, klaar: int, totaal: int) -> None:
-        # one line per source as it is written: the whole sample takes ~25 s at scale 1
-        print(
-            f"[{klaar}/{totaal}] {bron}: {rijen} rijen ({time.monotonic() - start:.0f} s)",
-            flush=True,
-        )
+        # the whole sample takes ~25 s at scale 1: a bar on a terminal, a line per source in a log
+        voortgang.meld(f"{bron}: {rijen} rijen", (klaar, totaal))
 
-    counts = write_sample(Path(args.out), scale=args.scale, seed=args.seed, progress=gedaan)
+    with voortgang.toon():
+        counts = write_sample(Path(args.out), scale=args.scale, seed=args.seed, progress=gedaan)
     total = sum(counts.values())
     print(f"Voorbeeldexports geschreven naar {args.out}: {total} rijen in totaal.")
     return 0
@@ -73,9 +68,9 @@ def cmd_load(args: argparse.Namespace) -> int:
                 settings,
                 [Path(p) for p in args.paths],
                 kind=args.kind,
-                progress=lambda result: print(result.line(), flush=True),
+                progress=lambda result: voortgang.regel(result.line()),
                 stand_per=args.stand_per,
-                stap=lambda tekst: print(f"Bezig: {tekst} ...", flush=True),
+                stap=lambda tekst: voortgang.regel(f"Bezig: {tekst} ..."),
             )
     except UsageError as exc:
         print(f"vthmonitor load: {exc}", file=sys.stderr)
