@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
+from pipelines.contract import SOURCES
 from tests.conftest import TEST_KEY, copy_lake
 from vthmonitor.lake import LakePaths, PublishedLake
 from vthmonitor.settings import Settings
@@ -232,7 +233,11 @@ def test_a_query_over_the_memory_limit_fails_with_a_dutch_message(workers):
         ("describe kpi.waarden", 14),
         ("values (1), (2), (3)", 3),
         ("select * from range(5)", 5),
-        ("select table_name from information_schema.tables where table_schema = 'meta'", 7),
+        # the seven meta models and the coverage of each source that has one (meta.dekking_<bron>)
+        (
+            "select table_name from information_schema.tables where table_schema = 'meta'",
+            7 + sum(s.dekking for s in SOURCES.values()),
+        ),
         ("select * from meta.build", 1),
         ("select * from marts.perioden where periode = '2024'", 1),
     ],
