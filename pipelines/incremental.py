@@ -131,12 +131,7 @@ def reads(con: duckdb.DuckDBPyConnection, sql: str, macros: dict[str, str] | Non
     return Reads(relations, opaque)
 
 
-_NAMES_A_LAYER = re.compile(r"\b(raw|staging|meta|marts|kpi)\s*\.", re.IGNORECASE)
-
-
-def references(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
-    """The relations ('staging.zaken') a SELECT reads, from DuckDB's own parse tree."""
-    return reads(con, sql).relations
+_NAMES_A_LAYER = re.compile(r"\b(" + "|".join(LAYER_NAMES) + r")\s*\.", re.IGNORECASE)
 
 
 def volatile(sql: str) -> bool:
@@ -334,13 +329,13 @@ def upsert(
         "create or replace temp table _nieuwe_rijen as "
         + reading_instead(con, sql, raw, "_nieuwe_versies")
     )
-    match = " and ".join(f"s.{_ident(k)} is not distinct from n.{_ident(k)}" for k in source.key)
+    from pipelines.build import identifier  # build imports this module
+
+    match = " and ".join(
+        f"s.{identifier(k)} is not distinct from n.{identifier(k)}" for k in source.key
+    )
     con.execute(f"delete from {relation} as s using _nieuwe_rijen as n where {match}")
     added = con.execute(f"insert into {relation} by name select * from _nieuwe_rijen").fetchone()
     con.execute("drop table _nieuwe_versies")
     con.execute("drop table _nieuwe_rijen")
     return added[0]
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -220,7 +220,7 @@ def _kpi_families(con: duckdb.DuckDBPyConnection, plan: Plan | None) -> None:
     families = _families()
     if not families:
         return
-    if plan is None or not _exists(con, "marts.kpi_families"):
+    if plan is None:
         union = "\nunion all\n".join(
             f"select {_literal(m.name)} as familie, {FAMILY_COLUMNS} from {m.relation}"
             for m in families
@@ -248,16 +248,6 @@ def _kpi_families(con: duckdb.DuckDBPyConnection, plan: Plan | None) -> None:
     docs = {"familie": "naam van de familie: het model marts.<familie>, bijv. kpi_hr"}
     for column, doc in (docs | FAMILY_COLUMN_DOCS).items():
         con.execute(f'comment on column marts.kpi_families."{column}" is {_literal(doc)}')
-
-
-def _exists(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
-    schema, name = relation.split(".")
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-            [schema, name],
-        ).fetchone()[0]
-    )
 
 
 # Relations generated from the data contract (pipelines/contract.py), the only place that lists

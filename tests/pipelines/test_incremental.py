@@ -216,9 +216,9 @@ def test_what_a_model_reads_comes_from_its_parse_tree():
         "with x as (select * from staging.zaken), final as (select * from x "
         "join marts.perioden as p on true where 'kpi.waarden' <> '') select * from final"
     )
-    assert incremental.references(con, sql) == {"staging.zaken", "marts.perioden"}
+    assert incremental.reads(con, sql).relations == {"staging.zaken", "marts.perioden"}
     rewritten = incremental.reading_instead(con, sql, "staging.zaken", "_nieuw")
-    assert incremental.references(con, rewritten) == {"marts.perioden"}
+    assert incremental.reads(con, rewritten).relations == {"marts.perioden"}
     assert "_nieuw" in rewritten
 
 
